@@ -1,0 +1,241 @@
+//! Markdown → HTML for reply bodies.
+//!
+//! comrak with `cjk_friendly_emphasis`, because Chinese documents bold their lead sentences
+//! as `**一是科学安排部署。**充分发挥…`, which CommonMark's flanking rules leave literal.
+//! Raw HTML is passed to ammonia's sanitiser, and only when a document has any, so the common
+//! case pays nothing. Code fences are highlighted by syntect (pure-Rust regex) with classes.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt::{self, Write};
+use std::sync::{Mutex, OnceLock};
+
+use comrak::adapters::{HeadingAdapter, HeadingMeta, SyntaxHighlighterAdapter};
+use comrak::nodes::{NodeValue, Sourcepos};
+use comrak::{Anchorizer, Arena, Options, options::Plugins};
+use syntect::html::{ClassStyle, ClassedHTMLGenerator};
+use syntect::parsing::SyntaxSet;
+use syntect::util::LinesWithEndings;
+
+/// Class prefix of highlighted tokens; `highlight.css` in the theme uses the same.
+pub const HIGHLIGHT_PREFIX: &str = "hl-";
+
+/// A rendered body.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    /// The text without markup, for excerpts and search.
+    pub text: String,
+}
+
+/// Holds what is expensive to build once per run (the syntax set, loaded on first use).
+pub struct MarkdownRenderer {
+    syntaxes: OnceLock<SyntaxSet>,
+    sanitizer: ammonia::Builder<'static>,
+}
+
+impl Default for MarkdownRenderer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl MarkdownRenderer {
+    pub fn new() -> Self {
+        MarkdownRenderer { syntaxes: OnceLock::new(), sanitizer: sanitizer() }
+    }
+
+    fn options() -> Options<'static> {
+        let mut o = Options::default();
+        o.extension.table = true;
+        o.extension.footnotes = true;
+        o.extension.strikethrough = true;
+        o.extension.autolink = true;
+        o.extension.tasklist = true;
+        o.extension.cjk_friendly_emphasis = true;
+        // Raw HTML is rendered, then sanitised (see render()); never passed through unchecked.
+        o.render.r#unsafe = true;
+        o
+    }
+
+    pub fn render(&self, markdown: &str) -> Rendered {
+        let arena = Arena::new();
+        let options = Self::options();
+        let root = comrak::parse_document(&arena, markdown, &options);
+        let mut has_raw_html = false;
+        let mut has_code = false;
+        let mut text = String::with_capacity(markdown.len());
+        for node in root.descendants() {
+            match &node.data().value {
+                NodeValue::HtmlBlock(_) | NodeValue::HtmlInline(_) => has_raw_html = true,
+                NodeValue::CodeBlock(c) => {
+                    has_code = true;
+                    text.push_str(&c.literal);
+                    text.push('\n');
+                }
+                NodeValue::Text(t) => text.push_str(t),
+                NodeValue::Code(c) => text.push_str(&c.literal),
+                NodeValue::SoftBreak | NodeValue::LineBreak => text.push('\n'),
+                NodeValue::Paragraph | NodeValue::Heading(_) | NodeValue::TableCell => {
+                    if !text.is_empty() && !text.ends_with('\n') {
+                        text.push('\n');
+                    }
+                }
+                _ => {}
+            }
+        }
+        let headings = Headings { anchors: Mutex::new(Anchorizer::new()) };
+        let highlighter = has_code.then(|| Highlighter { syntaxes: self.syntaxes.get_or_init(SyntaxSet::load_defaults_newlines) });
+        let mut plugins = Plugins::default();
+        plugins.render.heading_adapter = Some(&headings);
+        if let Some(h) = &highlighter {
+            plugins.render.codefence_syntax_highlighter = Some(h);
+        }
+        let mut html = String::with_capacity(markdown.len() * 2);
+        // Writing into a String cannot fail.
+        let _ = comrak::format_html_with_plugins(root, &options, &mut html, &plugins);
+        if has_raw_html {
+            html = self.sanitizer.clean(&html).to_string();
+        }
+        Rendered { html, text }
+    }
+}
+
+/// What ammonia keeps: everything comrak and syntect produce, nothing that runs.
+fn sanitizer() -> ammonia::Builder<'static> {
+    let mut b = ammonia::Builder::default();
+    b.add_tags(["section", "input", "del", "sup", "sub", "span", "figure", "figcaption"]);
+    b.add_generic_attributes(["id", "class", "title", "lang"]);
+    b.add_tag_attributes("th", ["align", "style"]);
+    b.add_tag_attributes("td", ["align", "style"]);
+    b.add_tag_attributes("input", ["type", "checked", "disabled"]);
+    b.add_tag_attributes("a", ["data-footnote-ref", "data-footnote-backref", "aria-label", "data-footnote-backref-idx"]);
+    b.add_tag_attributes("section", ["data-footnotes"]);
+    b.add_tag_attributes("ol", ["start"]);
+    b.attribute_filter(|element, attribute, value| {
+        // Only the alignment that comrak writes is allowed in style.
+        if attribute == "style" && !(element == "th" || element == "td") {
+            return None;
+        }
+        if attribute == "style" && !value.starts_with("text-align:") {
+            return None;
+        }
+        Some(Cow::Borrowed(value))
+    });
+    b.link_rel(Some("noopener noreferrer"));
+    b
+}
+
+/// `<h2 id="…">` with ids made from the heading text (stable while the text stays).
+struct Headings {
+    anchors: Mutex<Anchorizer>,
+}
+
+impl HeadingAdapter for Headings {
+    fn enter(&self, out: &mut dyn Write, heading: &HeadingMeta, _pos: Option<Sourcepos>) -> fmt::Result {
+        let id = match self.anchors.lock() {
+            Ok(mut a) => a.anchorize(&heading.content),
+            Err(_) => String::new(),
+        };
+        let id = if id.is_empty() { "section".to_string() } else { id };
+        write!(out, "<h{} id=\"{}\">", heading.level, escape_attr(&id))
+    }
+    fn exit(&self, out: &mut dyn Write, heading: &HeadingMeta) -> fmt::Result {
+        write!(out, "</h{}>", heading.level)
+    }
+}
+
+struct Highlighter<'s> {
+    syntaxes: &'s SyntaxSet,
+}
+
+impl SyntaxHighlighterAdapter for Highlighter<'_> {
+    fn write_highlighted(&self, out: &mut dyn Write, lang: Option<&str>, code: &str) -> fmt::Result {
+        let syntax = lang
+            .and_then(|l| self.syntaxes.find_syntax_by_token(l))
+            .unwrap_or_else(|| self.syntaxes.find_syntax_plain_text());
+        let mut gen_ = ClassedHTMLGenerator::new_with_class_style(syntax, self.syntaxes, ClassStyle::SpacedPrefixed { prefix: HIGHLIGHT_PREFIX });
+        for line in LinesWithEndings::from(code) {
+            if gen_.parse_html_for_line_which_includes_newline(line).is_err() {
+                // A grammar that fails on this input: show the code plain rather than fail.
+                return out.write_str(&escape_text(code));
+            }
+        }
+        out.write_str(&gen_.finalize())
+    }
+    fn write_pre_tag(&self, out: &mut dyn Write, _attrs: HashMap<&'static str, Cow<'_, str>>) -> fmt::Result {
+        out.write_str("<pre class=\"code\">")
+    }
+    fn write_code_tag(&self, out: &mut dyn Write, attrs: HashMap<&'static str, Cow<'_, str>>) -> fmt::Result {
+        match attrs.get("class") {
+            Some(c) => write!(out, "<code class=\"{}\">", escape_attr(c)),
+            None => out.write_str("<code>"),
+        }
+    }
+}
+
+fn escape_attr(s: &str) -> String {
+    s.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+fn escape_text(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn html(md: &str) -> String {
+        MarkdownRenderer::new().render(md).html
+    }
+
+    #[test]
+    fn cjk_bold_lead_sentence_is_bold() {
+        let out = html("（一）狠抓落实。**一是科学安排部署。**充分发挥我局职能，**二是强化督导检查。**来鹤书记带头。");
+        assert!(out.contains("<strong>一是科学安排部署。</strong>充分发挥"), "{out}");
+        assert!(out.contains("<strong>二是强化督导检查。</strong>来鹤"), "{out}");
+        assert!(!out.contains("**"), "{out}");
+    }
+
+    #[test]
+    fn tables_footnotes_strikethrough() {
+        let out = html("| 县区 | 隐患 |\n| --- | ---: |\n| 新抚区 | 12 |\n\n正文[^1]，~~删除~~。\n\n[^1]: 注释。\n");
+        assert!(out.contains("<table>"), "{out}");
+        assert!(out.contains("新抚区"));
+        assert!(out.contains("<del>删除</del>"), "{out}");
+        assert!(out.contains("footnote"), "{out}");
+    }
+
+    #[test]
+    fn headings_get_stable_unique_ids() {
+        let out = html("## 一、主要工作\n\n## 一、主要工作\n\n### Plan B\n");
+        assert!(out.contains("<h2 id=\"一主要工作\">一、主要工作</h2>"), "{out}");
+        assert!(out.contains("<h2 id=\"一主要工作-1\">"), "{out}");
+        assert!(out.contains("<h3 id=\"plan-b\">"), "{out}");
+    }
+
+    #[test]
+    fn raw_html_is_sanitised() {
+        let out = html("段落<script>alert(1)</script><b onclick=\"x()\">粗</b>\n\n<img src=x onerror=alert(1)>\n");
+        assert!(!out.contains("<script"), "{out}");
+        assert!(!out.contains("onclick"), "{out}");
+        assert!(!out.contains("onerror"), "{out}");
+        assert!(out.contains("<b>粗</b>"), "{out}");
+    }
+
+    #[test]
+    fn code_fences_are_highlighted_with_classes() {
+        let out = html("```json\n{\"年度\": 2023}\n```\n");
+        assert!(out.contains("<pre class=\"code\">"), "{out}");
+        assert!(out.contains("class=\"hl-"), "{out}");
+        assert!(!out.contains("style="), "{out}");
+    }
+
+    #[test]
+    fn nested_lists_and_plain_text() {
+        let r = MarkdownRenderer::new().render("1. 第一\n   - 甲\n   - 乙\n2. 第二\n");
+        assert!(r.html.matches("<ul>").count() == 1 && r.html.contains("<ol>"), "{}", r.html);
+        assert!(r.text.contains("甲") && !r.text.contains('<'));
+    }
+}

@@ -1,0 +1,117 @@
+//! The validated reply: plain data, the output of the validate stage.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// 政协提案, answered to a 委员.
+    Proposal,
+    /// 人大代表建议, answered to a 代表.
+    Suggestion,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 2] = [Kind::Proposal, Kind::Suggestion];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Kind::Proposal => "proposal",
+            Kind::Suggestion => "suggestion",
+        }
+    }
+    /// 提案 / 建议
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Proposal => "提案",
+            Kind::Suggestion => "建议",
+        }
+    }
+    /// The long name used in headings: 政协提案 / 人大代表建议.
+    pub fn long_label(self) -> &'static str {
+        match self {
+            Kind::Proposal => "政协提案",
+            Kind::Suggestion => "人大代表建议",
+        }
+    }
+    /// How the representative is addressed: 委员 / 代表.
+    pub fn role(self) -> &'static str {
+        match self {
+            Kind::Proposal => "委员",
+            Kind::Suggestion => "代表",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Handling {
+    /// 主办: the lead department's reply.
+    #[default]
+    Lead,
+    /// 会办: a co-handling department's reply.
+    Co,
+}
+
+impl Handling {
+    pub fn label(self) -> &'static str {
+        match self {
+            Handling::Lead => "主办",
+            Handling::Co => "会办",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub address: String,
+}
+
+/// One reply, every field checked.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    /// Path shown to users (`content/2023/proposal-146.md`).
+    pub source: PathBuf,
+    /// Path relative to `content/`.
+    pub rel: PathBuf,
+    pub title: String,
+    pub kind: Kind,
+    pub number: String,
+    pub session: String,
+    pub representatives: Vec<String>,
+    pub department: String,
+    pub date: NaiveDate,
+    pub handling: Handling,
+    pub co_departments: Vec<String>,
+    /// Key in the site's category vocabulary.
+    pub category: Option<String>,
+    pub doc_number: Option<String>,
+    pub signer: Option<String>,
+    pub contact: Option<Contact>,
+    pub cc: Vec<String>,
+    pub published: NaiveDate,
+    /// 索引号 as written in front matter; generated ones are assigned by the site model.
+    pub index_code: Option<String>,
+    pub tags: Vec<String>,
+    pub draft: bool,
+    /// The Markdown text after the front matter.
+    pub body: String,
+}
+
+impl Reply {
+    /// The proposal this reply answers: (session, kind, number).
+    pub fn proposal_key(&self) -> (&str, Kind, &str) {
+        (&self.session, self.kind, &self.number)
+    }
+}
