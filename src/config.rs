@@ -50,7 +50,7 @@ pub struct Organisation {
     pub code: String,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Footer {
     /// 主办单位
@@ -109,14 +109,21 @@ pub fn default_categories() -> Vec<Category> {
         ("C", "所提问题因条件限制留作参考"),
     ]
     .into_iter()
-    .map(|(key, label)| Category { key: key.into(), label: label.into(), slug: None })
+    .map(|(key, label)| Category {
+        key: key.into(),
+        label: label.into(),
+        slug: None,
+    })
     .collect()
 }
 
 impl SiteConfig {
     /// The path part of `base_url`, always starting and ending with `/` (e.g. `/jyta/`).
     pub fn base_path(&self) -> String {
-        let after_scheme = self.base_url.split_once("://").map_or(self.base_url.as_str(), |(_, r)| r);
+        let after_scheme = self
+            .base_url
+            .split_once("://")
+            .map_or(self.base_url.as_str(), |(_, r)| r);
         let path = after_scheme.find('/').map_or("/", |i| &after_scheme[i..]);
         let path = path.split(['?', '#']).next().unwrap_or("/");
         let mut p = path.trim_end_matches('/').to_string();
@@ -144,7 +151,12 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<SiteConfig, 
     let text = match std::fs::read(&path) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(t) => t,
-            Err(_) => return Err(vec![Diagnostic::new(shown, "site.toml is not valid UTF-8").with_help("save it as UTF-8")]),
+            Err(_) => {
+                return Err(vec![
+                    Diagnostic::new(shown, "site.toml is not valid UTF-8")
+                        .with_help("save it as UTF-8"),
+                ]);
+            }
         },
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(vec![
@@ -152,7 +164,12 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<SiteConfig, 
                     .with_help("run dafu in the site's folder or pass --root DIR; a site needs site.toml and content/"),
             ]);
         }
-        Err(e) => return Err(vec![Diagnostic::new(shown, format!("cannot read site.toml: {e}"))]),
+        Err(e) => {
+            return Err(vec![Diagnostic::new(
+                shown,
+                format!("cannot read site.toml: {e}"),
+            )]);
+        }
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
     parse(&text, base_url_override)
@@ -182,14 +199,20 @@ pub fn parse(text: &str, base_url_override: Option<&str>) -> Result<SiteConfig, 
         config.base_url = url.to_string();
     }
     let mut problems = Vec::new();
-    let key_span = |key: &str| -> std::ops::Range<usize> {
-        find_key(text, key).unwrap_or(0..0)
-    };
+    let key_span = |key: &str| -> std::ops::Range<usize> { find_key(text, key).unwrap_or(0..0) };
     let mut problem = |key: &str, msg: String, help: &str| {
-        problems.push(Diagnostic::new(shown, msg).at(&source, key_span(key)).with_help(help.to_string()));
+        problems.push(
+            Diagnostic::new(shown, msg)
+                .at(&source, key_span(key))
+                .with_help(help.to_string()),
+        );
     };
     if config.title.trim().is_empty() {
-        problem("title", "title is empty".into(), "the site's name, e.g. 抚顺市建议提案办理结果公开");
+        problem(
+            "title",
+            "title is empty".into(),
+            "the site's name, e.g. 抚顺市建议提案办理结果公开",
+        );
     }
     let url = config.base_url.trim();
     if !(url.starts_with("http://") || url.starts_with("https://") || url.starts_with('/')) {
@@ -200,31 +223,59 @@ pub fn parse(text: &str, base_url_override: Option<&str>) -> Result<SiteConfig, 
         );
     }
     if config.page_size == 0 || config.page_size > 1000 {
-        problem("page_size", format!("page_size {} is out of range", config.page_size), "expected 1 to 1000");
+        problem(
+            "page_size",
+            format!("page_size {} is out of range", config.page_size),
+            "expected 1 to 1000",
+        );
     }
     if config.organisation.code.trim().is_empty() || config.organisation.code.contains(['/', ' ']) {
-        problem("code", "organisation.code must be a non-empty code without spaces or /".into(), "e.g. 11210400MB0000000X");
+        problem(
+            "code",
+            "organisation.code must be a non-empty code without spaces or /".into(),
+            "e.g. 11210400MB0000000X",
+        );
     }
     if config.categories.is_empty() {
-        problem("categories", "categories is empty".into(), "list at least one answer category, or leave the key out for A/B/C");
+        problem(
+            "categories",
+            "categories is empty".into(),
+            "list at least one answer category, or leave the key out for A/B/C",
+        );
     }
     let mut seen = std::collections::BTreeSet::new();
     for c in &config.categories {
         if !seen.insert(c.key.as_str()) {
-            problem("categories", format!("category `{}` is listed twice", c.key), "each key once");
+            problem(
+                "categories",
+                format!("category `{}` is listed twice", c.key),
+                "each key once",
+            );
         }
         if let Some(slug) = &c.slug {
             if !crate::slug::is_valid_slug(slug) {
-                problem("slug", format!("category slug `{slug}` is not a URL slug"), "lowercase ASCII letters, digits and -");
+                problem(
+                    "slug",
+                    format!("category slug `{slug}` is not a URL slug"),
+                    "lowercase ASCII letters, digits and -",
+                );
             }
         }
     }
     for (name, slug) in &config.slugs {
         if !crate::slug::is_valid_slug(slug) {
-            problem(name, format!("slug `{slug}` for {name} is not a URL slug"), "lowercase ASCII letters, digits and -");
+            problem(
+                name,
+                format!("slug `{slug}` for {name} is not a URL slug"),
+                "lowercase ASCII letters, digits and -",
+            );
         }
     }
-    if problems.is_empty() { Ok(config) } else { Err(problems) }
+    if problems.is_empty() {
+        Ok(config)
+    } else {
+        Err(problems)
+    }
 }
 
 fn first_line(s: &str) -> String {
@@ -254,7 +305,9 @@ fn missing_field_help(message: &str) -> String {
         "title" => "add e.g. title = \"抚顺市建议提案办理结果公开\"".into(),
         "base_url" => "add e.g. base_url = \"https://www.example.gov.cn/jyta/\"".into(),
         "organisation" => "add an [organisation] table with name and code".into(),
-        "name" | "code" => "[organisation] needs name = \"…\" and code = \"…\" (the code prefixes 索引号)".into(),
+        "name" | "code" => {
+            "[organisation] needs name = \"…\" and code = \"…\" (the code prefixes 索引号)".into()
+        }
         _ => format!("add `{field}`; the README lists every key"),
     }
 }
@@ -313,7 +366,11 @@ mod tests {
         let d = &errs[0];
         assert!(d.message.contains("unknown field `titel`"), "{}", d.message);
         assert_eq!(d.line, 1);
-        assert!(d.help.as_deref().unwrap().contains("did you mean `title`"), "{:?}", d.help);
+        assert!(
+            d.help.as_deref().unwrap().contains("did you mean `title`"),
+            "{:?}",
+            d.help
+        );
     }
 
     #[test]

@@ -66,7 +66,12 @@ impl Diagnostic {
         self
     }
 
-    pub fn with_related(mut self, file: impl Into<PathBuf>, line: usize, what: impl Into<String>) -> Self {
+    pub fn with_related(
+        mut self,
+        file: impl Into<PathBuf>,
+        line: usize,
+        what: impl Into<String>,
+    ) -> Self {
         self.related = Some((file.into(), line, what.into()));
         self
     }
@@ -83,7 +88,11 @@ impl Diagnostic {
 
     /// The full report with a source excerpt, as printed by `dafu build`.
     pub fn render(&self, color: bool) -> String {
-        let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+        let renderer = if color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
         let path = self.file.display().to_string();
         let mut group = Group::with_title(Level::ERROR.primary_title(self.message.as_str()));
         if let (Some(source), Some(span)) = (&self.source, &self.span) {
@@ -98,7 +107,8 @@ impl Diagnostic {
                     .annotation(AnnotationKind::Primary.span(local).label(label)),
             );
             if let Some((file, line, what)) = &self.related {
-                group = group.element(Level::NOTE.message(format!("{what}: {}:{line}", file.display())));
+                group = group
+                    .element(Level::NOTE.message(format!("{what}: {}:{line}", file.display())));
             }
             return renderer.render(&[group]);
         }
@@ -111,7 +121,8 @@ impl Diagnostic {
             group = group.element(Level::HELP.message(help.as_str()));
         }
         if let Some((file, line, what)) = &self.related {
-            group = group.element(Level::NOTE.message(format!("{what}: {}:{line}", file.display())));
+            group =
+                group.element(Level::NOTE.message(format!("{what}: {}:{line}", file.display())));
         }
         renderer.render(&[group])
     }
@@ -133,13 +144,16 @@ pub type Diagnostics = Vec<Diagnostic>;
 /// Renders all diagnostics, sorted by file and position, with a closing count.
 pub fn render_all(diags: &[Diagnostic], color: bool) -> String {
     let mut sorted: Vec<&Diagnostic> = diags.iter().collect();
-    sorted.sort_by(|a, b| (&a.file, a.line, a.column, &a.message).cmp(&(&b.file, b.line, b.column, &b.message)));
+    sorted.sort_by(|a, b| {
+        (&a.file, a.line, a.column, &a.message).cmp(&(&b.file, b.line, b.column, &b.message))
+    });
     let mut out = String::new();
     for d in &sorted {
         out.push_str(&d.render(color));
         out.push_str("\n\n");
     }
-    let files: std::collections::BTreeSet<&Path> = sorted.iter().map(|d| d.file.as_path()).collect();
+    let files: std::collections::BTreeSet<&Path> =
+        sorted.iter().map(|d| d.file.as_path()).collect();
     out.push_str(&format!(
         "error: {} problem{} in {} file{}; nothing was published\n",
         sorted.len(),
@@ -170,7 +184,11 @@ pub fn offset_of(text: &str, line: usize, column: usize) -> usize {
         }
     }
     let line_text = &text[start..text[start..].find('\n').map_or(text.len(), |i| start + i)];
-    let skip: usize = line_text.chars().take(column.saturating_sub(1)).map(char::len_utf8).sum();
+    let skip: usize = line_text
+        .chars()
+        .take(column.saturating_sub(1))
+        .map(char::len_utf8)
+        .sum();
     start + skip
 }
 
@@ -180,7 +198,13 @@ fn token_end(text: &str, start: usize) -> usize {
     let trimmed = text[start..line_end].trim_end();
     if trimmed.is_empty() {
         // An empty span still gets a caret: point at one character if there is one.
-        text[start..].chars().next().map_or(start, |c| if c == '\n' { start } else { start + c.len_utf8() })
+        text[start..].chars().next().map_or(start, |c| {
+            if c == '\n' {
+                start
+            } else {
+                start + c.len_utf8()
+            }
+        })
     } else {
         start + trimmed.len()
     }

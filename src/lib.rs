@@ -1,12 +1,19 @@
 //! dafu: publishes government replies to 政协提案 and 人大代表建议 as a static disclosure portal.
 //!
 //! The pipeline, one module per stage, plain data flowing one way:
-//! [`config`] + [`load`] → [`validate`] → [`model`] → [`render`] → [`output`], driven by [`build`].
+//! [`config`] + [`load`] → [`validate`] → [`model`] → [`render`] (with [`markdown`] and
+//! [`theme`]) → [`output`], driven by [`build`]. [`cli`] is the command line.
 
+pub mod build;
+pub mod cli;
 pub mod config;
 pub mod diagnostics;
 pub mod load;
 pub mod markdown;
+pub mod model;
+pub mod output;
+pub mod render;
 pub mod reply;
 pub mod slug;
+pub mod theme;
 pub mod validate;

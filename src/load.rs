@@ -43,8 +43,13 @@ pub fn find_content_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
         return Ok(Vec::new());
     }
     let mut files = Vec::new();
-    let walker = walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name().into_iter();
-    for entry in walker.filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy())) {
+    let walker = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter();
+    for entry in walker
+        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()))
+    {
         let entry = entry.map_err(std::io::Error::other)?;
         if entry.file_type().is_file() && is_markdown(entry.path()) {
             files.push(entry.into_path());
@@ -66,7 +71,10 @@ pub fn is_ignored_name(name: &str) -> bool {
 }
 
 pub fn is_markdown(path: &Path) -> bool {
-    matches!(path.extension().and_then(|e| e.to_str()), Some("md" | "markdown"))
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("md" | "markdown")
+    )
 }
 
 /// Reads every content file in parallel; each file yields a source or a diagnostic.
@@ -74,10 +82,20 @@ pub fn load_content(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
     let content_dir = root.join("content");
     let paths = match find_content_files(&content_dir) {
         Ok(p) => p,
-        Err(e) => return (Vec::new(), vec![Diagnostic::new("content", format!("cannot read content/: {e}"))]),
+        Err(e) => {
+            return (
+                Vec::new(),
+                vec![Diagnostic::new(
+                    "content",
+                    format!("cannot read content/: {e}"),
+                )],
+            );
+        }
     };
-    let results: Vec<Result<SourceFile, Diagnostic>> =
-        paths.par_iter().map(|p| read_source(root, &content_dir, p)).collect();
+    let results: Vec<Result<SourceFile, Diagnostic>> = paths
+        .par_iter()
+        .map(|p| read_source(root, &content_dir, p))
+        .collect();
     let mut files = Vec::with_capacity(results.len());
     let mut diags = Vec::new();
     for r in results {
@@ -93,16 +111,25 @@ pub fn load_content(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
 pub fn read_source(root: &Path, content_dir: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
     let shown = path.strip_prefix(root).unwrap_or(path).to_path_buf();
     let rel = path.strip_prefix(content_dir).unwrap_or(path).to_path_buf();
-    let bytes = std::fs::read(path).map_err(|e| Diagnostic::new(&shown, format!("cannot read file: {e}")))?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::new(&shown, format!("cannot read file: {e}")))?;
     let text = decode(&bytes).map_err(|msg| {
         let (message, help) = msg;
         Diagnostic::new(&shown, message).with_help(help)
     })?;
     let text: Arc<str> = Arc::from(text);
     let (front_matter, body) = split_front_matter(&text).map_err(|(message, span, help)| {
-        Diagnostic::new(&shown, message).at(&text, span).with_help(help)
+        Diagnostic::new(&shown, message)
+            .at(&text, span)
+            .with_help(help)
     })?;
-    Ok(SourceFile { shown, rel, text, front_matter, body })
+    Ok(SourceFile {
+        shown,
+        rel,
+        text,
+        front_matter,
+        body,
+    })
 }
 
 type DecodeError = (String, String);
@@ -130,7 +157,10 @@ pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
                 ))
             } else {
                 Err((
-                    format!("file is not valid UTF-8 (byte {} on line {line})", e.valid_up_to()),
+                    format!(
+                        "file is not valid UTF-8 (byte {} on line {line})",
+                        e.valid_up_to()
+                    ),
                     "save it as UTF-8 text".into(),
                 ))
             }
@@ -212,8 +242,18 @@ mod tests {
 
     #[test]
     fn unclosed_and_missing_front_matter() {
-        assert!(split_front_matter("---\ntitle: x\n").unwrap_err().0.contains("never closed"));
-        assert!(split_front_matter("title: x\n").unwrap_err().0.contains("does not start"));
+        assert!(
+            split_front_matter("---\ntitle: x\n")
+                .unwrap_err()
+                .0
+                .contains("never closed")
+        );
+        assert!(
+            split_front_matter("title: x\n")
+                .unwrap_err()
+                .0
+                .contains("does not start")
+        );
         assert!(split_front_matter("  \n").unwrap_err().0.contains("empty"));
         let (fm, body) = split_front_matter("---\n---\n").unwrap();
         assert!(fm.is_empty() && body.is_empty());
@@ -221,7 +261,14 @@ mod tests {
 
     #[test]
     fn editor_temp_files_are_ignored() {
-        for n in [".proposal.md.swp", "proposal.md~", ".#proposal.md", "#proposal.md#", "~$proposal.md", ".hidden"] {
+        for n in [
+            ".proposal.md.swp",
+            "proposal.md~",
+            ".#proposal.md",
+            "#proposal.md#",
+            "~$proposal.md",
+            ".hidden",
+        ] {
             assert!(is_ignored_name(n), "{n}");
         }
         assert!(!is_ignored_name("proposal-146.md"));

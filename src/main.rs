@@ -1,1 +1,6 @@
-fn main() {}
+use clap::Parser;
+
+fn main() {
+    let cli = dafu::cli::Cli::parse();
+    std::process::exit(dafu::cli::run(cli));
+}

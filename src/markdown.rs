@@ -42,7 +42,10 @@ impl Default for MarkdownRenderer {
 
 impl MarkdownRenderer {
     pub fn new() -> Self {
-        MarkdownRenderer { syntaxes: OnceLock::new(), sanitizer: sanitizer() }
+        MarkdownRenderer {
+            syntaxes: OnceLock::new(),
+            sanitizer: sanitizer(),
+        }
     }
 
     fn options() -> Options<'static> {
@@ -84,8 +87,12 @@ impl MarkdownRenderer {
                 _ => {}
             }
         }
-        let headings = Headings { anchors: Mutex::new(Anchorizer::new()) };
-        let highlighter = has_code.then(|| Highlighter { syntaxes: self.syntaxes.get_or_init(SyntaxSet::load_defaults_newlines) });
+        let headings = Headings {
+            anchors: Mutex::new(Anchorizer::new()),
+        };
+        let highlighter = has_code.then(|| Highlighter {
+            syntaxes: self.syntaxes.get_or_init(SyntaxSet::load_defaults_newlines),
+        });
         let mut plugins = Plugins::default();
         plugins.render.heading_adapter = Some(&headings);
         if let Some(h) = &highlighter {
@@ -104,12 +111,29 @@ impl MarkdownRenderer {
 /// What ammonia keeps: everything comrak and syntect produce, nothing that runs.
 fn sanitizer() -> ammonia::Builder<'static> {
     let mut b = ammonia::Builder::default();
-    b.add_tags(["section", "input", "del", "sup", "sub", "span", "figure", "figcaption"]);
+    b.add_tags([
+        "section",
+        "input",
+        "del",
+        "sup",
+        "sub",
+        "span",
+        "figure",
+        "figcaption",
+    ]);
     b.add_generic_attributes(["id", "class", "title", "lang"]);
     b.add_tag_attributes("th", ["align", "style"]);
     b.add_tag_attributes("td", ["align", "style"]);
     b.add_tag_attributes("input", ["type", "checked", "disabled"]);
-    b.add_tag_attributes("a", ["data-footnote-ref", "data-footnote-backref", "aria-label", "data-footnote-backref-idx"]);
+    b.add_tag_attributes(
+        "a",
+        [
+            "data-footnote-ref",
+            "data-footnote-backref",
+            "aria-label",
+            "data-footnote-backref-idx",
+        ],
+    );
     b.add_tag_attributes("section", ["data-footnotes"]);
     b.add_tag_attributes("ol", ["start"]);
     b.attribute_filter(|element, attribute, value| {
@@ -132,12 +156,21 @@ struct Headings {
 }
 
 impl HeadingAdapter for Headings {
-    fn enter(&self, out: &mut dyn Write, heading: &HeadingMeta, _pos: Option<Sourcepos>) -> fmt::Result {
+    fn enter(
+        &self,
+        out: &mut dyn Write,
+        heading: &HeadingMeta,
+        _pos: Option<Sourcepos>,
+    ) -> fmt::Result {
         let id = match self.anchors.lock() {
             Ok(mut a) => a.anchorize(&heading.content),
             Err(_) => String::new(),
         };
-        let id = if id.is_empty() { "section".to_string() } else { id };
+        let id = if id.is_empty() {
+            "section".to_string()
+        } else {
+            id
+        };
         write!(out, "<h{} id=\"{}\">", heading.level, escape_attr(&id))
     }
     fn exit(&self, out: &mut dyn Write, heading: &HeadingMeta) -> fmt::Result {
@@ -150,23 +183,45 @@ struct Highlighter<'s> {
 }
 
 impl SyntaxHighlighterAdapter for Highlighter<'_> {
-    fn write_highlighted(&self, out: &mut dyn Write, lang: Option<&str>, code: &str) -> fmt::Result {
+    fn write_highlighted(
+        &self,
+        out: &mut dyn Write,
+        lang: Option<&str>,
+        code: &str,
+    ) -> fmt::Result {
         let syntax = lang
             .and_then(|l| self.syntaxes.find_syntax_by_token(l))
             .unwrap_or_else(|| self.syntaxes.find_syntax_plain_text());
-        let mut gen_ = ClassedHTMLGenerator::new_with_class_style(syntax, self.syntaxes, ClassStyle::SpacedPrefixed { prefix: HIGHLIGHT_PREFIX });
+        let mut gen_ = ClassedHTMLGenerator::new_with_class_style(
+            syntax,
+            self.syntaxes,
+            ClassStyle::SpacedPrefixed {
+                prefix: HIGHLIGHT_PREFIX,
+            },
+        );
         for line in LinesWithEndings::from(code) {
-            if gen_.parse_html_for_line_which_includes_newline(line).is_err() {
+            if gen_
+                .parse_html_for_line_which_includes_newline(line)
+                .is_err()
+            {
                 // A grammar that fails on this input: show the code plain rather than fail.
                 return out.write_str(&escape_text(code));
             }
         }
         out.write_str(&gen_.finalize())
     }
-    fn write_pre_tag(&self, out: &mut dyn Write, _attrs: HashMap<&'static str, Cow<'_, str>>) -> fmt::Result {
+    fn write_pre_tag(
+        &self,
+        out: &mut dyn Write,
+        _attrs: HashMap<&'static str, Cow<'_, str>>,
+    ) -> fmt::Result {
         out.write_str("<pre class=\"code\">")
     }
-    fn write_code_tag(&self, out: &mut dyn Write, attrs: HashMap<&'static str, Cow<'_, str>>) -> fmt::Result {
+    fn write_code_tag(
+        &self,
+        out: &mut dyn Write,
+        attrs: HashMap<&'static str, Cow<'_, str>>,
+    ) -> fmt::Result {
         match attrs.get("class") {
             Some(c) => write!(out, "<code class=\"{}\">", escape_attr(c)),
             None => out.write_str("<code>"),
@@ -175,11 +230,16 @@ impl SyntaxHighlighterAdapter for Highlighter<'_> {
 }
 
 fn escape_attr(s: &str) -> String {
-    s.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 fn escape_text(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 #[cfg(test)]
@@ -192,15 +252,25 @@ mod tests {
 
     #[test]
     fn cjk_bold_lead_sentence_is_bold() {
-        let out = html("（一）狠抓落实。**一是科学安排部署。**充分发挥我局职能，**二是强化督导检查。**来鹤书记带头。");
-        assert!(out.contains("<strong>一是科学安排部署。</strong>充分发挥"), "{out}");
-        assert!(out.contains("<strong>二是强化督导检查。</strong>来鹤"), "{out}");
+        let out = html(
+            "（一）狠抓落实。**一是科学安排部署。**充分发挥我局职能，**二是强化督导检查。**来鹤书记带头。",
+        );
+        assert!(
+            out.contains("<strong>一是科学安排部署。</strong>充分发挥"),
+            "{out}"
+        );
+        assert!(
+            out.contains("<strong>二是强化督导检查。</strong>来鹤"),
+            "{out}"
+        );
         assert!(!out.contains("**"), "{out}");
     }
 
     #[test]
     fn tables_footnotes_strikethrough() {
-        let out = html("| 县区 | 隐患 |\n| --- | ---: |\n| 新抚区 | 12 |\n\n正文[^1]，~~删除~~。\n\n[^1]: 注释。\n");
+        let out = html(
+            "| 县区 | 隐患 |\n| --- | ---: |\n| 新抚区 | 12 |\n\n正文[^1]，~~删除~~。\n\n[^1]: 注释。\n",
+        );
         assert!(out.contains("<table>"), "{out}");
         assert!(out.contains("新抚区"));
         assert!(out.contains("<del>删除</del>"), "{out}");
@@ -210,14 +280,19 @@ mod tests {
     #[test]
     fn headings_get_stable_unique_ids() {
         let out = html("## 一、主要工作\n\n## 一、主要工作\n\n### Plan B\n");
-        assert!(out.contains("<h2 id=\"一主要工作\">一、主要工作</h2>"), "{out}");
+        assert!(
+            out.contains("<h2 id=\"一主要工作\">一、主要工作</h2>"),
+            "{out}"
+        );
         assert!(out.contains("<h2 id=\"一主要工作-1\">"), "{out}");
         assert!(out.contains("<h3 id=\"plan-b\">"), "{out}");
     }
 
     #[test]
     fn raw_html_is_sanitised() {
-        let out = html("段落<script>alert(1)</script><b onclick=\"x()\">粗</b>\n\n<img src=x onerror=alert(1)>\n");
+        let out = html(
+            "段落<script>alert(1)</script><b onclick=\"x()\">粗</b>\n\n<img src=x onerror=alert(1)>\n",
+        );
         assert!(!out.contains("<script"), "{out}");
         assert!(!out.contains("onclick"), "{out}");
         assert!(!out.contains("onerror"), "{out}");
@@ -235,7 +310,11 @@ mod tests {
     #[test]
     fn nested_lists_and_plain_text() {
         let r = MarkdownRenderer::new().render("1. 第一\n   - 甲\n   - 乙\n2. 第二\n");
-        assert!(r.html.matches("<ul>").count() == 1 && r.html.contains("<ol>"), "{}", r.html);
+        assert!(
+            r.html.matches("<ul>").count() == 1 && r.html.contains("<ol>"),
+            "{}",
+            r.html
+        );
         assert!(r.text.contains("甲") && !r.text.contains('<'));
     }
 }

@@ -10,7 +10,8 @@ use pinyin::ToPinyin;
 /// Lowercase ASCII letters, digits and single inner hyphens.
 pub fn is_valid_slug(s: &str) -> bool {
     !s.is_empty()
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !s.starts_with('-')
         && !s.ends_with('-')
         && !s.contains("--")
@@ -18,37 +19,24 @@ pub fn is_valid_slug(s: &str) -> bool {
 
 /// Pinyin words and ASCII runs joined by `-`: 抚顺市应急管理局 → fu-shun-shi-ying-ji-guan-li-ju.
 pub fn pinyin_slug(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() * 2);
-    let mut pending_sep = false;
-    let push_word = |out: &mut String, word: &str, pending_sep: &mut bool| {
-        if *pending_sep && !out.is_empty() {
-            out.push('-');
-        }
-        out.push_str(word);
-        *pending_sep = false;
-    };
+    let mut words: Vec<String> = Vec::new();
     let mut ascii_run = String::new();
-    for ch in text.chars() {
-        let ch = fold_width(ch);
+    for ch in text.chars().map(fold_width) {
         if ch.is_ascii_alphanumeric() {
             ascii_run.push(ch.to_ascii_lowercase());
             continue;
         }
         if !ascii_run.is_empty() {
-            push_word(&mut out, &ascii_run, &mut pending_sep);
-            ascii_run.clear();
-            pending_sep = true;
+            words.push(std::mem::take(&mut ascii_run));
         }
         if let Some(p) = ch.to_pinyin() {
-            pending_sep = true;
-            push_word(&mut out, p.plain(), &mut pending_sep);
+            words.push(p.plain().to_string());
         }
-        pending_sep = true;
     }
     if !ascii_run.is_empty() {
-        push_word(&mut out, &ascii_run, &mut pending_sep);
+        words.push(ascii_run);
     }
-    out
+    words.join("-")
 }
 
 /// Full-width ASCII (Ｇ３１２) to half-width; everything else unchanged.
@@ -78,7 +66,11 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
 
 /// The slug of a name: the `[slugs]` override if any, else its pinyin (or a hash when the
 /// name has no letters at all), with a hash suffix when `with_hash` (personal names).
-pub fn name_slug(name: &str, overrides: &std::collections::BTreeMap<String, String>, with_hash: bool) -> String {
+pub fn name_slug(
+    name: &str,
+    overrides: &std::collections::BTreeMap<String, String>,
+    with_hash: bool,
+) -> String {
     if let Some(s) = overrides.get(name) {
         return s.clone();
     }
@@ -97,7 +89,11 @@ pub fn path_segment_slug(segment: &str) -> String {
         return lower;
     }
     let s = pinyin_slug(segment);
-    if s.is_empty() { format!("x-{}", short_hash(segment, 8)) } else { s }
+    if s.is_empty() {
+        format!("x-{}", short_hash(segment, 8))
+    } else {
+        s
+    }
 }
 
 #[cfg(test)]
@@ -107,8 +103,14 @@ mod tests {
 
     #[test]
     fn han_names_become_pinyin() {
-        assert_eq!(pinyin_slug("抚顺市应急管理局"), "fu-shun-shi-ying-ji-guan-li-ju");
-        assert_eq!(pinyin_slug("市政协十四届一次会议"), "shi-zheng-xie-shi-si-jie-yi-ci-hui-yi");
+        assert_eq!(
+            pinyin_slug("抚顺市应急管理局"),
+            "fu-shun-shi-ying-ji-guan-li-ju"
+        );
+        assert_eq!(
+            pinyin_slug("市政协十四届一次会议"),
+            "shi-zheng-xie-shi-si-jie-yi-ci-hui-yi"
+        );
     }
 
     #[test]
@@ -139,7 +141,10 @@ mod tests {
         assert!(!is_valid_slug("-a"));
         assert!(!is_valid_slug(""));
         assert_eq!(path_segment_slug("Proposal-146"), "proposal-146");
-        assert_eq!(path_segment_slug("第146号提案答复"), "di-146-hao-ti-an-da-fu");
+        assert_eq!(
+            path_segment_slug("第146号提案答复"),
+            "di-146-hao-ti-an-da-fu"
+        );
         assert!(path_segment_slug("《》").starts_with("x-"));
     }
 }

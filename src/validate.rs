@@ -95,7 +95,11 @@ impl<'de> Deserialize<'de> for OneOrMany {
 
 /// Turns every loaded file into a reply, collecting all problems; drafts are dropped
 /// unless `drafts`.
-pub fn validate_all(files: &[SourceFile], config: &SiteConfig, drafts: bool) -> (Vec<Reply>, Vec<Diagnostic>) {
+pub fn validate_all(
+    files: &[SourceFile],
+    config: &SiteConfig,
+    drafts: bool,
+) -> (Vec<Reply>, Vec<Diagnostic>) {
     use rayon::prelude::*;
     let results: Vec<Result<Reply, Vec<Diagnostic>>> =
         files.par_iter().map(|f| validate_file(f, config)).collect();
@@ -137,27 +141,43 @@ pub fn validate_file(file: &SourceFile, config: &SiteConfig) -> Result<Reply, Ve
 
     let mut errs = Vec::new();
     let span_of = |s: &serde_saphyr::Location| -> std::ops::Range<usize> {
-        let start = crate::diagnostics::offset_of(text, s.line() as usize + line_offset, s.column() as usize);
+        let start = crate::diagnostics::offset_of(
+            text,
+            s.line() as usize + line_offset,
+            s.column() as usize,
+        );
         let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
         start..start + text[start..line_end].trim_end().len()
     };
     let err_at = |loc: &serde_saphyr::Location, msg: String, help: String| -> Diagnostic {
-        Diagnostic::new(shown, msg).at(text, span_of(loc)).with_help(help)
+        Diagnostic::new(shown, msg)
+            .at(text, span_of(loc))
+            .with_help(help)
     };
 
     // Required text fields.
-    let required = |field: &'static str, value: &Option<Spanned<String>>, example: &str, errs: &mut Vec<Diagnostic>| -> String {
+    let required = |field: &'static str,
+                    value: &Option<Spanned<String>>,
+                    example: &str,
+                    errs: &mut Vec<Diagnostic>|
+     -> String {
         match value {
             None => {
                 errs.push(
                     Diagnostic::new(shown, format!("missing required field `{field}`"))
                         .at(text, opening.clone())
-                        .with_help(format!("expected e.g. `{field}: {example}` in the front matter")),
+                        .with_help(format!(
+                            "expected e.g. `{field}: {example}` in the front matter"
+                        )),
                 );
                 String::new()
             }
             Some(v) if v.value.trim().is_empty() => {
-                errs.push(err_at(&v.referenced, format!("`{field}` is empty"), format!("expected e.g. `{field}: {example}`")));
+                errs.push(err_at(
+                    &v.referenced,
+                    format!("`{field}` is empty"),
+                    format!("expected e.g. `{field}: {example}`"),
+                ));
                 String::new()
             }
             Some(v) => v.value.trim().to_string(),
@@ -172,7 +192,11 @@ pub fn validate_file(file: &SourceFile, config: &SiteConfig) -> Result<Reply, Ve
 
     if title.contains('\n') {
         if let Some(t) = &raw.title {
-            errs.push(err_at(&t.referenced, "title spans several lines".into(), "expected the title on one line".into()));
+            errs.push(err_at(
+                &t.referenced,
+                "title spans several lines".into(),
+                "expected the title on one line".into(),
+            ));
         }
     }
 
@@ -183,7 +207,9 @@ pub fn validate_file(file: &SourceFile, config: &SiteConfig) -> Result<Reply, Ve
         other => {
             let hint = match other {
                 "提案" | "政协提案" => " (提案 is `proposal`)",
-                "建议" | "人大建议" | "代表建议" | "人大代表建议" => " (建议 is `suggestion`)",
+                "建议" | "人大建议" | "代表建议" | "人大代表建议" => {
+                    " (建议 is `suggestion`)"
+                }
                 _ => "",
             };
             if let Some(k) = &raw.kind {
@@ -197,13 +223,20 @@ pub fn validate_file(file: &SourceFile, config: &SiteConfig) -> Result<Reply, Ve
         }
     };
 
-    let names = |field: &'static str, v: &Option<Spanned<OneOrMany>>, errs: &mut Vec<Diagnostic>| -> Vec<String> {
+    let names = |field: &'static str,
+                 v: &Option<Spanned<OneOrMany>>,
+                 errs: &mut Vec<Diagnostic>|
+     -> Vec<String> {
         let Some(v) = v else { return Vec::new() };
         let mut out = Vec::new();
         for n in &v.value.0 {
             let n = n.trim();
             if n.is_empty() {
-                errs.push(err_at(&v.referenced, format!("`{field}` has an empty entry"), "expected names, none empty".into()));
+                errs.push(err_at(
+                    &v.referenced,
+                    format!("`{field}` has an empty entry"),
+                    "expected names, none empty".into(),
+                ));
             } else if !out.iter().any(|o: &String| o == n) {
                 out.push(n.to_string());
             }
@@ -219,22 +252,40 @@ pub fn validate_file(file: &SourceFile, config: &SiteConfig) -> Result<Reply, Ve
         );
     } else if representatives.is_empty() {
         if let Some(r) = &raw.representative {
-            errs.push(err_at(&r.referenced, "`representative` is empty".into(), "expected a name or a list of names".into()));
+            errs.push(err_at(
+                &r.referenced,
+                "`representative` is empty".into(),
+                "expected a name or a list of names".into(),
+            ));
         }
     }
 
-    let parse_date = |field: &str, v: &Spanned<String>, errs: &mut Vec<Diagnostic>| -> Option<NaiveDate> {
-        let s = v.value.trim();
-        match parse_iso_date(s) {
-            Ok(d) => Some(d),
-            Err(why) => {
-                errs.push(err_at(&v.referenced, format!("`{field}`: {why}"), "expected a real calendar date as YYYY-MM-DD, e.g. 2023-03-27".into()));
-                None
+    let parse_date =
+        |field: &str, v: &Spanned<String>, errs: &mut Vec<Diagnostic>| -> Option<NaiveDate> {
+            let s = v.value.trim();
+            match parse_iso_date(s) {
+                Ok(d) => Some(d),
+                Err(why) => {
+                    errs.push(err_at(
+                        &v.referenced,
+                        format!("`{field}`: {why}"),
+                        "expected a real calendar date as YYYY-MM-DD, e.g. 2023-03-27".into(),
+                    ));
+                    None
+                }
             }
-        }
+        };
+    let date = if date_text.is_empty() {
+        None
+    } else {
+        raw.date
+            .as_ref()
+            .and_then(|d| parse_date("date", d, &mut errs))
     };
-    let date = if date_text.is_empty() { None } else { raw.date.as_ref().and_then(|d| parse_date("date", d, &mut errs)) };
-    let published = raw.published.as_ref().and_then(|p| parse_date("published", p, &mut errs));
+    let published = raw
+        .published
+        .as_ref()
+        .and_then(|p| parse_date("published", p, &mut errs));
     if let (Some(d), Some(p), Some(ps)) = (date, published, raw.published.as_ref()) {
         if p < d {
             errs.push(err_at(
@@ -249,7 +300,11 @@ pub fn validate_file(file: &SourceFile, config: &SiteConfig) -> Result<Reply, Ve
         None | Some(("lead", _)) => Handling::Lead,
         Some(("co", _)) => Handling::Co,
         Some((other, h)) => {
-            errs.push(err_at(&h.referenced, format!("unknown handling `{other}`"), "expected `lead` (主办, the default) or `co` (会办)".into()));
+            errs.push(err_at(
+                &h.referenced,
+                format!("unknown handling `{other}`"),
+                "expected `lead` (主办, the default) or `co` (会办)".into(),
+            ));
             Handling::Lead
         }
     };
@@ -261,24 +316,43 @@ pub fn validate_file(file: &SourceFile, config: &SiteConfig) -> Result<Reply, Ve
             if config.category(key).is_some() {
                 Some(key.to_string())
             } else {
-                let known: Vec<String> = config.categories.iter().map(|c| format!("`{}` ({})", c.key, c.label)).collect();
-                errs.push(err_at(&c.referenced, format!("unknown category `{key}`"), format!("expected one of {}", known.join(", "))));
+                let known: Vec<String> = config
+                    .categories
+                    .iter()
+                    .map(|c| format!("`{}` ({})", c.key, c.label))
+                    .collect();
+                errs.push(err_at(
+                    &c.referenced,
+                    format!("unknown category `{key}`"),
+                    format!("expected one of {}", known.join(", ")),
+                ));
                 None
             }
         }
     };
 
-    let optional = |v: &Option<Spanned<String>>| v.as_ref().map(|s| s.value.trim().to_string()).filter(|s| !s.is_empty());
+    let optional = |v: &Option<Spanned<String>>| {
+        v.as_ref()
+            .map(|s| s.value.trim().to_string())
+            .filter(|s| !s.is_empty())
+    };
     let index_code = optional(&raw.index_code);
     if let (Some(code), Some(v)) = (&index_code, &raw.index_code) {
         if code.chars().any(char::is_whitespace) {
-            errs.push(err_at(&v.referenced, format!("index_code `{code}` contains spaces"), "expected e.g. 11210400MB0000000X/2023-00001".into()));
+            errs.push(err_at(
+                &v.referenced,
+                format!("index_code `{code}` contains spaces"),
+                "expected e.g. 11210400MB0000000X/2023-00001".into(),
+            ));
         }
     }
     let co_departments = names("co_departments", &raw.co_departments, &mut errs);
     let cc = names("cc", &raw.cc, &mut errs);
     let tags = names("tags", &raw.tags, &mut errs);
-    let contact = raw.contact.map(|c| c.value).filter(|c| *c != Contact::default());
+    let contact = raw
+        .contact
+        .map(|c| c.value)
+        .filter(|c| *c != Contact::default());
 
     if !errs.is_empty() {
         return Err(errs);
@@ -319,7 +393,9 @@ pub fn parse_iso_date(s: &str) -> Result<NaiveDate, String> {
     let shape_ok = b.len() == 10
         && b[4] == b'-'
         && b[7] == b'-'
-        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
     if !shape_ok {
         return Err(format!("`{s}` is not a date in the form YYYY-MM-DD"));
     }
@@ -336,12 +412,23 @@ fn yaml_error(file: &SourceFile, e: &serde_saphyr::Error, line_offset: usize) ->
     let mut d = Diagnostic::new(&file.shown, format!("front matter: {message}"));
     match e.location() {
         Some(loc) if loc.line() > 0 => {
-            d = d.at_line_col(&file.text, loc.line() as usize + line_offset, loc.column().max(1) as usize);
+            d = d.at_line_col(
+                &file.text,
+                loc.line() as usize + line_offset,
+                loc.column().max(1) as usize,
+            );
         }
         _ => d = d.at(&file.text, 0..3),
     }
-    let help = if let Some(field) = message.strip_prefix("unknown field `").and_then(|r| r.split('`').next()) {
-        let best = FIELDS.iter().map(|f| (strsim::damerau_levenshtein(field, f), *f)).filter(|(d, _)| *d <= 3).min();
+    let help = if let Some(field) = message
+        .strip_prefix("unknown field `")
+        .and_then(|r| r.split('`').next())
+    {
+        let best = FIELDS
+            .iter()
+            .map(|f| (strsim::damerau_levenshtein(field, f), *f))
+            .filter(|(d, _)| *d <= 3)
+            .min();
         match best {
             Some((_, f)) => format!("did you mean `{f}`? the fields are: {}", FIELDS.join(", ")),
             None => format!("the fields are: {}", FIELDS.join(", ")),
@@ -351,7 +438,10 @@ fn yaml_error(file: &SourceFile, e: &serde_saphyr::Error, line_offset: usize) ->
     } else if message.contains("boolean") {
         "expected `true` or `false`".to_string()
     } else if message.contains("invalid type") {
-        format!("expected {}", expected_after(&message).unwrap_or("a different kind of value"))
+        format!(
+            "expected {}",
+            expected_after(&message).unwrap_or("a different kind of value")
+        )
     } else {
         "expected `field: value` lines in YAML; quote values that contain `: ` or start with a special character".to_string()
     };
@@ -372,14 +462,20 @@ fn strip_location(s: &str) -> String {
 
 /// Two replies with the same (session, kind, number, department) are one reply written twice.
 fn check_duplicates(replies: &[Reply], files: &[SourceFile]) -> Vec<Diagnostic> {
-    let texts: BTreeMap<&std::path::Path, &Arc<str>> = files.iter().map(|f| (f.shown.as_path(), &f.text)).collect();
+    let texts: BTreeMap<&std::path::Path, &Arc<str>> =
+        files.iter().map(|f| (f.shown.as_path(), &f.text)).collect();
     let mut seen: BTreeMap<(&str, Kind, &str, &str), &Reply> = BTreeMap::new();
     let mut codes: BTreeMap<&str, &Reply> = BTreeMap::new();
     let mut diags = Vec::new();
     let mut sorted: Vec<&Reply> = replies.iter().collect();
     sorted.sort_by(|a, b| a.source.cmp(&b.source));
     for r in sorted {
-        let key = (r.session.as_str(), r.kind, r.number.as_str(), r.department.as_str());
+        let key = (
+            r.session.as_str(),
+            r.kind,
+            r.number.as_str(),
+            r.department.as_str(),
+        );
         if let Some(first) = seen.get(&key) {
             let mut d = Diagnostic::new(
                 &r.source,
@@ -397,9 +493,15 @@ fn check_duplicates(replies: &[Reply], files: &[SourceFile]) -> Vec<Diagnostic> 
         }
         if let Some(code) = r.index_code.as_deref() {
             if let Some(first) = codes.get(code) {
-                let mut d = Diagnostic::new(&r.source, format!("duplicate index_code (索引号) {code}: also used by {}", first.source.display()))
-                    .with_help("索引号 must be unique; remove index_code to have one generated")
-                    .with_related(&first.source, 1, "the first one");
+                let mut d = Diagnostic::new(
+                    &r.source,
+                    format!(
+                        "duplicate index_code (索引号) {code}: also used by {}",
+                        first.source.display()
+                    ),
+                )
+                .with_help("索引号 must be unique; remove index_code to have one generated")
+                .with_related(&first.source, 1, "the first one");
                 if let Some(text) = texts.get(r.source.as_path()) {
                     d = d.at(text, find_line(text, "index_code:").unwrap_or(0..3));
                 }
@@ -441,7 +543,13 @@ mod tests {
     fn file(text: &str) -> SourceFile {
         let text: Arc<str> = Arc::from(text);
         let (front_matter, body) = split_front_matter(&text).unwrap();
-        SourceFile { shown: PathBuf::from("content/a.md"), rel: PathBuf::from("a.md"), text, front_matter, body }
+        SourceFile {
+            shown: PathBuf::from("content/a.md"),
+            rel: PathBuf::from("a.md"),
+            text,
+            front_matter,
+            body,
+        }
     }
 
     const GOOD: &str = "---\ntitle: 关于加强安全生产的建议\nkind: proposal\nnumber: 146\nsession: 市政协十四届一次会议\nrepresentative: 吴忠彦\ndepartment: 抚顺市应急管理局\ndate: 2023-03-27\ncategory: A\n---\n正文\n";
@@ -465,15 +573,29 @@ mod tests {
         let e = errors(&GOOD.replace("2023-03-27", "2023-02-30"));
         assert_eq!(e.len(), 1);
         assert_eq!((e[0].line, e[0].column), (8, 7));
-        assert!(e[0].message.contains("2023-02-30 is not a real date"), "{}", e[0].message);
+        assert!(
+            e[0].message.contains("2023-02-30 is not a real date"),
+            "{}",
+            e[0].message
+        );
     }
 
     #[test]
     fn all_missing_fields_are_reported_at_once() {
         let e = errors("---\ntitle: x\n---\n");
         let msgs: Vec<&str> = e.iter().map(|d| d.message.as_str()).collect();
-        for f in ["kind", "number", "session", "representative", "department", "date"] {
-            assert!(msgs.iter().any(|m| m.contains(&format!("`{f}`"))), "{f}: {msgs:?}");
+        for f in [
+            "kind",
+            "number",
+            "session",
+            "representative",
+            "department",
+            "date",
+        ] {
+            assert!(
+                msgs.iter().any(|m| m.contains(&format!("`{f}`"))),
+                "{f}: {msgs:?}"
+            );
         }
     }
 
@@ -481,8 +603,17 @@ mod tests {
     fn unknown_field_gets_did_you_mean() {
         let e = errors(&GOOD.replace("category: A", "categroy: A"));
         assert_eq!(e[0].line, 9, "{:?}", e[0]);
-        assert!(e[0].message.contains("unknown field `categroy`"), "{}", e[0].message);
-        assert!(e[0].help.as_deref().unwrap().contains("did you mean `category`"));
+        assert!(
+            e[0].message.contains("unknown field `categroy`"),
+            "{}",
+            e[0].message
+        );
+        assert!(
+            e[0].help
+                .as_deref()
+                .unwrap()
+                .contains("did you mean `category`")
+        );
     }
 
     #[test]
@@ -500,7 +631,11 @@ mod tests {
 
     #[test]
     fn unknown_kind_and_category() {
-        let e = errors(&GOOD.replace("kind: proposal", "kind: 提案").replace("category: A", "category: E"));
+        let e = errors(
+            &GOOD
+                .replace("kind: proposal", "kind: 提案")
+                .replace("category: A", "category: E"),
+        );
         assert_eq!(e.len(), 2);
         assert!(e[0].message.contains("unknown kind"));
         assert!(e[0].help.as_deref().unwrap().contains("`proposal`"));
@@ -511,7 +646,10 @@ mod tests {
     #[test]
     fn joint_proposal_and_lists() {
         let r = validate_file(
-            &file(&GOOD.replace("representative: 吴忠彦", "representative: [张三, 李四]\ntags: 安全生产\ncc: [市政府办公室]")),
+            &file(&GOOD.replace(
+                "representative: 吴忠彦",
+                "representative: [张三, 李四]\ntags: 安全生产\ncc: [市政府办公室]",
+            )),
             &config(),
         )
         .unwrap();

@@ -1,0 +1,544 @@
+//! Stage 3, the site model: every reply with its URL and 索引号, in publication order, and
+//! every index dimension (year, department, …) with its terms. Pure data; no I/O.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::Datelike;
+
+use crate::config::SiteConfig;
+use crate::diagnostics::Diagnostic;
+use crate::reply::{Kind, Reply};
+use crate::slug::{fnv1a, name_slug, path_segment_slug};
+
+/// A reply and what the site derives from it.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub reply: Reply,
+    /// Site-relative URL, e.g. `replies/2023/proposal-146/` (no leading slash).
+    pub url: String,
+    /// 索引号: from front matter, or generated.
+    pub index_code: String,
+    pub department_slug: String,
+    pub representative_slugs: Vec<String>,
+    pub session_slug: String,
+    pub tag_slugs: Vec<String>,
+}
+
+/// The ways to browse, in menu order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Dim {
+    Year,
+    Department,
+    Representative,
+    Session,
+    Kind,
+    Category,
+    Tag,
+}
+
+impl Dim {
+    pub const ALL: [Dim; 7] = [
+        Dim::Year,
+        Dim::Department,
+        Dim::Representative,
+        Dim::Session,
+        Dim::Kind,
+        Dim::Category,
+        Dim::Tag,
+    ];
+
+    /// URL folder of the dimension.
+    pub fn key(self) -> &'static str {
+        match self {
+            Dim::Year => "years",
+            Dim::Department => "departments",
+            Dim::Representative => "representatives",
+            Dim::Session => "sessions",
+            Dim::Kind => "kinds",
+            Dim::Category => "categories",
+            Dim::Tag => "tags",
+        }
+    }
+    /// The browse heading: 按年度 …
+    pub fn title(self) -> &'static str {
+        match self {
+            Dim::Year => "按年度",
+            Dim::Department => "按办理单位",
+            Dim::Representative => "按代表委员",
+            Dim::Session => "按会议",
+            Dim::Kind => "按类型",
+            Dim::Category => "按答复类别",
+            Dim::Tag => "按主题",
+        }
+    }
+    /// What one term is called: 年度, 办理单位 …
+    pub fn noun(self) -> &'static str {
+        match self {
+            Dim::Year => "年度",
+            Dim::Department => "办理单位",
+            Dim::Representative => "代表委员",
+            Dim::Session => "会议",
+            Dim::Kind => "类型",
+            Dim::Category => "答复类别",
+            Dim::Tag => "主题",
+        }
+    }
+}
+
+/// One value of a dimension and its replies, newest first.
+#[derive(Debug, Clone)]
+pub struct Term {
+    pub name: String,
+    /// Extra words shown with the name (a category's meaning).
+    pub note: String,
+    pub slug: String,
+    /// Site-relative URL of its first page.
+    pub url: String,
+    /// Indices into `Site::entries`, in site order (newest first).
+    pub entries: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Dimension {
+    pub dim: Dim,
+    pub terms: Vec<Term>,
+}
+
+/// The whole site, ready to render.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub config: SiteConfig,
+    /// Newest first.
+    pub entries: Vec<Entry>,
+    pub dimensions: Vec<Dimension>,
+    /// Replies to the same proposal (session, kind, number), by entry index.
+    pub proposals: BTreeMap<(String, Kind, String), Vec<usize>>,
+}
+
+impl Site {
+    pub fn dimension(&self, dim: Dim) -> Option<&Dimension> {
+        self.dimensions.iter().find(|d| d.dim == dim)
+    }
+
+    /// Other replies to the same proposal as entry `i`.
+    pub fn same_proposal(&self, i: usize) -> Vec<usize> {
+        let r = &self.entries[i].reply;
+        self.proposals
+            .get(&(r.session.clone(), r.kind, r.number.clone()))
+            .map(|v| v.iter().copied().filter(|&j| j != i).collect())
+            .unwrap_or_default()
+    }
+
+    /// The term of `dim` whose slug is `slug`.
+    pub fn term(&self, dim: Dim, slug: &str) -> Option<&Term> {
+        self.dimension(dim)?.terms.iter().find(|t| t.slug == slug)
+    }
+}
+
+/// A page of a paginated list: its number (1-based) and URL.
+pub fn page_url(first: &str, page: usize) -> String {
+    if page <= 1 {
+        first.to_string()
+    } else {
+        format!("{first}page/{page}/")
+    }
+}
+
+/// Number of pages for `n` items (at least one).
+pub fn page_count(n: usize, size: usize) -> usize {
+    n.div_ceil(size.max(1)).max(1)
+}
+
+/// Builds the model; URL and slug clashes are diagnostics.
+pub fn build_site(config: SiteConfig, replies: Vec<Reply>) -> Result<Site, Vec<Diagnostic>> {
+    let mut diags = Vec::new();
+    let mut replies = replies;
+    replies.sort_by(|a, b| {
+        b.date
+            .cmp(&a.date)
+            .then(b.published.cmp(&a.published))
+            .then_with(|| a.session.cmp(&b.session))
+            .then(a.kind.cmp(&b.kind))
+            .then_with(|| numeric_key(&a.number).cmp(&numeric_key(&b.number)))
+            .then(a.handling.cmp_rank().cmp(&b.handling.cmp_rank()))
+            .then_with(|| a.department.cmp(&b.department))
+            .then_with(|| a.source.cmp(&b.source))
+    });
+
+    let given_codes: BTreeSet<String> = replies
+        .iter()
+        .filter_map(|r| r.index_code.clone())
+        .collect();
+    let generated = generate_index_codes(&replies, &config.organisation.code, &given_codes);
+
+    let mut urls: BTreeMap<String, usize> = BTreeMap::new();
+    let mut entries = Vec::with_capacity(replies.len());
+    for (i, reply) in replies.into_iter().enumerate() {
+        let url = reply_url(&reply.rel);
+        if let Some(&other) = urls.get(&url) {
+            let first: &Entry = &entries[other];
+            diags.push(
+                Diagnostic::new(
+                    &reply.source,
+                    format!("two files publish to the same address /{url}"),
+                )
+                .with_help("file names become URLs (Chinese as pinyin); rename one of the files")
+                .with_related(&first.reply.source, 1, "the other file"),
+            );
+        } else {
+            urls.insert(url.clone(), i);
+        }
+        let index_code = reply
+            .index_code
+            .clone()
+            .unwrap_or_else(|| generated[i].clone());
+        entries.push(Entry {
+            department_slug: name_slug(&reply.department, &config.slugs, false),
+            representative_slugs: reply
+                .representatives
+                .iter()
+                .map(|n| name_slug(n, &config.slugs, true))
+                .collect(),
+            session_slug: name_slug(&reply.session, &config.slugs, false),
+            tag_slugs: reply
+                .tags
+                .iter()
+                .map(|t| name_slug(t, &config.slugs, false))
+                .collect(),
+            reply,
+            url,
+            index_code,
+        });
+    }
+
+    let mut proposals: BTreeMap<(String, Kind, String), Vec<usize>> = BTreeMap::new();
+    for (i, e) in entries.iter().enumerate() {
+        let r = &e.reply;
+        proposals
+            .entry((r.session.clone(), r.kind, r.number.clone()))
+            .or_default()
+            .push(i);
+    }
+
+    let dimensions: Vec<Dimension> = Dim::ALL
+        .iter()
+        .map(|&d| build_dimension(d, &entries, &config, &mut diags))
+        .collect();
+
+    if diags.is_empty() {
+        Ok(Site {
+            config,
+            entries,
+            dimensions,
+            proposals,
+        })
+    } else {
+        Err(diags)
+    }
+}
+
+trait Rank {
+    fn cmp_rank(&self) -> u8;
+}
+impl Rank for crate::reply::Handling {
+    fn cmp_rank(&self) -> u8 {
+        match self {
+            crate::reply::Handling::Lead => 0,
+            crate::reply::Handling::Co => 1,
+        }
+    }
+}
+
+/// Sorts "9" before "10": (digits as number, then the text).
+fn numeric_key(s: &str) -> (u64, &str) {
+    (s.trim().parse::<u64>().unwrap_or(u64::MAX), s)
+}
+
+/// `2023/第146号.md` → `replies/2023/di-146-hao/`.
+pub fn reply_url(rel: &std::path::Path) -> String {
+    let mut url = String::from("replies/");
+    let stem_path = rel.with_extension("");
+    for comp in stem_path.components() {
+        let seg = comp.as_os_str().to_string_lossy();
+        url.push_str(&path_segment_slug(&seg));
+        url.push('/');
+    }
+    url
+}
+
+/// `{org}/{year}-{serial}`: the serial comes from a hash of the reply's identity (session,
+/// kind, number, department), so adding other replies does not change it.
+fn generate_index_codes(replies: &[Reply], org: &str, taken: &BTreeSet<String>) -> Vec<String> {
+    const SPACE: u64 = 100_000_000;
+    let mut used: BTreeSet<String> = taken.clone();
+    // Process in identity order so that clashes (rare with 10^8 serials) resolve the same way
+    // every build.
+    let mut order: Vec<usize> = (0..replies.len())
+        .filter(|&i| replies[i].index_code.is_none())
+        .collect();
+    let identity = |r: &Reply| {
+        format!(
+            "{}\u{1f}{}\u{1f}{}\u{1f}{}",
+            r.session,
+            r.kind.key(),
+            r.number,
+            r.department
+        )
+    };
+    order.sort_by_cached_key(|&i| identity(&replies[i]));
+    let mut out = vec![String::new(); replies.len()];
+    for i in order {
+        let r = &replies[i];
+        let mut serial = fnv1a(identity(r).as_bytes()) % SPACE;
+        loop {
+            let code = format!("{org}/{}-{:08}", r.date.year(), serial);
+            if used.insert(code.clone()) {
+                out[i] = code;
+                break;
+            }
+            serial = (serial + 1) % SPACE;
+        }
+    }
+    out
+}
+
+fn build_dimension(
+    dim: Dim,
+    entries: &[Entry],
+    config: &SiteConfig,
+    diags: &mut Vec<Diagnostic>,
+) -> Dimension {
+    // name → (slug, note, entries); BTreeMap keeps the build deterministic.
+    let mut by_name: BTreeMap<String, (String, String, Vec<usize>)> = BTreeMap::new();
+    let mut add = |name: &str, slug: &str, note: &str, i: usize| {
+        let e = by_name
+            .entry(name.to_string())
+            .or_insert_with(|| (slug.to_string(), note.to_string(), Vec::new()));
+        if e.2.last() != Some(&i) {
+            e.2.push(i);
+        }
+    };
+    for (i, e) in entries.iter().enumerate() {
+        let r = &e.reply;
+        match dim {
+            Dim::Year => {
+                let y = r.date.year().to_string();
+                add(&y, &y, "", i)
+            }
+            Dim::Department => add(&r.department, &e.department_slug, "", i),
+            Dim::Representative => {
+                for (n, s) in r.representatives.iter().zip(&e.representative_slugs) {
+                    add(n, s, "", i)
+                }
+            }
+            Dim::Session => add(&r.session, &e.session_slug, "", i),
+            Dim::Kind => add(r.kind.long_label(), r.kind.key(), "", i),
+            Dim::Category => {
+                if let Some(key) = &r.category {
+                    if let Some(c) = config.category(key) {
+                        let slug = c
+                            .slug
+                            .clone()
+                            .unwrap_or_else(|| name_slug(&c.key, &config.slugs, false));
+                        add(&format!("{}类", c.key), &slug, &c.label, i)
+                    }
+                }
+            }
+            Dim::Tag => {
+                for (t, s) in r.tags.iter().zip(&e.tag_slugs) {
+                    add(t, s, "", i)
+                }
+            }
+        }
+    }
+    let mut terms: Vec<Term> = by_name
+        .into_iter()
+        .map(|(name, (slug, note, entries))| Term {
+            url: format!("{}/{}/", dim.key(), slug),
+            name,
+            note,
+            slug,
+            entries,
+        })
+        .collect();
+
+    // Two names, one slug: the URLs would clash.
+    let mut slugs: BTreeMap<&str, &str> = BTreeMap::new();
+    for t in &terms {
+        if let Some(other) = slugs.insert(&t.slug, &t.name) {
+            let file = entries[t.entries[0]].reply.source.clone();
+            diags.push(
+                Diagnostic::new(
+                    file,
+                    format!(
+                        "{} `{}` and `{}` get the same address /{}",
+                        dim.noun(),
+                        other,
+                        t.name,
+                        t.url
+                    ),
+                )
+                .with_help(format!(
+                    "give one of them its own slug in site.toml, e.g.\n[slugs]\n\"{}\" = \"{}-2\"",
+                    t.name, t.slug
+                )),
+            );
+        }
+    }
+
+    match dim {
+        Dim::Year => terms.sort_by(|a, b| b.name.cmp(&a.name)),
+        Dim::Kind => terms.sort_by_key(|t| if t.slug == "proposal" { 0 } else { 1 }),
+        Dim::Category => terms.sort_by_key(|t| {
+            config
+                .categories
+                .iter()
+                .position(|c| format!("{}类", c.key) == t.name)
+                .unwrap_or(usize::MAX)
+        }),
+        // Meetings are chronological: the one with the newest reply first.
+        Dim::Session => terms.sort_by(|a, b| {
+            a.entries[0]
+                .cmp(&b.entries[0])
+                .then_with(|| a.slug.cmp(&b.slug))
+        }),
+        // Long lists of names read best in pinyin order.
+        Dim::Department | Dim::Representative | Dim::Tag => {
+            terms.sort_by(|a, b| a.slug.cmp(&b.slug))
+        }
+    }
+    Dimension { dim, terms }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reply::Handling;
+    use chrono::NaiveDate;
+    use std::path::PathBuf;
+
+    fn config() -> SiteConfig {
+        crate::config::parse("title = \"t\"\nbase_url = \"https://e.gov.cn/\"\npage_size = 2\n[organisation]\nname = \"n\"\ncode = \"ORG\"\n", None).unwrap()
+    }
+
+    fn reply(file: &str, number: &str, dept: &str, date: &str) -> Reply {
+        let date = NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap();
+        Reply {
+            source: PathBuf::from(format!("content/{file}")),
+            rel: PathBuf::from(file),
+            title: format!("关于{number}的提案"),
+            kind: Kind::Proposal,
+            number: number.into(),
+            session: "市政协十四届一次会议".into(),
+            representatives: vec!["吴忠彦".into()],
+            department: dept.into(),
+            date,
+            handling: Handling::Lead,
+            co_departments: vec![],
+            category: Some("A".into()),
+            doc_number: None,
+            signer: None,
+            contact: None,
+            cc: vec![],
+            published: date,
+            index_code: None,
+            tags: vec!["安全生产".into()],
+            draft: false,
+            body: String::new(),
+        }
+    }
+
+    #[test]
+    fn urls_come_from_paths_and_stay_ascii() {
+        assert_eq!(
+            reply_url(std::path::Path::new("2023/proposal-146.md")),
+            "replies/2023/proposal-146/"
+        );
+        assert_eq!(
+            reply_url(std::path::Path::new("2023/第146号提案.md")),
+            "replies/2023/di-146-hao-ti-an/"
+        );
+    }
+
+    #[test]
+    fn newest_first_and_terms() {
+        let site = build_site(
+            config(),
+            vec![
+                reply("a.md", "9", "抚顺市应急管理局", "2023-03-27"),
+                reply("b.md", "10", "抚顺市教育局", "2024-01-02"),
+                reply("c.md", "11", "抚顺市应急管理局", "2023-05-01"),
+            ],
+        )
+        .unwrap();
+        let numbers: Vec<&str> = site
+            .entries
+            .iter()
+            .map(|e| e.reply.number.as_str())
+            .collect();
+        assert_eq!(numbers, vec!["10", "11", "9"]);
+        let years = site.dimension(Dim::Year).unwrap();
+        assert_eq!(
+            years
+                .terms
+                .iter()
+                .map(|t| t.name.as_str())
+                .collect::<Vec<_>>(),
+            vec!["2024", "2023"]
+        );
+        assert_eq!(years.terms[1].entries, vec![1, 2]);
+        let depts = site.dimension(Dim::Department).unwrap();
+        assert_eq!(depts.terms[0].url, "departments/fu-shun-shi-jiao-yu-ju/");
+        assert_eq!(
+            site.dimension(Dim::Category).unwrap().terms[0].url,
+            "categories/a/"
+        );
+    }
+
+    #[test]
+    fn index_codes_are_stable_when_replies_are_added() {
+        let one = build_site(config(), vec![reply("a.md", "9", "甲局", "2023-03-27")]).unwrap();
+        let code = one.entries[0].index_code.clone();
+        assert!(code.starts_with("ORG/2023-"), "{code}");
+        let more: Vec<Reply> = (0..50)
+            .map(|n| reply(&format!("x{n}.md"), &n.to_string(), "乙局", "2023-01-01"))
+            .collect();
+        let mut all = more;
+        all.push(reply("a.md", "9", "甲局", "2023-03-27"));
+        let two = build_site(config(), all).unwrap();
+        let again = two
+            .entries
+            .iter()
+            .find(|e| e.reply.number == "9" && e.reply.department == "甲局")
+            .unwrap();
+        assert_eq!(again.index_code, code);
+        let codes: BTreeSet<&str> = two.entries.iter().map(|e| e.index_code.as_str()).collect();
+        assert_eq!(codes.len(), two.entries.len(), "unique");
+    }
+
+    #[test]
+    fn clashing_urls_are_errors() {
+        let errs = build_site(
+            config(),
+            vec![
+                reply("第1号.md", "1", "甲局", "2023-01-01"),
+                reply("di-1-hao.md", "2", "甲局", "2023-01-01"),
+            ],
+        )
+        .unwrap_err();
+        assert!(
+            errs[0].message.contains("same address"),
+            "{}",
+            errs[0].message
+        );
+    }
+
+    #[test]
+    fn pagination_urls() {
+        assert_eq!(page_url("years/2023/", 1), "years/2023/");
+        assert_eq!(page_url("years/2023/", 3), "years/2023/page/3/");
+        assert_eq!(page_count(0, 20), 1);
+        assert_eq!(page_count(40, 20), 2);
+        assert_eq!(page_count(41, 20), 3);
+    }
+}

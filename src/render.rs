@@ -1,0 +1,835 @@
+//! Stage 4, render: the site model → HTML pages through Tera templates. Each template gets
+//! its own typed context struct; pages are rendered in parallel and handed to a [`Sink`].
+
+use std::sync::Mutex;
+
+use chrono::{Datelike, NaiveDate};
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::config::{Footer, SiteConfig};
+use crate::diagnostics::Diagnostic;
+use crate::markdown::MarkdownRenderer;
+use crate::model::{Dim, Entry, Site, Term, page_count, page_url};
+use crate::output::Sink;
+use crate::reply::{Contact, Handling};
+use crate::theme::Theme;
+
+/// Counts of what a build wrote.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RenderStats {
+    pub reply_pages: usize,
+    pub index_pages: usize,
+    pub other_files: usize,
+}
+
+// ---------- typed template contexts ----------
+
+#[derive(Serialize)]
+pub struct NavItem {
+    pub name: String,
+    pub url: String,
+}
+
+/// What every page knows about the site.
+#[derive(Serialize)]
+pub struct SiteView<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub language: &'a str,
+    pub base_url: String,
+    pub domain: String,
+    pub organisation: &'a str,
+    pub footer: &'a Footer,
+    pub nav: Vec<NavItem>,
+}
+
+/// What is particular to one page.
+#[derive(Serialize)]
+pub struct PageView {
+    /// Prefix that leads from this page to the site root: `../../` (or the base path on 404).
+    pub root: String,
+    /// Site-relative URL of this page.
+    pub url: String,
+    pub canonical: String,
+    pub title: String,
+    pub description: String,
+    /// The nav entry this page belongs to, for `aria-current`.
+    pub section: String,
+    /// The 栏目 name for government-site meta tags.
+    pub column: String,
+}
+
+#[derive(Serialize, Clone)]
+pub struct Link {
+    pub name: String,
+    pub url: String,
+    pub note: String,
+}
+
+/// A reply in a list.
+#[derive(Serialize)]
+pub struct ReplyCard {
+    pub url: String,
+    pub title: String,
+    pub kind_label: &'static str,
+    pub role: &'static str,
+    pub number: String,
+    pub session: String,
+    pub representatives: String,
+    pub department: String,
+    pub handling: Handling,
+    pub category: Option<String>,
+    pub date_iso: String,
+}
+
+#[derive(Serialize)]
+pub struct ReplyView {
+    pub title: String,
+    pub kind: Link,
+    pub kind_label: &'static str,
+    pub role: &'static str,
+    pub role_noun: &'static str,
+    pub number: String,
+    pub session: Link,
+    pub representatives: Vec<Link>,
+    pub department: Link,
+    pub date_iso: String,
+    pub date_cn: String,
+    pub published_iso: String,
+    pub published_cn: String,
+    pub handling: Handling,
+    pub handling_label: &'static str,
+    pub co_departments: Vec<String>,
+    pub category: Option<Link>,
+    pub doc_number: Option<String>,
+    pub signer: Option<String>,
+    pub contact: Option<Contact>,
+    pub cc: Vec<String>,
+    pub index_code: String,
+    pub topic: String,
+    pub tags: Vec<Link>,
+    pub body_html: String,
+}
+
+#[derive(Serialize)]
+pub struct ReplyContext<'a> {
+    pub site: &'a SiteView<'a>,
+    pub page: PageView,
+    pub reply: ReplyView,
+    pub same_proposal: Vec<ReplyCard>,
+    pub department_more: Vec<ReplyCard>,
+}
+
+#[derive(Serialize)]
+pub struct PagerLink {
+    pub number: usize,
+    pub url: String,
+    pub current: bool,
+    pub gap: bool,
+}
+
+#[derive(Serialize)]
+pub struct Pager {
+    pub current: usize,
+    pub total: usize,
+    pub items: usize,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    pub pages: Vec<PagerLink>,
+}
+
+#[derive(Serialize)]
+pub struct ListContext<'a> {
+    pub site: &'a SiteView<'a>,
+    pub page: PageView,
+    pub heading: String,
+    pub note: String,
+    pub parent: Option<Link>,
+    pub items: Vec<ReplyCard>,
+    pub pager: Pager,
+}
+
+#[derive(Serialize)]
+pub struct TermView {
+    pub name: String,
+    pub note: String,
+    pub url: String,
+    pub count: usize,
+}
+
+#[derive(Serialize)]
+pub struct TermsContext<'a> {
+    pub site: &'a SiteView<'a>,
+    pub page: PageView,
+    pub heading: String,
+    pub noun: String,
+    pub terms: Vec<TermView>,
+}
+
+#[derive(Serialize)]
+pub struct Counts {
+    pub replies: usize,
+    pub proposals: usize,
+    pub suggestions: usize,
+    pub departments: usize,
+}
+
+#[derive(Serialize)]
+pub struct DimensionSummary {
+    pub title: String,
+    pub url: String,
+    pub top: Vec<TermView>,
+}
+
+#[derive(Serialize)]
+pub struct HomeContext<'a> {
+    pub site: &'a SiteView<'a>,
+    pub page: PageView,
+    pub items: Vec<ReplyCard>,
+    pub counts: Counts,
+    pub dimensions: Vec<DimensionSummary>,
+}
+
+#[derive(Serialize)]
+pub struct NotFoundContext<'a> {
+    pub site: &'a SiteView<'a>,
+    pub page: PageView,
+}
+
+// ---------- the renderer ----------
+
+/// One page to produce.
+#[derive(Debug, Clone, Copy)]
+pub enum Job {
+    Home,
+    NotFound,
+    Reply(usize),
+    /// All replies, page n.
+    All(usize),
+    /// The values of a dimension.
+    Terms(Dim),
+    /// One term's replies: dimension, term index, page.
+    Term(Dim, usize, usize),
+}
+
+pub struct Renderer<'s> {
+    site: &'s Site,
+    tera: Tera,
+    view: SiteView<'s>,
+    markdown: MarkdownRenderer,
+    theme: &'s Theme,
+    /// Template name → file shown in errors.
+    origins: std::collections::BTreeMap<String, String>,
+}
+
+/// Latest replies on the home page, and "other replies" on a reply page.
+const HOME_LATEST: usize = 10;
+const DEPARTMENT_MORE: usize = 5;
+
+impl<'s> Renderer<'s> {
+    pub fn new(site: &'s Site, theme: &'s Theme) -> Result<Renderer<'s>, Vec<Diagnostic>> {
+        let mut tera = Tera::default();
+        let mut origins = std::collections::BTreeMap::new();
+        let mut diags = Vec::new();
+        // Parse each template on its own first, so syntax errors name the right file.
+        for t in theme.templates.values() {
+            let mut probe = Tera::default();
+            if let Err(e) = probe.add_raw_template(&t.name, &t.text) {
+                // Alone, a child template cannot find its parent; only syntax errors count here.
+                if matches!(e.kind(), tera::ErrorKind::SyntaxError(_)) {
+                    diags.push(template_diagnostic(&t.origin.display().to_string(), &e));
+                }
+            }
+            origins.insert(t.name.clone(), t.origin.display().to_string());
+        }
+        if !diags.is_empty() {
+            return Err(diags);
+        }
+        if let Err(e) = tera.add_raw_templates(
+            theme
+                .templates
+                .values()
+                .map(|t| (t.name.as_str(), t.text.as_str())),
+        ) {
+            return Err(vec![template_diagnostic("templates", &e)]);
+        }
+        for needed in [
+            "home.html",
+            "reply.html",
+            "list.html",
+            "terms.html",
+            "404.html",
+        ] {
+            if !tera.contains_template(needed) {
+                diags.push(Diagnostic::new(
+                    format!("templates/{needed}"),
+                    format!("the theme has no template {needed}"),
+                ));
+            }
+        }
+        if !diags.is_empty() {
+            return Err(diags);
+        }
+        let view = site_view(&site.config, site);
+        Ok(Renderer {
+            site,
+            tera,
+            view,
+            markdown: MarkdownRenderer::new(),
+            theme,
+            origins,
+        })
+    }
+
+    /// Every page of the site, in a fixed order.
+    pub fn jobs(&self) -> Vec<Job> {
+        let size = self.site.config.page_size;
+        let mut jobs = vec![Job::Home, Job::NotFound];
+        jobs.extend((0..self.site.entries.len()).map(Job::Reply));
+        if !self.site.entries.is_empty() {
+            jobs.extend((1..=page_count(self.site.entries.len(), size)).map(Job::All));
+        }
+        for d in &self.site.dimensions {
+            if d.terms.is_empty() {
+                continue;
+            }
+            jobs.push(Job::Terms(d.dim));
+            for (ti, t) in d.terms.iter().enumerate() {
+                jobs.extend(
+                    (1..=page_count(t.entries.len(), size)).map(|p| Job::Term(d.dim, ti, p)),
+                );
+            }
+        }
+        jobs
+    }
+
+    /// Renders all pages and static files into `sink`.
+    pub fn render_all(&self, sink: &dyn Sink) -> Result<RenderStats, Vec<Diagnostic>> {
+        let jobs = self.jobs();
+        let errors: Mutex<Vec<Diagnostic>> = Mutex::new(Vec::new());
+        let stats: Vec<(usize, usize)> = jobs
+            .par_iter()
+            .map(|job| match self.render_job(*job) {
+                Ok((path, html)) => match sink.write(&path, html.as_bytes()) {
+                    Ok(()) => match job {
+                        Job::Reply(_) => (1, 0),
+                        _ => (0, 1),
+                    },
+                    Err(e) => {
+                        push(&errors, Diagnostic::new(path, format!("cannot write: {e}")));
+                        (0, 0)
+                    }
+                },
+                Err(d) => {
+                    push(&errors, d);
+                    (0, 0)
+                }
+            })
+            .collect();
+        for (rel, bytes) in &self.theme.files {
+            if let Err(e) = sink.write(rel, bytes) {
+                push(
+                    &errors,
+                    Diagnostic::new(rel.clone(), format!("cannot write: {e}")),
+                );
+            }
+        }
+        let mut errors = errors.into_inner().unwrap_or_default();
+        if !errors.is_empty() {
+            // One report per distinct template problem, not one per page.
+            errors.sort_by(|a, b| (&a.file, &a.message).cmp(&(&b.file, &b.message)));
+            errors.dedup_by(|a, b| a.file == b.file && a.message == b.message);
+            return Err(errors);
+        }
+        let (reply_pages, index_pages) = stats.iter().fold((0, 0), |(a, b), (x, y)| (a + x, b + y));
+        Ok(RenderStats {
+            reply_pages,
+            index_pages,
+            other_files: self.theme.files.len(),
+        })
+    }
+
+    /// Renders one page: (output path, HTML).
+    pub fn render_job(&self, job: Job) -> Result<(String, String), Diagnostic> {
+        let site = self.site;
+        let size = site.config.page_size;
+        let (url, template, ctx) = match job {
+            Job::Home => {
+                let page = self.page("", "首页", &site.config.description, "", "首页");
+                let items = site.entries.iter().take(HOME_LATEST).map(card).collect();
+                let count_kind = |k: &str| {
+                    site.dimension(Dim::Kind)
+                        .and_then(|d| d.terms.iter().find(|t| t.slug == k))
+                        .map_or(0, |t| t.entries.len())
+                };
+                let counts = Counts {
+                    replies: site.entries.len(),
+                    proposals: count_kind("proposal"),
+                    suggestions: count_kind("suggestion"),
+                    departments: site.dimension(Dim::Department).map_or(0, |d| d.terms.len()),
+                };
+                let dimensions = site
+                    .dimensions
+                    .iter()
+                    .filter(|d| !d.terms.is_empty())
+                    .map(|d| {
+                        let mut top: Vec<&Term> = d.terms.iter().collect();
+                        if matches!(
+                            d.dim,
+                            Dim::Department | Dim::Representative | Dim::Tag | Dim::Session
+                        ) {
+                            top.sort_by(|a, b| {
+                                b.entries
+                                    .len()
+                                    .cmp(&a.entries.len())
+                                    .then_with(|| a.slug.cmp(&b.slug))
+                            });
+                        }
+                        DimensionSummary {
+                            title: d.dim.title().into(),
+                            url: format!("{}/", d.dim.key()),
+                            top: top.into_iter().take(8).map(term_view).collect(),
+                        }
+                    })
+                    .collect();
+                let ctx = HomeContext {
+                    site: &self.view,
+                    page,
+                    items,
+                    counts,
+                    dimensions,
+                };
+                (String::new(), "home.html", Context::from_serialize(&ctx))
+            }
+            Job::NotFound => {
+                let mut page = self.page("404.html", "页面不存在", "", "", "404");
+                // Served for any missing path, so links must not depend on the page's depth.
+                page.root = site.config.base_path();
+                let ctx = NotFoundContext {
+                    site: &self.view,
+                    page,
+                };
+                (
+                    "404.html".to_string(),
+                    "404.html",
+                    Context::from_serialize(&ctx),
+                )
+            }
+            Job::Reply(i) => {
+                let e = &site.entries[i];
+                let r = &e.reply;
+                let description = format!(
+                    "{}对{}第{}号{}的答复",
+                    r.department,
+                    r.session,
+                    r.number,
+                    r.kind.label()
+                );
+                let page = self.page(&e.url, &r.title, &description, "", "答复详情");
+                let same_proposal = site
+                    .same_proposal(i)
+                    .into_iter()
+                    .map(|j| card(&site.entries[j]))
+                    .collect();
+                let department_more = site
+                    .term(Dim::Department, &e.department_slug)
+                    .map(|t| {
+                        t.entries
+                            .iter()
+                            .filter(|&&j| j != i)
+                            .take(DEPARTMENT_MORE)
+                            .map(|&j| card(&site.entries[j]))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let reply = self.reply_view(e);
+                let ctx = ReplyContext {
+                    site: &self.view,
+                    page,
+                    reply,
+                    same_proposal,
+                    department_more,
+                };
+                (e.url.clone(), "reply.html", Context::from_serialize(&ctx))
+            }
+            Job::All(n) => {
+                let first = "all/";
+                let entries: Vec<usize> = (0..site.entries.len()).collect();
+                let ctx = self.list_context(first, "全部答复", "", None, &entries, n, size, "all/");
+                (
+                    page_url(first, n),
+                    "list.html",
+                    Context::from_serialize(&ctx),
+                )
+            }
+            Job::Terms(dim) => {
+                let d = site
+                    .dimension(dim)
+                    .ok_or_else(|| Diagnostic::new(dim.key(), "no such dimension"))?;
+                let url = format!("{}/", dim.key());
+                let page = self.page(
+                    &url,
+                    dim.title(),
+                    &format!("{}浏览建议提案答复", dim.title()),
+                    &url,
+                    dim.title(),
+                );
+                let ctx = TermsContext {
+                    site: &self.view,
+                    page,
+                    heading: dim.title().into(),
+                    noun: dim.noun().into(),
+                    terms: d.terms.iter().map(term_view).collect(),
+                };
+                (url, "terms.html", Context::from_serialize(&ctx))
+            }
+            Job::Term(dim, ti, n) => {
+                let d = site
+                    .dimension(dim)
+                    .ok_or_else(|| Diagnostic::new(dim.key(), "no such dimension"))?;
+                let t = &d.terms[ti];
+                let heading = match dim {
+                    Dim::Year => format!("{}年答复", t.name),
+                    Dim::Representative => format!("{}的建议提案答复", t.name),
+                    Dim::Department => format!("{}答复", t.name),
+                    _ => t.name.clone(),
+                };
+                let parent = Link {
+                    name: dim.title().into(),
+                    url: format!("{}/", dim.key()),
+                    note: String::new(),
+                };
+                let section = format!("{}/", dim.key());
+                let ctx = self.list_context(
+                    &t.url,
+                    &heading,
+                    &t.note,
+                    Some(parent),
+                    &t.entries,
+                    n,
+                    size,
+                    &section,
+                );
+                (
+                    page_url(&t.url, n),
+                    "list.html",
+                    Context::from_serialize(&ctx),
+                )
+            }
+        };
+        let ctx = ctx.map_err(|e| {
+            Diagnostic::new(template, format!("cannot build the template context: {e}"))
+        })?;
+        let html = self.tera.render(template, &ctx).map_err(|e| {
+            let origin = self
+                .origins
+                .get(template)
+                .cloned()
+                .unwrap_or_else(|| template.to_string());
+            template_diagnostic(&origin, &e)
+        })?;
+        let path = if url.is_empty() || url.ends_with('/') {
+            format!("{url}index.html")
+        } else {
+            url
+        };
+        Ok((path, html))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn list_context(
+        &self,
+        first: &str,
+        heading: &str,
+        note: &str,
+        parent: Option<Link>,
+        entries: &[usize],
+        n: usize,
+        size: usize,
+        section: &str,
+    ) -> ListContext<'_> {
+        let total = page_count(entries.len(), size);
+        let url = page_url(first, n);
+        let title = if n > 1 {
+            format!("{heading}（第{n}页）")
+        } else {
+            heading.to_string()
+        };
+        let column = parent
+            .as_ref()
+            .map_or(heading.to_string(), |p| p.name.clone());
+        let page = self.page(
+            &url,
+            &title,
+            &format!("{heading}，共{}件", entries.len()),
+            section,
+            &column,
+        );
+        let items = entries
+            .iter()
+            .skip((n - 1) * size)
+            .take(size)
+            .map(|&i| card(&self.site.entries[i]))
+            .collect();
+        ListContext {
+            site: &self.view,
+            page,
+            heading: heading.into(),
+            note: note.into(),
+            parent,
+            items,
+            pager: pager(first, n, total, entries.len()),
+        }
+    }
+
+    fn page(
+        &self,
+        url: &str,
+        title: &str,
+        description: &str,
+        section: &str,
+        column: &str,
+    ) -> PageView {
+        PageView {
+            root: "../".repeat(url.matches('/').count()),
+            url: url.to_string(),
+            canonical: format!("{}{}", self.site.config.base_url_slash(), url),
+            title: title.to_string(),
+            description: description.to_string(),
+            section: section.to_string(),
+            column: column.to_string(),
+        }
+    }
+
+    fn reply_view(&self, e: &Entry) -> ReplyView {
+        let r = &e.reply;
+        let config = &self.site.config;
+        let category = r
+            .category
+            .as_ref()
+            .and_then(|k| config.category(k))
+            .map(|c| Link {
+                name: format!("{}类", c.key),
+                url: self
+                    .site
+                    .dimension(Dim::Category)
+                    .and_then(|d| d.terms.iter().find(|t| t.name == format!("{}类", c.key)))
+                    .map(|t| t.url.clone())
+                    .unwrap_or_default(),
+                note: c.label.clone(),
+            });
+        let tags: Vec<Link> = r
+            .tags
+            .iter()
+            .zip(&e.tag_slugs)
+            .map(|(t, s)| Link {
+                name: t.clone(),
+                url: format!("tags/{s}/"),
+                note: String::new(),
+            })
+            .collect();
+        let topic = if r.tags.is_empty() {
+            "建议提案办理".to_string()
+        } else {
+            r.tags.join("；")
+        };
+        ReplyView {
+            title: r.title.clone(),
+            kind: Link {
+                name: r.kind.long_label().into(),
+                url: format!("kinds/{}/", r.kind.key()),
+                note: String::new(),
+            },
+            kind_label: r.kind.label(),
+            role: r.kind.role(),
+            role_noun: match r.kind {
+                crate::reply::Kind::Proposal => "提案委员",
+                crate::reply::Kind::Suggestion => "建议代表",
+            },
+            number: r.number.clone(),
+            session: Link {
+                name: r.session.clone(),
+                url: format!("sessions/{}/", e.session_slug),
+                note: String::new(),
+            },
+            representatives: r
+                .representatives
+                .iter()
+                .zip(&e.representative_slugs)
+                .map(|(n, s)| Link {
+                    name: n.clone(),
+                    url: format!("representatives/{s}/"),
+                    note: String::new(),
+                })
+                .collect(),
+            department: Link {
+                name: r.department.clone(),
+                url: format!("departments/{}/", e.department_slug),
+                note: String::new(),
+            },
+            date_iso: r.date.to_string(),
+            date_cn: date_cn(r.date),
+            published_iso: r.published.to_string(),
+            published_cn: date_cn(r.published),
+            handling: r.handling,
+            handling_label: r.handling.label(),
+            co_departments: r.co_departments.clone(),
+            category,
+            doc_number: r.doc_number.clone(),
+            signer: r.signer.clone(),
+            contact: r.contact.clone(),
+            cc: r.cc.clone(),
+            index_code: e.index_code.clone(),
+            topic,
+            tags,
+            body_html: self.markdown.render(&r.body).html,
+        }
+    }
+}
+
+fn push(errors: &Mutex<Vec<Diagnostic>>, d: Diagnostic) {
+    if let Ok(mut e) = errors.lock() {
+        e.push(d);
+    }
+}
+
+/// 2023年3月27日
+pub fn date_cn(d: NaiveDate) -> String {
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
+}
+
+fn card(e: &Entry) -> ReplyCard {
+    let r = &e.reply;
+    ReplyCard {
+        url: e.url.clone(),
+        title: r.title.clone(),
+        kind_label: r.kind.label(),
+        role: r.kind.role(),
+        number: r.number.clone(),
+        session: r.session.clone(),
+        representatives: r.representatives.join("、"),
+        department: r.department.clone(),
+        handling: r.handling,
+        category: r.category.as_ref().map(|c| format!("{c}类")),
+        date_iso: r.date.to_string(),
+    }
+}
+
+fn term_view(t: &Term) -> TermView {
+    TermView {
+        name: t.name.clone(),
+        note: t.note.clone(),
+        url: t.url.clone(),
+        count: t.entries.len(),
+    }
+}
+
+/// Page links: first, last, and two either side of the current one, with gaps.
+fn pager(first: &str, current: usize, total: usize, items: usize) -> Pager {
+    let mut pages = Vec::new();
+    let mut last_shown = 0;
+    for n in 1..=total {
+        let near = n + 2 >= current && n <= current + 2;
+        if n == 1 || n == total || near {
+            if last_shown + 1 < n {
+                pages.push(PagerLink {
+                    number: 0,
+                    url: String::new(),
+                    current: false,
+                    gap: true,
+                });
+            }
+            pages.push(PagerLink {
+                number: n,
+                url: page_url(first, n),
+                current: n == current,
+                gap: false,
+            });
+            last_shown = n;
+        }
+    }
+    Pager {
+        current,
+        total,
+        items,
+        prev: (current > 1).then(|| page_url(first, current - 1)),
+        next: (current < total).then(|| page_url(first, current + 1)),
+        pages,
+    }
+}
+
+fn site_view<'a>(config: &'a SiteConfig, site: &Site) -> SiteView<'a> {
+    let domain = config
+        .base_url
+        .split_once("://")
+        .map_or("", |(_, r)| r)
+        .split('/')
+        .next()
+        .unwrap_or("")
+        .to_string();
+    let mut nav = vec![NavItem {
+        name: "全部答复".into(),
+        url: "all/".into(),
+    }];
+    for d in &site.dimensions {
+        if !d.terms.is_empty()
+            && d.dim != Dim::Representative
+            && d.dim != Dim::Tag
+            && d.dim != Dim::Session
+        {
+            nav.push(NavItem {
+                name: d.dim.title().into(),
+                url: format!("{}/", d.dim.key()),
+            });
+        }
+    }
+    SiteView {
+        title: &config.title,
+        description: &config.description,
+        language: &config.language,
+        base_url: config.base_url_slash(),
+        domain,
+        organisation: &config.organisation.name,
+        footer: &config.footer,
+        nav,
+    }
+}
+
+/// A Tera error as a diagnostic naming the template file.
+fn template_diagnostic(origin: &str, e: &tera::Error) -> Diagnostic {
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        message.push_str(&format!("\n  caused by: {s}"));
+        source = s.source();
+    }
+    Diagnostic::new(origin, format!("template error in {origin}:\n{message}"))
+        .with_help("fix the template; the README lists the variables each template gets")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pager_shows_ends_and_neighbours() {
+        let p = pager("all/", 5, 10, 200);
+        let nums: Vec<usize> = p.pages.iter().map(|l| l.number).collect();
+        assert_eq!(nums, vec![1, 0, 3, 4, 5, 6, 7, 0, 10]);
+        assert_eq!(p.prev.as_deref(), Some("all/page/4/"));
+        assert_eq!(p.next.as_deref(), Some("all/page/6/"));
+        let one = pager("all/", 1, 1, 3);
+        assert!(one.prev.is_none() && one.next.is_none());
+        assert_eq!(pager("all/", 2, 2, 21).prev.as_deref(), Some("all/"));
+    }
+
+    #[test]
+    fn chinese_dates() {
+        assert_eq!(
+            date_cn(NaiveDate::from_ymd_opt(2023, 3, 7).unwrap()),
+            "2023年3月7日"
+        );
+    }
+}
