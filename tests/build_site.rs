@@ -1,0 +1,288 @@
+//! `dafu build` on the sample site and on generated fixture sites: every page type, the
+//! data on it, pagination, links under a base path, determinism.
+
+mod common;
+use common::*;
+
+fn build_sample(args: &[&str]) -> tempfile::TempDir {
+    let out = tempfile::tempdir().unwrap();
+    let dest = out.path().join("public");
+    let mut all = vec!["--output", dest.to_str().unwrap()];
+    all.extend_from_slice(args);
+    let o = build(&repo_root(), &all);
+    assert!(
+        o.status.success(),
+        "sample site failed to build:\n{}",
+        stderr(&o)
+    );
+    out
+}
+
+#[test]
+fn sample_site_builds_every_page_type() {
+    let out = build_sample(&[]);
+    let p = out.path().join("public");
+    for page in [
+        "index.html",
+        "404.html",
+        "all/index.html",
+        "replies/2023/proposal-146/index.html",
+        "replies/2024/suggestion-1421357/index.html",
+        "years/index.html",
+        "years/2023/index.html",
+        "departments/index.html",
+        "departments/fushun-yingji/index.html",
+        "representatives/index.html",
+        "sessions/index.html",
+        "kinds/index.html",
+        "kinds/proposal/index.html",
+        "kinds/suggestion/index.html",
+        "categories/index.html",
+        "categories/a/index.html",
+        "categories/b/index.html",
+        "categories/c/index.html",
+        "tags/index.html",
+        "assets/dafu.css",
+    ] {
+        assert!(p.join(page).is_file(), "missing {page}");
+    }
+    // The Chinese file name gets an ASCII URL.
+    assert!(
+        p.join("replies/2024/di-1421388-hao-jian-yi-da-fu/index.html")
+            .is_file()
+    );
+    // The draft is left out.
+    assert!(!p.join("replies/2025/proposal-40/index.html").exists());
+    for (rel, _) in tree(&p) {
+        assert!(rel.is_ascii(), "non-ASCII output path {rel}");
+    }
+}
+
+#[test]
+fn reply_pages_show_the_real_replies_data() {
+    let out = build_sample(&[]);
+    let p = out.path().join("public");
+    let html = read(&p, "replies/2023/proposal-146/index.html");
+    for expected in [
+        "关于加强灵活用工人员安全教育培训工作扎实做好安全生产工作的建议",
+        "对市政协十四届一次会议第146号提案的答复",
+        "吴忠彦",
+        "抚顺市应急管理局",
+        "2023年3月27日",
+        "提案主办〔2023〕1号",
+        "签发人：王端礼",
+        "抄送：市政府办公室、市政协提案委",
+        "11210400MB0000000X/2023-",
+        "<strong>（一）狠抓党政领导责任和部门监管责任的落实。</strong>一是科学安排部署。",
+        "<strong>二是强化督导检查。</strong>",
+        "href=\"../../../departments/fushun-yingji/\"",
+        "<meta name=\"ArticleTitle\"",
+    ] {
+        assert!(html.contains(expected), "reply 146 lacks {expected:?}");
+    }
+    let html = read(&p, "replies/2024/suggestion-1421357/index.html");
+    for expected in [
+        "关于提升安全生产队伍专业水平的建议",
+        "对省十四届人大二次会议第1421357号建议的答复",
+        "赵利军",
+        "辽宁省应急管理厅",
+        "2024年6月13日",
+        "2024年7月10日",
+        "联系人：李洪涛",
+        "024-86892975",
+    ] {
+        assert!(html.contains(expected), "reply 1421357 lacks {expected:?}");
+    }
+}
+
+#[test]
+fn lead_and_co_replies_link_to_each_other() {
+    let out = build_sample(&[]);
+    let p = out.path().join("public");
+    let lead = read(&p, "replies/2023/proposal-152/index.html");
+    assert!(lead.contains("同一提案的其他答复"));
+    assert!(
+        lead.contains("href=\"../../../replies/2023/proposal-152-co/\""),
+        "lead links to the co reply"
+    );
+    assert!(lead.contains("会办单位"));
+    let co = read(&p, "replies/2023/proposal-152-co/index.html");
+    assert!(
+        co.contains("href=\"../../../replies/2023/proposal-152/\""),
+        "co links to the lead reply"
+    );
+    assert!(co.contains("（会办意见）"));
+    // The joint proposal lists each representative with a link.
+    for name in ["张明远", "刘晓燕", "陈国栋"] {
+        assert!(lead.contains(&format!(">{name}</a>")), "{name}");
+    }
+}
+
+#[test]
+fn index_pages_list_the_right_replies_with_counts() {
+    let out = build_sample(&[]);
+    let p = out.path().join("public");
+    let dept = read(&p, "departments/fushun-yingji/index.html");
+    assert!(dept.contains("第146号提案"));
+    assert!(!dept.contains("第1421357号"));
+    let depts = read(&p, "departments/index.html");
+    assert!(
+        depts.contains("辽宁省应急管理厅</a> <span class=\"badge\">3 件</span>"),
+        "{depts}"
+    );
+    let years = read(&p, "years/index.html");
+    let y25 = years.find(">2025<").unwrap();
+    let y23 = years.find(">2023<").unwrap();
+    assert!(y25 < y23, "years newest first");
+    let cat = read(&p, "categories/c/index.html");
+    assert!(cat.contains("所提问题因条件限制留作参考"));
+    let all = read(&p, "all/index.html");
+    let newest = all.find("第31号").unwrap();
+    let oldest = all.find("第146号").unwrap();
+    assert!(newest < oldest, "newest first");
+    let home = read(&p, "index.html");
+    assert!(home.contains("最新答复") && home.contains("13</span> 件答复"));
+}
+
+#[test]
+fn drafts_only_with_the_flag() {
+    let out = build_sample(&["--drafts"]);
+    assert!(
+        out.path()
+            .join("public/replies/2025/proposal-40/index.html")
+            .is_file()
+    );
+}
+
+#[test]
+fn pagination_boundaries() {
+    // page_size is 3 in the fixture: 6 replies → 2 full pages; 7 → a third page with one.
+    let files: Vec<(String, String)> = (1..=7)
+        .map(|n| {
+            (
+                format!("content/p{n}.md"),
+                reply(&n.to_string(), "甲局", &format!("2023-01-{n:02}"), ""),
+            )
+        })
+        .collect();
+    let six: Vec<(&str, &str)> = files[..6]
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let dir = site(&six);
+    let o = build(dir.path(), &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let p = dir.path().join("public");
+    assert!(p.join("all/page/2/index.html").is_file());
+    assert!(!p.join("all/page/3/index.html").exists(), "no empty page");
+    let page2 = read(&p, "all/page/2/index.html");
+    assert!(
+        page2.contains("第3号") && page2.contains("第1号") && !page2.contains("第4号"),
+        "{page2}"
+    );
+    assert!(page2.contains("rel=\"prev\"") && !page2.contains("rel=\"next\""));
+    let first = read(&p, "all/index.html");
+    assert!(first.contains("第6号") && first.contains("第4号") && !first.contains("第3号"));
+    assert!(
+        first.contains("href=\"../all/page/2/\" rel=\"next\""),
+        "{first}"
+    );
+
+    let seven: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let dir = site(&seven);
+    assert!(build(dir.path(), &[]).status.success());
+    let p = dir.path().join("public");
+    let page3 = read(&p, "all/page/3/index.html");
+    assert_eq!(page3.matches("class=\"reply-card\"").count(), 1);
+    assert!(p.join("departments/jia-ju/page/3/index.html").is_file());
+    assert!(p.join("years/2023/page/3/index.html").is_file());
+    // No category was given: no category pages at all.
+    assert!(!p.join("categories").exists());
+}
+
+#[test]
+fn no_broken_internal_links_under_a_base_path() {
+    let out = build_sample(&["--base-url", "https://www.example.gov.cn/jyta/"]);
+    let p = out.path().join("public");
+    let broken = broken_links(&p, "/jyta/");
+    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+    let not_found = read(&p, "404.html");
+    assert!(
+        not_found.contains("href=\"/jyta/assets/dafu.css\""),
+        "404 uses the base path"
+    );
+    let home = read(&p, "index.html");
+    assert!(home.contains("<link rel=\"canonical\" href=\"https://www.example.gov.cn/jyta/\">"));
+
+    let out = build_sample(&["--base-url", "https://example.org"]);
+    let p = out.path().join("public");
+    assert!(broken_links(&p, "/").is_empty());
+}
+
+#[test]
+fn output_is_deterministic() {
+    let a = build_sample(&[]);
+    let b = build_sample(&[]);
+    let ta = tree(&a.path().join("public"));
+    let tb = tree(&b.path().join("public"));
+    assert_eq!(ta.keys().collect::<Vec<_>>(), tb.keys().collect::<Vec<_>>());
+    for (k, v) in &ta {
+        assert!(tb[k] == *v, "{k} differs between two builds");
+    }
+}
+
+#[test]
+fn html_in_front_matter_is_escaped() {
+    let evil = reply("1", "甲局<b>", "2023-01-01", "")
+        .replace("关于第1号事项的提案", "<script>alert(1)</script>标题");
+    let dir = site(&[("content/a.md", &evil)]);
+    let o = build(dir.path(), &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let p = dir.path().join("public");
+    for (rel, bytes) in tree(&p) {
+        let html = String::from_utf8_lossy(&bytes);
+        assert!(!html.contains("<script>alert"), "{rel} has the raw script");
+        assert!(!html.contains("甲局<b>"), "{rel} has the raw tag");
+    }
+    assert!(
+        read(&p, "replies/a/index.html").contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;标题")
+            || read(&p, "replies/a/index.html")
+                .contains("&lt;script&gt;alert(1)&lt;/script&gt;标题")
+    );
+}
+
+#[test]
+fn windows_files_work() {
+    let text = reply("1", "甲局", "2023-01-01", "").replace('\n', "\r\n");
+    let mut bytes = vec![0xEF, 0xBB, 0xBF];
+    bytes.extend_from_slice(text.as_bytes());
+    let dir = site(&[]);
+    write(dir.path(), "content/第1号提案.md", &bytes);
+    let o = build(dir.path(), &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let html = read(
+        &dir.path().join("public"),
+        "replies/di-1-hao-ti-an/index.html",
+    );
+    assert!(html.contains("关于第1号事项的提案"));
+}
+
+#[test]
+fn default_theme_is_built_in_and_site_templates_override_it() {
+    let dir = site(&[("content/a.md", &reply("1", "甲局", "2023-01-01", ""))]);
+    assert!(!dir.path().join("themes").exists());
+    assert!(build(dir.path(), &[]).status.success());
+    write(
+        dir.path(),
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block main %}<p>自定义404</p>{% endblock main %}".as_bytes(),
+    );
+    write(dir.path(), "static/robots-extra.txt", b"hello");
+    assert!(build(dir.path(), &[]).status.success());
+    let p = dir.path().join("public");
+    assert!(read(&p, "404.html").contains("自定义404"));
+    assert_eq!(read(&p, "robots-extra.txt"), "hello");
+}

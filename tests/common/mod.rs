@@ -1,0 +1,168 @@
+//! Helpers shared by the integration tests: run the real binary, make fixture sites, walk
+//! output trees and check links.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub const SITE_TOML: &str = r#"title = "测试站点"
+base_url = "https://www.example.gov.cn/jyta/"
+page_size = 3
+
+[organisation]
+name = "某市人民政府办公室"
+code = "11210400MB0000000X"
+
+[footer]
+sponsor = "某市人民政府办公室"
+site_code = "2104000001"
+"#;
+
+pub fn dafu() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_dafu"))
+}
+
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `dafu build --root <root> [args]`.
+pub fn build(root: &Path, args: &[&str]) -> Output {
+    dafu()
+        .arg("build")
+        .arg("--root")
+        .arg(root)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run dafu")
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// A fresh site folder with site.toml and the given content files.
+pub fn site(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("site.toml"), SITE_TOML).unwrap();
+    for (rel, text) in files {
+        write(dir.path(), rel, text.as_bytes());
+    }
+    dir
+}
+
+pub fn write(root: &Path, rel: &str, bytes: &[u8]) {
+    let p = root.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, bytes).unwrap();
+}
+
+/// A valid reply; `extra` lines are added to the front matter.
+pub fn reply(number: &str, dept: &str, date: &str, extra: &str) -> String {
+    format!(
+        "---\ntitle: 关于第{number}号事项的提案\nkind: proposal\nnumber: \"{number}\"\nsession: 市政协十四届一次会议\nrepresentative: 张三\ndepartment: {dept}\ndate: {date}\n{extra}---\n张三委员：\n\n您提出的提案收悉，现答复如下。\n"
+    )
+}
+
+/// Every file under `dir`, relative path → bytes.
+pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    for e in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let e = e.unwrap();
+        if e.file_type().is_file() {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            out.insert(rel, std::fs::read(e.path()).unwrap());
+        }
+    }
+    out
+}
+
+pub fn read(dir: &Path, rel: &str) -> String {
+    std::fs::read_to_string(dir.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+/// Values of `href="…"` and `src="…"` in an HTML page.
+pub fn links(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in ["href=\"", "src=\""] {
+        let mut rest = html;
+        while let Some(i) = rest.find(attr) {
+            rest = &rest[i + attr.len()..];
+            if let Some(end) = rest.find('"') {
+                out.push(rest[..end].replace("&amp;", "&"));
+                rest = &rest[end..];
+            }
+        }
+    }
+    out
+}
+
+/// Internal links that do not resolve to a file in the output, as "page → link".
+pub fn broken_links(out: &Path, base_path: &str) -> Vec<String> {
+    let mut broken = Vec::new();
+    for (rel, bytes) in tree(out) {
+        if !rel.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8_lossy(&bytes);
+        let page_dir = Path::new(&rel)
+            .parent()
+            .unwrap_or(Path::new(""))
+            .to_path_buf();
+        for link in links(&html) {
+            if link.starts_with("http://")
+                || link.starts_with("https://")
+                || link.starts_with("mailto:")
+                || link.starts_with('#')
+                || link.starts_with("tel:")
+            {
+                continue;
+            }
+            let link_path = link.split(['#', '?']).next().unwrap_or("");
+            let target = if let Some(abs) = link_path.strip_prefix('/') {
+                match format!("/{abs}").strip_prefix(base_path) {
+                    Some(inside) => PathBuf::from(inside),
+                    None => {
+                        broken.push(format!(
+                            "{rel} → {link} (outside the base path {base_path})"
+                        ));
+                        continue;
+                    }
+                }
+            } else {
+                page_dir.join(link_path)
+            };
+            let mut resolved = PathBuf::new();
+            let mut escaped = false;
+            for c in target.components() {
+                match c {
+                    std::path::Component::ParentDir => {
+                        if !resolved.pop() {
+                            escaped = true;
+                        }
+                    }
+                    std::path::Component::CurDir => {}
+                    other => resolved.push(other),
+                }
+            }
+            let file = out.join(&resolved);
+            let ok = !escaped && (file.is_file() || file.join("index.html").is_file());
+            if !ok {
+                broken.push(format!("{rel} → {link}"));
+            }
+        }
+    }
+    broken
+}
