@@ -97,7 +97,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
             output.display()
         ))
     })?;
-    let stats = render_into(&renderer, &staging.sink())?;
+    let stats = render_into(&renderer, staging.sink())?;
     staging.commit().map_err(|e| {
         BuildError::Io(format!(
             "cannot move the new site into {}: {e}",

@@ -2,7 +2,9 @@
 //! swapped in only when the whole build succeeded. A failed or interrupted build leaves the
 //! previous output as it was.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// Where rendered files go.
 pub trait Sink: Sync {
@@ -10,82 +12,146 @@ pub trait Sink: Sync {
     fn write(&self, rel: &str, bytes: &[u8]) -> std::io::Result<()>;
 }
 
-/// Writes into a folder, creating parent folders as needed.
+/// Writes into a folder, creating parent folders as needed. A file that already holds the
+/// same bytes is left alone, so unchanged pages keep their modification time (uploads with
+/// rsync skip them) and the file system is spared the writes.
 pub struct DirSink {
     pub root: PathBuf,
+    written: Mutex<HashSet<PathBuf>>,
+}
+
+impl DirSink {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        DirSink {
+            root: root.into(),
+            written: Mutex::new(HashSet::new()),
+        }
+    }
+
+    /// Deletes every file and folder under the root that this sink did not write.
+    pub fn remove_unwritten(&self) -> std::io::Result<usize> {
+        let written = self
+            .written
+            .lock()
+            .map_err(|_| std::io::Error::other("lock poisoned"))?;
+        let mut removed = 0;
+        let mut dirs = Vec::new();
+        for entry in walkdir::WalkDir::new(&self.root)
+            .min_depth(1)
+            .contents_first(true)
+        {
+            let entry = entry.map_err(std::io::Error::other)?;
+            let path = entry.path();
+            if entry.file_type().is_dir() {
+                dirs.push(path.to_path_buf());
+            } else if !written.contains(path) {
+                std::fs::remove_file(path)?;
+                removed += 1;
+            }
+        }
+        for d in dirs {
+            // Only empty folders go; `remove_dir` refuses the others.
+            let _ = std::fs::remove_dir(&d);
+        }
+        Ok(removed)
+    }
 }
 
 impl Sink for DirSink {
     fn write(&self, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
         let path = self.root.join(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
+        let unchanged = std::fs::metadata(&path)
+            .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+            && std::fs::read(&path).is_ok_and(|old| old == bytes);
+        if !unchanged {
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            // A folder where a file now belongs (or the reverse) is replaced.
+            if path.is_dir() {
+                std::fs::remove_dir_all(&path)?;
+            }
+            std::fs::write(&path, bytes)?;
         }
-        std::fs::write(path, bytes)
+        if let Ok(mut w) = self.written.lock() {
+            w.insert(path);
+        }
+        Ok(())
     }
 }
 
 /// A staging folder next to `output`; removed on drop unless committed.
+///
+/// The previous output is kept after a swap (as `.NAME.dafu-prev`) and becomes the next
+/// build's staging folder: most of its files are already right, and rewriting files in place
+/// is much cheaper than deleting a tree of tens of thousands of files and creating it anew.
 pub struct Staging {
     pub dir: PathBuf,
     output: PathBuf,
+    sink: DirSink,
     committed: bool,
+}
+
+fn sibling(output: &Path, suffix: &str) -> PathBuf {
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "public".into());
+    output.with_file_name(format!(".{name}.dafu-{suffix}"))
 }
 
 impl Staging {
     pub fn new(output: &Path) -> std::io::Result<Staging> {
-        let parent = output
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        std::fs::create_dir_all(parent)?;
-        let name = output
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_else(|| "public".into());
-        let dir = parent.join(format!(".{name}.dafu-staging-{}", std::process::id()));
+        let output = if output.file_name().is_none() {
+            output.join("public")
+        } else {
+            output.to_path_buf()
+        };
+        if let Some(parent) = output.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)?;
+        }
+        let dir = sibling(&output, &format!("staging-{}", std::process::id()));
         if dir.exists() {
             std::fs::remove_dir_all(&dir)?;
         }
-        std::fs::create_dir_all(&dir)?;
+        let prev = sibling(&output, "prev");
+        if prev.is_dir() && std::fs::rename(&prev, &dir).is_ok() {
+            // Reused: stale files are removed before commit.
+        } else {
+            std::fs::create_dir_all(&dir)?;
+        }
+        let sink = DirSink::new(&dir);
         Ok(Staging {
             dir,
-            output: output.to_path_buf(),
+            output,
+            sink,
             committed: false,
         })
     }
 
-    pub fn sink(&self) -> DirSink {
-        DirSink {
-            root: self.dir.clone(),
-        }
+    pub fn sink(&self) -> &DirSink {
+        &self.sink
     }
 
-    /// Replaces the output with the staged tree: two renames, then the old tree is deleted.
+    /// Replaces the output with the staged tree; the old output is kept for the next build.
     pub fn commit(mut self) -> std::io::Result<()> {
-        let old = self.output.with_file_name(format!(
-            ".{}.dafu-old-{}",
-            self.output
-                .file_name()
-                .map(|n| n.to_string_lossy().to_string())
-                .unwrap_or_default(),
-            std::process::id()
-        ));
+        self.sink.remove_unwritten()?;
+        let prev = sibling(&self.output, "prev");
+        if prev.exists() {
+            std::fs::remove_dir_all(&prev)?;
+        }
         let had_output = self.output.exists();
         if had_output {
-            std::fs::rename(&self.output, &old)?;
+            std::fs::rename(&self.output, &prev)?;
         }
         if let Err(e) = std::fs::rename(&self.dir, &self.output) {
             if had_output {
                 // Put the previous site back rather than leave nothing.
-                let _ = std::fs::rename(&old, &self.output);
+                let _ = std::fs::rename(&prev, &self.output);
             }
             return Err(e);
         }
         self.committed = true;
-        if had_output {
-            std::fs::remove_dir_all(&old)?;
-        }
         Ok(())
     }
 }
@@ -127,7 +193,40 @@ mod tests {
             std::fs::read_to_string(out.join("a/index.html")).unwrap(),
             "new"
         );
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
-        assert_eq!(leftovers.len(), 1, "only public/ remains");
+    }
+
+    #[test]
+    fn recycled_staging_drops_stale_files_and_keeps_unchanged_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        for round in 0..3 {
+            let s = Staging::new(&out).unwrap();
+            s.sink().write("same/index.html", b"same").unwrap();
+            s.sink()
+                .write(&format!("round{round}/index.html"), b"x")
+                .unwrap();
+            s.commit().unwrap();
+            let names: Vec<String> = std::fs::read_dir(&out)
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            let mut names = names;
+            names.sort();
+            assert_eq!(
+                names,
+                vec![format!("round{round}"), "same".to_string()],
+                "round {round}"
+            );
+        }
+        let mtime = |p: &Path| std::fs::metadata(p).unwrap().modified().unwrap();
+        let before = mtime(&out.join("same/index.html"));
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let s = Staging::new(&out).unwrap();
+        s.sink().write("same/index.html", b"same").unwrap();
+        s.commit().unwrap();
+        // The recycled copy is two builds old but held the same bytes: not rewritten.
+        assert!(
+            mtime(&out.join("same/index.html")) <= before + std::time::Duration::from_millis(1)
+        );
     }
 }
