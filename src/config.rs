@@ -252,14 +252,14 @@ pub fn parse(text: &str, base_url_override: Option<&str>) -> Result<SiteConfig, 
                 "each key once",
             );
         }
-        if let Some(slug) = &c.slug {
-            if !crate::slug::is_valid_slug(slug) {
-                problem(
-                    "slug",
-                    format!("category slug `{slug}` is not a URL slug"),
-                    "lowercase ASCII letters, digits and -",
-                );
-            }
+        if let Some(slug) = &c.slug
+            && !crate::slug::is_valid_slug(slug)
+        {
+            problem(
+                "slug",
+                format!("category slug `{slug}` is not a URL slug"),
+                "lowercase ASCII letters, digits and -",
+            );
         }
     }
     for (name, slug) in &config.slugs {
@@ -319,8 +319,8 @@ fn find_key(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
         let trimmed = line.trim_start();
         let lead = line.len() - trimmed.len();
         let bare = trimmed.trim_start_matches('"');
-        if bare.starts_with(key) {
-            let after = bare[key.len()..].trim_start_matches('"').trim_start();
+        if let Some(rest) = bare.strip_prefix(key) {
+            let after = rest.trim_start_matches('"').trim_start();
             if after.starts_with('=') || after.starts_with(']') {
                 let start = offset + lead;
                 return Some(start..start + trimmed.trim_end().len());

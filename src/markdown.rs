@@ -79,10 +79,10 @@ impl MarkdownRenderer {
                 NodeValue::Text(t) => text.push_str(t),
                 NodeValue::Code(c) => text.push_str(&c.literal),
                 NodeValue::SoftBreak | NodeValue::LineBreak => text.push('\n'),
-                NodeValue::Paragraph | NodeValue::Heading(_) | NodeValue::TableCell => {
-                    if !text.is_empty() && !text.ends_with('\n') {
-                        text.push('\n');
-                    }
+                NodeValue::Paragraph | NodeValue::Heading(_) | NodeValue::TableCell
+                    if !text.is_empty() && !text.ends_with('\n') =>
+                {
+                    text.push('\n');
                 }
                 _ => {}
             }

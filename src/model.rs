@@ -334,14 +334,14 @@ fn build_dimension(
             Dim::Session => add(&r.session, &e.session_slug, "", i),
             Dim::Kind => add(r.kind.long_label(), r.kind.key(), "", i),
             Dim::Category => {
-                if let Some(key) = &r.category {
-                    if let Some(c) = config.category(key) {
-                        let slug = c
-                            .slug
-                            .clone()
-                            .unwrap_or_else(|| name_slug(&c.key, &config.slugs, false));
-                        add(&format!("{}类", c.key), &slug, &c.label, i)
-                    }
+                if let Some(key) = &r.category
+                    && let Some(c) = config.category(key)
+                {
+                    let slug = c
+                        .slug
+                        .clone()
+                        .unwrap_or_else(|| name_slug(&c.key, &config.slugs, false));
+                    add(&format!("{}类", c.key), &slug, &c.label, i)
                 }
             }
             Dim::Tag => {

@@ -190,14 +190,14 @@ pub fn validate_file(file: &SourceFile, config: &SiteConfig) -> Result<Reply, Ve
     let department = required("department", &raw.department, "抚顺市应急管理局", &mut errs);
     let date_text = required("date", &raw.date, "2023-03-27", &mut errs);
 
-    if title.contains('\n') {
-        if let Some(t) = &raw.title {
-            errs.push(err_at(
-                &t.referenced,
-                "title spans several lines".into(),
-                "expected the title on one line".into(),
-            ));
-        }
+    if title.contains('\n')
+        && let Some(t) = &raw.title
+    {
+        errs.push(err_at(
+            &t.referenced,
+            "title spans several lines".into(),
+            "expected the title on one line".into(),
+        ));
     }
 
     let kind = match kind_text.as_str() {
@@ -250,14 +250,14 @@ pub fn validate_file(file: &SourceFile, config: &SiteConfig) -> Result<Reply, Ve
                 .at(text, opening.clone())
                 .with_help("expected e.g. `representative: 吴忠彦`, or a list for a joint proposal: `[张三, 李四]`"),
         );
-    } else if representatives.is_empty() {
-        if let Some(r) = &raw.representative {
-            errs.push(err_at(
-                &r.referenced,
-                "`representative` is empty".into(),
-                "expected a name or a list of names".into(),
-            ));
-        }
+    } else if representatives.is_empty()
+        && let Some(r) = &raw.representative
+    {
+        errs.push(err_at(
+            &r.referenced,
+            "`representative` is empty".into(),
+            "expected a name or a list of names".into(),
+        ));
     }
 
     let parse_date =
@@ -286,14 +286,14 @@ pub fn validate_file(file: &SourceFile, config: &SiteConfig) -> Result<Reply, Ve
         .published
         .as_ref()
         .and_then(|p| parse_date("published", p, &mut errs));
-    if let (Some(d), Some(p), Some(ps)) = (date, published, raw.published.as_ref()) {
-        if p < d {
-            errs.push(err_at(
-                &ps.referenced,
-                format!("published {p} is before the reply's date {d}"),
-                "a reply goes public on or after the day it was written".into(),
-            ));
-        }
+    if let (Some(d), Some(p), Some(ps)) = (date, published, raw.published.as_ref())
+        && p < d
+    {
+        errs.push(err_at(
+            &ps.referenced,
+            format!("published {p} is before the reply's date {d}"),
+            "a reply goes public on or after the day it was written".into(),
+        ));
     }
 
     let handling = match raw.handling.as_ref().map(|h| (h.value.trim(), h)) {
@@ -337,14 +337,14 @@ pub fn validate_file(file: &SourceFile, config: &SiteConfig) -> Result<Reply, Ve
             .filter(|s| !s.is_empty())
     };
     let index_code = optional(&raw.index_code);
-    if let (Some(code), Some(v)) = (&index_code, &raw.index_code) {
-        if code.chars().any(char::is_whitespace) {
-            errs.push(err_at(
-                &v.referenced,
-                format!("index_code `{code}` contains spaces"),
-                "expected e.g. 11210400MB0000000X/2023-00001".into(),
-            ));
-        }
+    if let (Some(code), Some(v)) = (&index_code, &raw.index_code)
+        && code.chars().any(char::is_whitespace)
+    {
+        errs.push(err_at(
+            &v.referenced,
+            format!("index_code `{code}` contains spaces"),
+            "expected e.g. 11210400MB0000000X/2023-00001".into(),
+        ));
     }
     let co_departments = names("co_departments", &raw.co_departments, &mut errs);
     let cc = names("cc", &raw.cc, &mut errs);

