@@ -14,6 +14,7 @@ pub mod diagnostics;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod opendata;
 pub mod output;
 pub mod render;
 pub mod reply;

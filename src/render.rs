@@ -328,6 +328,14 @@ impl<'s> Renderer<'s> {
                 }
             })
             .collect();
+        for (rel, bytes) in self.machine_readable(&jobs) {
+            if let Err(e) = sink.write(&rel, &bytes) {
+                push(
+                    &errors,
+                    Diagnostic::new(rel.clone(), format!("cannot write: {e}")),
+                );
+            }
+        }
         for (rel, bytes) in &self.theme.files {
             if let Err(e) = sink.write(rel, bytes) {
                 push(
@@ -349,6 +357,54 @@ impl<'s> Renderer<'s> {
             index_pages,
             other_files: self.theme.files.len(),
         })
+    }
+
+    /// Site-relative URL of a page (`years/2023/page/2/`; empty for the home page).
+    pub fn job_url(&self, job: Job) -> String {
+        let site = self.site;
+        match job {
+            Job::Home => String::new(),
+            Job::NotFound => "404.html".into(),
+            Job::Reply(i) => site.entries[i].url.clone(),
+            Job::All(n) => page_url("all/", n),
+            Job::Terms(dim) => format!("{}/", dim.key()),
+            Job::Term(dim, ti, n) => site
+                .dimension(dim)
+                .map(|d| page_url(&d.terms[ti].url, n))
+                .unwrap_or_default(),
+        }
+    }
+
+    /// Open data, sitemap and robots.txt.
+    fn machine_readable(&self, jobs: &[Job]) -> Vec<(String, Vec<u8>)> {
+        let site = self.site;
+        let mut files = Vec::new();
+        match crate::opendata::replies_json(site) {
+            Ok(b) => files.push(("data/replies.json".to_string(), b)),
+            Err(e) => eprintln!("warning: data/replies.json not written: {e}"),
+        }
+        match crate::opendata::replies_csv(site) {
+            Ok(b) => files.push(("data/replies.csv".to_string(), b)),
+            Err(e) => eprintln!("warning: data/replies.csv not written: {e}"),
+        }
+        let urls: Vec<(String, Option<String>)> = jobs
+            .iter()
+            .filter(|j| !matches!(j, Job::NotFound))
+            .map(|&j| {
+                let lastmod = match j {
+                    Job::Reply(i) => Some(site.entries[i].reply.published.to_string()),
+                    _ => None,
+                };
+                (self.job_url(j), lastmod)
+            })
+            .collect();
+        files.extend(crate::opendata::sitemaps(
+            site,
+            &urls,
+            crate::opendata::SITEMAP_LIMIT,
+        ));
+        files.push(("robots.txt".to_string(), crate::opendata::robots(site)));
+        files
     }
 
     /// Renders one page: (output path, HTML).

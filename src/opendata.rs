@@ -1,0 +1,246 @@
+//! Machine-readable outputs: every reply's metadata as `data/replies.json` and
+//! `data/replies.csv`, `sitemap.xml` (split into an index past 50,000 URLs) and `robots.txt`.
+
+use serde::Serialize;
+
+use crate::model::Site;
+use crate::reply::Contact;
+
+/// One reply in `data/replies.json` (the schema is documented in the README).
+#[derive(Serialize)]
+pub struct ReplyRecord<'a> {
+    pub index_code: &'a str,
+    pub url: String,
+    pub title: &'a str,
+    pub kind: &'static str,
+    pub number: &'a str,
+    pub session: &'a str,
+    pub representatives: &'a [String],
+    pub department: &'a str,
+    pub handling: &'static str,
+    pub co_departments: &'a [String],
+    pub category: Option<&'a str>,
+    pub category_label: Option<&'a str>,
+    pub doc_number: Option<&'a str>,
+    pub signer: Option<&'a str>,
+    pub contact: Option<&'a Contact>,
+    pub cc: &'a [String],
+    pub date: String,
+    pub published: String,
+    pub tags: &'a [String],
+}
+
+#[derive(Serialize)]
+struct Dataset<'a> {
+    site: &'a str,
+    publisher: &'a str,
+    base_url: String,
+    count: usize,
+    replies: Vec<ReplyRecord<'a>>,
+}
+
+pub fn records(site: &Site) -> Vec<ReplyRecord<'_>> {
+    let base = site.config.base_url_slash();
+    site.entries
+        .iter()
+        .map(|e| {
+            let r = &e.reply;
+            let category = r.category.as_deref();
+            ReplyRecord {
+                index_code: &e.index_code,
+                url: format!("{base}{}", e.url),
+                title: &r.title,
+                kind: r.kind.key(),
+                number: &r.number,
+                session: &r.session,
+                representatives: &r.representatives,
+                department: &r.department,
+                handling: match r.handling {
+                    crate::reply::Handling::Lead => "lead",
+                    crate::reply::Handling::Co => "co",
+                },
+                co_departments: &r.co_departments,
+                category,
+                category_label: category
+                    .and_then(|k| site.config.category(k))
+                    .map(|c| c.label.as_str()),
+                doc_number: r.doc_number.as_deref(),
+                signer: r.signer.as_deref(),
+                contact: r.contact.as_ref(),
+                cc: &r.cc,
+                date: r.date.to_string(),
+                published: r.published.to_string(),
+                tags: &r.tags,
+            }
+        })
+        .collect()
+}
+
+/// `data/replies.json`: newest first, pretty-printed for people who open it.
+pub fn replies_json(site: &Site) -> Result<Vec<u8>, String> {
+    let replies = records(site);
+    let data = Dataset {
+        site: &site.config.title,
+        publisher: &site.config.organisation.name,
+        base_url: site.config.base_url_slash(),
+        count: replies.len(),
+        replies,
+    };
+    let mut out = serde_json::to_vec_pretty(&data).map_err(|e| e.to_string())?;
+    out.push(b'\n');
+    Ok(out)
+}
+
+/// Column headings of `data/replies.csv` (Chinese, for the spreadsheet users who open it).
+pub const CSV_HEADER: [&str; 18] = [
+    "索引号",
+    "标题",
+    "类型",
+    "编号",
+    "会议",
+    "代表委员",
+    "办理单位",
+    "办理类型",
+    "会办单位",
+    "答复类别",
+    "答复类别说明",
+    "文号",
+    "签发人",
+    "抄送",
+    "成文日期",
+    "发布日期",
+    "主题",
+    "网址",
+];
+
+/// `data/replies.csv`: UTF-8 with BOM so Excel reads Chinese correctly; RFC 4180 quoting;
+/// lists joined with 、.
+pub fn replies_csv(site: &Site) -> Result<Vec<u8>, String> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(vec![0xEF, 0xBB, 0xBF]);
+    w.write_record(CSV_HEADER).map_err(|e| e.to_string())?;
+    for r in records(site) {
+        let kind = if r.kind == "proposal" {
+            "政协提案"
+        } else {
+            "人大代表建议"
+        };
+        let handling = if r.handling == "lead" {
+            "主办"
+        } else {
+            "会办"
+        };
+        w.write_record([
+            r.index_code,
+            r.title,
+            kind,
+            r.number,
+            r.session,
+            &r.representatives.join("、"),
+            r.department,
+            handling,
+            &r.co_departments.join("、"),
+            r.category.unwrap_or(""),
+            r.category_label.unwrap_or(""),
+            r.doc_number.unwrap_or(""),
+            r.signer.unwrap_or(""),
+            &r.cc.join("、"),
+            &r.date,
+            &r.published,
+            &r.tags.join("、"),
+            &r.url,
+        ])
+        .map_err(|e| e.to_string())?;
+    }
+    w.into_inner().map_err(|e| e.to_string())
+}
+
+/// Most URLs one sitemap file may hold (sitemaps.org).
+pub const SITEMAP_LIMIT: usize = 50_000;
+
+/// `sitemap.xml` for the given (site-relative URL, last-modified date) pairs: one file, or an
+/// index pointing to `sitemap-N.xml` files past [`SITEMAP_LIMIT`] URLs.
+pub fn sitemaps(
+    site: &Site,
+    urls: &[(String, Option<String>)],
+    limit: usize,
+) -> Vec<(String, Vec<u8>)> {
+    let base = site.config.base_url_slash();
+    let urlset = |chunk: &[(String, Option<String>)]| -> Vec<u8> {
+        let mut s = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        );
+        for (url, lastmod) in chunk {
+            s.push_str("  <url><loc>");
+            s.push_str(&quick_xml::escape::escape(format!("{base}{url}")));
+            s.push_str("</loc>");
+            if let Some(d) = lastmod {
+                s.push_str(&format!("<lastmod>{d}</lastmod>"));
+            }
+            s.push_str("</url>\n");
+        }
+        s.push_str("</urlset>\n");
+        s.into_bytes()
+    };
+    if urls.len() <= limit {
+        return vec![("sitemap.xml".into(), urlset(urls))];
+    }
+    let mut files = Vec::new();
+    let mut index = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for (i, chunk) in urls.chunks(limit.max(1)).enumerate() {
+        let name = format!("sitemap-{}.xml", i + 1);
+        index.push_str(&format!(
+            "  <sitemap><loc>{}</loc></sitemap>\n",
+            quick_xml::escape::escape(format!("{base}{name}"))
+        ));
+        files.push((name, urlset(chunk)));
+    }
+    index.push_str("</sitemapindex>\n");
+    files.insert(0, ("sitemap.xml".into(), index.into_bytes()));
+    files
+}
+
+/// `robots.txt`: everything may be crawled; the sitemap is announced.
+pub fn robots(site: &Site) -> Vec<u8> {
+    format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n",
+        site.config.base_url_slash()
+    )
+    .into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sitemap_splits_into_an_index_past_the_limit() {
+        let config = crate::config::parse("title = \"t\"\nbase_url = \"https://e.gov.cn/x/\"\n[organisation]\nname = \"n\"\ncode = \"C\"\n", None).unwrap();
+        let site = crate::model::build_site(config, Vec::new()).unwrap();
+        let urls: Vec<(String, Option<String>)> =
+            (0..5).map(|i| (format!("p{i}/"), None)).collect();
+        let one = sitemaps(&site, &urls, 5);
+        assert_eq!(one.len(), 1);
+        let split = sitemaps(&site, &urls, 2);
+        let names: Vec<&str> = split.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            vec![
+                "sitemap.xml",
+                "sitemap-1.xml",
+                "sitemap-2.xml",
+                "sitemap-3.xml"
+            ]
+        );
+        let index = String::from_utf8(split[0].1.clone()).unwrap();
+        assert!(
+            index.contains("<sitemapindex")
+                && index.contains("<loc>https://e.gov.cn/x/sitemap-3.xml</loc>")
+        );
+        let last = String::from_utf8(split[3].1.clone()).unwrap();
+        assert_eq!(last.matches("<url>").count(), 1);
+    }
+}
