@@ -59,6 +59,8 @@ pub struct PageView {
     pub section: String,
     /// The 栏目 name for government-site meta tags.
     pub column: String,
+    /// ColumnKeywords; index pages only (base.html writes the Column* tags when set).
+    pub column_keywords: String,
 }
 
 #[derive(Serialize, Clone)]
@@ -222,6 +224,8 @@ pub struct Renderer<'s> {
     theme: &'s Theme,
     /// Template name → file shown in errors.
     origins: std::collections::BTreeMap<String, String>,
+    /// 0..n, the "all replies" list (built once, not per page).
+    all_entries: Vec<usize>,
 }
 
 /// Latest replies on the home page, and "other replies" on a reply page.
@@ -280,6 +284,7 @@ impl<'s> Renderer<'s> {
             markdown: MarkdownRenderer::new(),
             theme,
             origins,
+            all_entries: (0..site.entries.len()).collect(),
         })
     }
 
@@ -512,8 +517,16 @@ impl<'s> Renderer<'s> {
             }
             Job::All(n) => {
                 let first = "all/";
-                let entries: Vec<usize> = (0..site.entries.len()).collect();
-                let ctx = self.list_context(first, "全部答复", "", None, &entries, n, size, "all/");
+                let ctx = self.list_context(
+                    first,
+                    "全部答复",
+                    "",
+                    None,
+                    &self.all_entries,
+                    n,
+                    size,
+                    "all/",
+                );
                 (
                     page_url(first, n),
                     "list.html",
@@ -525,13 +538,14 @@ impl<'s> Renderer<'s> {
                     .dimension(dim)
                     .ok_or_else(|| Diagnostic::new(dim.key(), "no such dimension"))?;
                 let url = format!("{}/", dim.key());
-                let page = self.page(
+                let mut page = self.page(
                     &url,
                     dim.title(),
                     &format!("{}浏览建议提案答复", dim.title()),
                     &url,
                     dim.title(),
                 );
+                page.column_keywords = dim.noun().into();
                 let ctx = TermsContext {
                     site: &self.view,
                     page,
@@ -616,13 +630,14 @@ impl<'s> Renderer<'s> {
         let column = parent
             .as_ref()
             .map_or(heading.to_string(), |p| p.name.clone());
-        let page = self.page(
+        let mut page = self.page(
             &url,
             &title,
             &format!("{heading}，共{}件", entries.len()),
             section,
             &column,
         );
+        page.column_keywords = heading.to_string();
         let items = entries
             .iter()
             .skip((n - 1) * size)
@@ -656,6 +671,7 @@ impl<'s> Renderer<'s> {
             description: description.to_string(),
             section: section.to_string(),
             column: column.to_string(),
+            column_keywords: String::new(),
         }
     }
 
