@@ -4,7 +4,7 @@
   python3 bench/bench.py                 # 1k and 10k replies, 5 runs each
   python3 bench/bench.py --sizes 10000 --runs 7
 
-For each size it generates the corpus with ../shared/bench/gen_corpus.py (in dafu's and in
+For each size it generates the corpus with bench/corpus/bench/gen_corpus.py (in dafu's and in
 Hugo's layout), builds it repeatedly into an existing output folder (the steady state of a
 press office's deploy job; one warm-up build first), and prints the median wall time and
 the median peak memory (max RSS) of each tool, and their ratios. Hugo is used when it is on
@@ -22,7 +22,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
-GEN = os.path.join(REPO, "..", "shared", "bench", "gen_corpus.py")
+GEN = os.path.join(REPO, "bench", "corpus", "bench", "gen_corpus.py")
 
 
 def run(cmd, cwd=None):

@@ -139,6 +139,17 @@ impl SiteConfig {
         format!("{}/", self.base_url.trim_end_matches('/'))
     }
 
+    /// Host part of `base_url` (`www.example.gov.cn`), for SiteDomain and feed ids.
+    pub fn domain(&self) -> String {
+        self.base_url
+            .split_once("://")
+            .map_or("", |(_, r)| r)
+            .split(['/', '?', '#'])
+            .next()
+            .unwrap_or("")
+            .to_string()
+    }
+
     pub fn category(&self, key: &str) -> Option<&Category> {
         self.categories.iter().find(|c| c.key == key)
     }

@@ -61,6 +61,10 @@ pub struct PageView {
     pub column: String,
     /// ColumnKeywords; index pages only (base.html writes the Column* tags when set).
     pub column_keywords: String,
+    /// Site-relative URL of the Atom feed announced by this page (a department's own on its
+    /// pages, the site's elsewhere).
+    pub feed: String,
+    pub feed_title: String,
 }
 
 #[derive(Serialize, Clone)]
@@ -220,12 +224,13 @@ pub struct Renderer<'s> {
     site: &'s Site,
     tera: Tera,
     view: SiteView<'s>,
-    markdown: MarkdownRenderer,
     theme: &'s Theme,
     /// Template name → file shown in errors.
     origins: std::collections::BTreeMap<String, String>,
     /// 0..n, the "all replies" list (built once, not per page).
     all_entries: Vec<usize>,
+    /// Each entry's body rendered once: HTML for its page, text for feeds and search.
+    bodies: Vec<crate::markdown::Rendered>,
 }
 
 /// Latest replies on the home page, and "other replies" on a reply page.
@@ -277,14 +282,20 @@ impl<'s> Renderer<'s> {
             return Err(diags);
         }
         let view = site_view(&site.config, site);
+        let markdown = MarkdownRenderer::new();
+        let bodies = site
+            .entries
+            .par_iter()
+            .map(|e| markdown.render(&e.reply.body))
+            .collect();
         Ok(Renderer {
             site,
             tera,
             view,
-            markdown: MarkdownRenderer::new(),
             theme,
             origins,
             all_entries: (0..site.entries.len()).collect(),
+            bodies,
         })
     }
 
@@ -409,7 +420,13 @@ impl<'s> Renderer<'s> {
             crate::opendata::SITEMAP_LIMIT,
         ));
         files.push(("robots.txt".to_string(), crate::opendata::robots(site)));
+        files.extend(crate::feed::feeds(site, &self.texts()));
         files
+    }
+
+    /// Each entry's plain text, in entry order.
+    pub fn texts(&self) -> Vec<&str> {
+        self.bodies.iter().map(|b| b.text.as_str()).collect()
     }
 
     /// Renders one page: (output path, HTML).
@@ -505,7 +522,7 @@ impl<'s> Renderer<'s> {
                             .collect()
                     })
                     .unwrap_or_default();
-                let reply = self.reply_view(e);
+                let reply = self.reply_view(i);
                 let ctx = ReplyContext {
                     site: &self.view,
                     page,
@@ -572,7 +589,7 @@ impl<'s> Renderer<'s> {
                     note: String::new(),
                 };
                 let section = format!("{}/", dim.key());
-                let ctx = self.list_context(
+                let mut ctx = self.list_context(
                     &t.url,
                     &heading,
                     &t.note,
@@ -582,6 +599,10 @@ impl<'s> Renderer<'s> {
                     size,
                     &section,
                 );
+                if dim == Dim::Department {
+                    ctx.page.feed = format!("{}feed.xml", t.url);
+                    ctx.page.feed_title = format!("{} - {}", t.name, site.config.title);
+                }
                 (
                     page_url(&t.url, n),
                     "list.html",
@@ -672,10 +693,13 @@ impl<'s> Renderer<'s> {
             section: section.to_string(),
             column: column.to_string(),
             column_keywords: String::new(),
+            feed: "feed.xml".into(),
+            feed_title: self.site.config.title.clone(),
         }
     }
 
-    fn reply_view(&self, e: &Entry) -> ReplyView {
+    fn reply_view(&self, i: usize) -> ReplyView {
+        let e = &self.site.entries[i];
         let r = &e.reply;
         let config = &self.site.config;
         let category = r
@@ -756,7 +780,7 @@ impl<'s> Renderer<'s> {
             index_code: e.index_code.clone(),
             topic,
             tags,
-            body_html: self.markdown.render(&r.body).html,
+            body_html: self.bodies[i].html.clone(),
         }
     }
 }
@@ -833,14 +857,7 @@ fn pager(first: &str, current: usize, total: usize, items: usize) -> Pager {
 }
 
 fn site_view<'a>(config: &'a SiteConfig, site: &Site) -> SiteView<'a> {
-    let domain = config
-        .base_url
-        .split_once("://")
-        .map_or("", |(_, r)| r)
-        .split('/')
-        .next()
-        .unwrap_or("")
-        .to_string();
+    let domain = config.domain();
     let mut nav = vec![NavItem {
         name: "全部答复".into(),
         url: "all/".into(),

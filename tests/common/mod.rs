@@ -166,3 +166,46 @@ pub fn broken_links(out: &Path, base_path: &str) -> Vec<String> {
     }
     broken
 }
+
+/// A site made of `n` generated proposals (bench/corpus/bench/gen_corpus.py, deterministic),
+/// with the sample site's site.toml.
+pub fn generated_site(n: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = Command::new("python3")
+        .arg(repo_root().join("bench/corpus/bench/gen_corpus.py"))
+        .args(["--n", &n.to_string(), "--out"])
+        .arg(dir.path())
+        .output()
+        .expect("run python3 (needed to generate a corpus)");
+    assert!(
+        out.status.success(),
+        "gen_corpus.py failed: {}",
+        stderr(&out)
+    );
+    std::fs::copy(repo_root().join("site.toml"), dir.path().join("site.toml")).unwrap();
+    dir
+}
+
+/// Builds `root` into `<root>/public`, asserting success; returns the output folder.
+pub fn build_ok(root: &Path) -> PathBuf {
+    let o = build(root, &[]);
+    assert!(o.status.success(), "build failed:\n{}", stderr(&o));
+    root.join("public")
+}
+
+/// The sample site of the repository, built into a temporary folder.
+pub fn sample_site_built() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("public");
+    let o = build(&repo_root(), &["--output", out.to_str().unwrap()]);
+    assert!(o.status.success(), "build failed:\n{}", stderr(&o));
+    (dir, out)
+}
+
+/// Runs a required external tool; a missing tool fails the test with what to install.
+pub fn tool(program: &str, install: &str) -> Command {
+    if Command::new(program).arg("--version").output().is_err() {
+        panic!("{program} is needed by this test: {install} (.ci/run installs it)");
+    }
+    Command::new(program)
+}
