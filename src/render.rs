@@ -198,6 +198,41 @@ pub struct HomeContext<'a> {
     pub dimensions: Vec<DimensionSummary>,
 }
 
+/// One bar of a statistics chart; geometry is computed here so the template only draws.
+#[derive(Serialize)]
+pub struct Bar {
+    pub label: String,
+    pub note: String,
+    pub url: String,
+    pub count: usize,
+    /// Percentage of all replies, one decimal.
+    pub share: String,
+    pub y: u32,
+    pub width: u32,
+    pub text_y: u32,
+    pub count_x: u32,
+}
+
+#[derive(Serialize)]
+pub struct Chart {
+    pub id: String,
+    pub title: String,
+    pub noun: String,
+    /// viewBox width and height; bars start at `bar_x`, after the labels.
+    pub width: u32,
+    pub height: u32,
+    pub bar_x: u32,
+    pub bars: Vec<Bar>,
+}
+
+#[derive(Serialize)]
+pub struct StatsContext<'a> {
+    pub site: &'a SiteView<'a>,
+    pub page: PageView,
+    pub total: usize,
+    pub charts: Vec<Chart>,
+}
+
 #[derive(Serialize)]
 pub struct NotFoundContext<'a> {
     pub site: &'a SiteView<'a>,
@@ -218,6 +253,8 @@ pub enum Job {
     Terms(Dim),
     /// One term's replies: dimension, term index, page.
     Term(Dim, usize, usize),
+    /// Counts with charts.
+    Stats,
 }
 
 pub struct Renderer<'s> {
@@ -270,6 +307,7 @@ impl<'s> Renderer<'s> {
             "list.html",
             "terms.html",
             "404.html",
+            "stats.html",
         ] {
             if !tera.contains_template(needed) {
                 diags.push(Diagnostic::new(
@@ -302,7 +340,7 @@ impl<'s> Renderer<'s> {
     /// Every page of the site, in a fixed order.
     pub fn jobs(&self) -> Vec<Job> {
         let size = self.site.config.page_size;
-        let mut jobs = vec![Job::Home, Job::NotFound];
+        let mut jobs = vec![Job::Home, Job::NotFound, Job::Stats];
         jobs.extend((0..self.site.entries.len()).map(Job::Reply));
         if !self.site.entries.is_empty() {
             jobs.extend((1..=page_count(self.site.entries.len(), size)).map(Job::All));
@@ -384,6 +422,7 @@ impl<'s> Renderer<'s> {
             Job::Reply(i) => site.entries[i].url.clone(),
             Job::All(n) => page_url("all/", n),
             Job::Terms(dim) => format!("{}/", dim.key()),
+            Job::Stats => "stats/".into(),
             Job::Term(dim, ti, n) => site
                 .dimension(dim)
                 .map(|d| page_url(&d.terms[ti].url, n))
@@ -549,6 +588,30 @@ impl<'s> Renderer<'s> {
                     "list.html",
                     Context::from_serialize(&ctx),
                 )
+            }
+            Job::Stats => {
+                let url = "stats/";
+                let mut page = self.page(
+                    url,
+                    "统计",
+                    "建议提案答复件数统计：按年度、类型、答复类别和办理单位",
+                    url,
+                    "统计",
+                );
+                page.column_keywords = "统计,年度,类型,答复类别,办理单位".into();
+                let charts = [Dim::Year, Dim::Kind, Dim::Category, Dim::Department]
+                    .into_iter()
+                    .filter_map(|dim| site.dimension(dim))
+                    .filter(|d| !d.terms.is_empty())
+                    .map(|d| chart(d, site.entries.len()))
+                    .collect();
+                let ctx = StatsContext {
+                    site: &self.view,
+                    page,
+                    total: site.entries.len(),
+                    charts,
+                };
+                (url.to_string(), "stats.html", Context::from_serialize(&ctx))
             }
             Job::Terms(dim) => {
                 let d = site
@@ -813,6 +876,62 @@ fn card(e: &Entry) -> ReplyCard {
     }
 }
 
+/// Chart geometry (SVG user units): a label column, then bars scaled to the largest count.
+const CHART_BAR_X: u32 = 210;
+const CHART_BAR_MAX: u32 = 370;
+/// Total width of a chart's viewBox.
+const CHART_WIDTH: u32 = 640;
+const CHART_ROW: u32 = 28;
+const CHART_BAR_HEIGHT: u32 = 18;
+
+/// A bar chart of a dimension's terms; departments are ordered by count, others as browsed.
+fn chart(d: &crate::model::Dimension, total: usize) -> Chart {
+    let mut terms: Vec<&Term> = d.terms.iter().collect();
+    if d.dim == Dim::Department {
+        terms.sort_by(|a, b| {
+            b.entries
+                .len()
+                .cmp(&a.entries.len())
+                .then_with(|| a.slug.cmp(&b.slug))
+        });
+    }
+    let max = terms
+        .iter()
+        .map(|t| t.entries.len())
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    let bars = terms
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let count = t.entries.len();
+            let width = ((count as f64 / max as f64) * CHART_BAR_MAX as f64).round() as u32;
+            let y = i as u32 * CHART_ROW + 4;
+            Bar {
+                label: t.name.clone(),
+                note: t.note.clone(),
+                url: t.url.clone(),
+                count,
+                share: format!("{:.1}", count as f64 * 100.0 / total.max(1) as f64),
+                y,
+                width: width.max(2),
+                text_y: y + CHART_BAR_HEIGHT - 4,
+                count_x: CHART_BAR_X + width.max(2) + 6,
+            }
+        })
+        .collect::<Vec<_>>();
+    Chart {
+        id: d.dim.key().to_string(),
+        title: format!("{}统计", d.dim.title()),
+        noun: d.dim.noun().to_string(),
+        width: CHART_WIDTH,
+        height: bars.len() as u32 * CHART_ROW + 8,
+        bar_x: CHART_BAR_X,
+        bars,
+    }
+}
+
 fn term_view(t: &Term) -> TermView {
     TermView {
         name: t.name.clone(),
@@ -874,6 +993,10 @@ fn site_view<'a>(config: &'a SiteConfig, site: &Site) -> SiteView<'a> {
             });
         }
     }
+    nav.push(NavItem {
+        name: "统计".into(),
+        url: "stats/".into(),
+    });
     SiteView {
         title: &config.title,
         description: &config.description,

@@ -21,6 +21,10 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../themes/default/templates/pager.html"),
     ),
     (
+        "stats.html",
+        include_str!("../themes/default/templates/stats.html"),
+    ),
+    (
         "home.html",
         include_str!("../themes/default/templates/home.html"),
     ),
@@ -42,10 +46,16 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ),
 ];
 
-const DEFAULT_STATIC: &[(&str, &[u8])] = &[(
-    "assets/dafu.css",
-    include_bytes!("../themes/default/static/assets/dafu.css"),
-)];
+const DEFAULT_STATIC: &[(&str, &[u8])] = &[
+    (
+        "assets/dafu.css",
+        include_bytes!("../themes/default/static/assets/dafu.css"),
+    ),
+    (
+        "assets/dafu.js",
+        include_bytes!("../themes/default/static/assets/dafu.js"),
+    ),
+];
 
 /// A template's text and where it came from (for error messages).
 #[derive(Debug, Clone)]

@@ -209,3 +209,61 @@ pub fn tool(program: &str, install: &str) -> Command {
     }
     Command::new(program)
 }
+
+/// One page of every type in a built site, as paths relative to the site root ("" is the
+/// home page): home, 404, statistics, search (when built), the full list and its page 2,
+/// each dimension's value list, its first value's page (and page 2), and a few replies.
+pub fn page_types(out: &Path) -> Vec<String> {
+    let mut pages = vec![String::new(), "404.html".to_string(), "stats/".to_string()];
+    if out.join("search/index.html").is_file() {
+        pages.push("search/".into());
+    }
+    pages.push("all/".into());
+    if out.join("all/page/2/index.html").is_file() {
+        pages.push("all/page/2/".into());
+    }
+    for dim in [
+        "years",
+        "departments",
+        "representatives",
+        "sessions",
+        "kinds",
+        "categories",
+        "tags",
+    ] {
+        if !out.join(dim).is_dir() {
+            continue;
+        }
+        pages.push(format!("{dim}/"));
+        let mut terms: Vec<String> = std::fs::read_dir(out.join(dim))
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.path().is_dir())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        terms.sort();
+        if let Some(t) = terms.first() {
+            pages.push(format!("{dim}/{t}/"));
+            if out.join(dim).join(t).join("page/2/index.html").is_file() {
+                pages.push(format!("{dim}/{t}/page/2/"));
+            }
+        }
+    }
+    let mut replies: Vec<String> = walkdir::WalkDir::new(out.join("replies"))
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name() == "index.html")
+        .map(|e| {
+            let rel = e.path().parent().unwrap().strip_prefix(out).unwrap();
+            format!("{}/", rel.to_string_lossy().replace('\\', "/"))
+        })
+        .collect();
+    // Replies with tables, footnotes or code first: they stress the theme most.
+    replies.sort_by_key(|r| {
+        let html = std::fs::read_to_string(out.join(r).join("index.html")).unwrap_or_default();
+        !(html.contains("<table>") || html.contains("footnote") || html.contains("<pre"))
+    });
+    pages.extend(replies.into_iter().take(4));
+    pages
+}

@@ -1,0 +1,100 @@
+//! Real-browser tests in headless Chromium (Debian's /usr/bin/chromium, driven by
+//! playwright-core from tests/browser): axe-core on every page type in both display modes,
+//! no horizontal overflow at 360 px, 1280 px and 200% zoom, the 长者模式 switch, the skip
+//! link, and the page-weight budget. Screenshots go to target/browser-shots/.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+
+fn node_script(script: &str, args: &[String]) -> std::process::Output {
+    let modules = repo_root().join("tests/browser/node_modules/playwright-core");
+    assert!(
+        modules.is_dir(),
+        "playwright-core is missing: run `npm ci --prefix tests/browser` (.ci/run does)"
+    );
+    assert!(
+        Path::new(&std::env::var("CHROMIUM").unwrap_or("/usr/bin/chromium".into())).exists(),
+        "Chromium is missing: `apt-get install -y chromium` (.ci/run does)"
+    );
+    tool("node", "install Node.js")
+        .arg(repo_root().join("tests/browser").join(script))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn theme_checks(out: &Path, shots: &str) -> std::process::Output {
+    let mut args = vec![
+        out.to_string_lossy().into_owned(),
+        "/jyta/".to_string(),
+        repo_root()
+            .join("target/browser-shots")
+            .join(shots)
+            .to_string_lossy()
+            .into_owned(),
+    ];
+    args.extend(page_types(out));
+    node_script("theme.mjs", &args)
+}
+
+fn assert_passes(o: &std::process::Output) {
+    assert!(
+        o.status.success(),
+        "browser checks failed:\n{}\n{}",
+        stdout(o),
+        stderr(o)
+    );
+}
+
+#[test]
+fn sample_site_in_chromium() {
+    let (_dir, out) = sample_site_built();
+    let o = theme_checks(&out, "sample");
+    assert_passes(&o);
+    assert!(stdout(&o).contains("page weight of replies/"));
+}
+
+#[test]
+fn generated_site_in_chromium() {
+    let site = generated_site(200);
+    let out = build_ok(site.path());
+    assert_passes(&theme_checks(&out, "generated"));
+}
+
+/// The checks can fail: a page without `lang` and with an unlabelled, too-wide element is
+/// caught by axe and by the overflow check.
+#[test]
+fn browser_checks_catch_a_broken_page() {
+    let (_dir, out) = sample_site_built();
+    let home = out.join("index.html");
+    let html = std::fs::read_to_string(&home).unwrap();
+    let broken = html
+        .replacen("<html lang=\"zh-CN\">", "<html>", 1)
+        .replacen(
+            "</main>",
+            "<div style=\"width:2000px\"><input type=\"text\"></div></main>",
+            1,
+        );
+    assert_ne!(html, broken);
+    std::fs::write(&home, broken).unwrap();
+    let o = node_script(
+        "theme.mjs",
+        &[
+            out.to_string_lossy().into_owned(),
+            "/jyta/".into(),
+            std::env::temp_dir()
+                .join("dafu-broken-shots")
+                .to_string_lossy()
+                .into_owned(),
+            String::new(),
+        ],
+    );
+    let err = stderr(&o);
+    assert!(!o.status.success());
+    assert!(err.contains("html-has-lang"), "{err}");
+    assert!(err.contains("horizontal overflow"), "{err}");
+    assert!(err.contains("label"), "{err}");
+}

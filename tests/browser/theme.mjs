@@ -1,0 +1,136 @@
+// The default theme in a real browser: axe-core (WCAG 2.1 A/AA) on every page type, in the
+// normal and the 长者模式 view; no horizontal overflow at 360 px, 1280 px and at 200% zoom;
+// the mode is remembered across pages; keyboard users meet the skip link first; page weight.
+//
+//   node theme.mjs <output dir> <base path> <shots dir> <page path>...
+
+import fs from "node:fs";
+import path from "node:path";
+import zlib from "node:zlib";
+import { createRequire } from "node:module";
+import { serve, launch, Checks } from "./lib.mjs";
+
+const require = createRequire(import.meta.url);
+const AXE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+
+const [dir, basePath, shots, ...pages] = process.argv.slice(2);
+if (!dir || !pages.length) {
+  console.error("usage: node theme.mjs <output dir> <base path> <shots dir> <page path>...");
+  process.exit(2);
+}
+fs.mkdirSync(shots, { recursive: true });
+const checks = new Checks("theme");
+const { server, root } = await serve(path.resolve(dir), basePath);
+const browser = await launch();
+const page = await browser.context.newPage();
+
+async function axe(label) {
+  await page.addScriptTag({ content: AXE });
+  const result = await page.evaluate(async () =>
+    // eslint-disable-next-line no-undef
+    axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] } }),
+  );
+  for (const v of result.violations) {
+    const where = v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join("; ");
+    checks.ok(false, `${label}: axe ${v.id} (${v.impact}): ${v.help} at ${where}`);
+  }
+  if (!result.violations.length) checks.ok(true, "");
+}
+
+async function overflow(label) {
+  const o = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    client: document.documentElement.clientWidth,
+  }));
+  checks.ok(o.scroll <= o.client, `${label}: horizontal overflow, ${o.scroll}px content in ${o.client}px`);
+}
+
+async function setCare(on) {
+  await page.evaluate((on) => {
+    if (on) localStorage.setItem("dafu-care", "1");
+    else localStorage.removeItem("dafu-care");
+  }, on);
+}
+
+const slug = (p) => p.replace(/[^a-z0-9]+/gi, "_").replace(/^_|_$/g, "") || "home";
+
+for (const p of pages) {
+  const url = root + p;
+  for (const care of [false, true]) {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(url);
+    await setCare(care);
+    await page.reload();
+    const mode = care ? "care" : "normal";
+    const has = await page.evaluate(() => document.documentElement.classList.contains("care"));
+    checks.ok(has === care, `${p}: 长者模式 class is ${has}, expected ${care}`);
+    await axe(`${p} (${mode})`);
+    for (const width of [360, 1280]) {
+      await page.setViewportSize({ width, height: 900 });
+      await overflow(`${p} (${mode}, ${width}px)`);
+      if (p === pages[0] || p.startsWith("replies/") || p.startsWith("stats")) {
+        await page.screenshot({ path: path.join(shots, `${slug(p)}-${mode}-${width}.png`), fullPage: true });
+      }
+    }
+    // 200% zoom of a 1280-px window is a 640-px CSS viewport at device scale 2.
+    await page.setViewportSize({ width: 640, height: 450 });
+    await overflow(`${p} (${mode}, 200% zoom)`);
+  }
+}
+await setCare(false);
+
+// The switch: pressed on one page, remembered on the next, released again.
+await page.setViewportSize({ width: 1280, height: 900 });
+await page.goto(root + pages[0]);
+const toggle = page.locator("#care-toggle");
+checks.ok(await toggle.isVisible(), "the 长者模式 button is visible with JavaScript on");
+checks.ok((await toggle.getAttribute("aria-pressed")) === "false", "the button starts unpressed");
+const sizeBefore = await page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize));
+await toggle.click();
+checks.ok((await toggle.getAttribute("aria-pressed")) === "true", "the button is pressed after a click");
+const sizeAfter = await page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize));
+checks.ok(sizeAfter >= sizeBefore * 1.2, `large text: body font ${sizeBefore}px → ${sizeAfter}px`);
+await page.goto(root + pages[pages.length - 1]);
+checks.ok(
+  await page.evaluate(() => document.documentElement.classList.contains("care")),
+  "the mode is remembered on the next page",
+);
+checks.ok((await page.locator("#care-toggle").getAttribute("aria-pressed")) === "true", "and the button says so");
+await page.locator("#care-toggle").click();
+await page.goto(root + pages[0]);
+checks.ok(
+  !(await page.evaluate(() => document.documentElement.classList.contains("care"))),
+  "switching it off is remembered too",
+);
+
+// Keyboard: the first Tab reaches the skip link, which moves focus to the main content.
+await page.goto(root + pages[0]);
+await page.keyboard.press("Tab");
+const first = await page.evaluate(() => document.activeElement && document.activeElement.className);
+checks.ok(first === "skip-link", `first Tab stop is the skip link (got ${first})`);
+await page.keyboard.press("Enter");
+const focused = await page.evaluate(() => document.activeElement && document.activeElement.id);
+checks.ok(focused === "main", `the skip link moves focus to main (got ${focused})`);
+
+await browser.close();
+
+// With JavaScript off the switch stays hidden (it could not work) and the pages still read.
+const noJs = await launch({ javaScriptEnabled: false });
+const plain = await noJs.context.newPage();
+await plain.goto(root + pages[0]);
+checks.ok(!(await plain.locator("#care-toggle").isVisible()), "with JavaScript off the switch is hidden");
+checks.ok((await plain.locator("main").innerText()).length > 0, "with JavaScript off the page has content");
+await noJs.close();
+server.close();
+
+// Page weight: a reply page's HTML + CSS + JS, gzip-compressed.
+const reply = pages.find((p) => p.startsWith("replies/"));
+if (reply) {
+  const files = [path.join(dir, reply, "index.html"), path.join(dir, "assets/dafu.css"), path.join(dir, "assets/dafu.js")];
+  const gz = files.reduce((n, f) => n + zlib.gzipSync(fs.readFileSync(f), { level: 9 }).length, 0);
+  const raw = files.reduce((n, f) => n + fs.statSync(f).size, 0);
+  console.log(`page weight of ${reply}: ${raw} bytes, ${gz} bytes gzip-compressed`);
+  checks.ok(gz < 60 * 1024, `page weight ${gz} bytes compressed exceeds the 60 KB budget`);
+}
+
+process.exit(checks.finish() ? 0 : 1);
