@@ -74,7 +74,11 @@ fn facts(path: &Path) -> FeedFacts {
                 for a in e.attributes() {
                     let a = a.unwrap();
                     if a.key.into_inner() == "href" {
-                        f.hrefs.push(a.unescape_value().unwrap().into_owned());
+                        f.hrefs.push(
+                            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                                .unwrap()
+                                .into_owned(),
+                        );
                     }
                 }
             }
