@@ -1,4 +1,4 @@
-//! The command line: `dafu build` (and, as their issues land, `serve` and `check`).
+//! The command line: `dafu build`, `dafu check` (and, as its issue lands, `serve`).
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -35,6 +35,19 @@ pub enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Check the site without publishing: everything build checks, plus internal links,
+    /// duplicate 索引号, replies dated in the future and empty index pages. Exit 1 on any problem.
+    Check {
+        /// The site folder (with site.toml and content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Overrides base_url from site.toml.
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Check replies marked `draft: true` as well.
+        #[arg(long)]
+        drafts: bool,
+    },
 }
 
 /// Exit codes: 0 success, 1 content or I/O problems, 2 usage (clap's own).
@@ -67,14 +80,49 @@ pub fn run(cli: Cli) -> i32 {
                 Err(e) => report_error(&e),
             }
         }
+        Command::Check {
+            root,
+            base_url,
+            drafts,
+        } => {
+            let opts = BuildOptions {
+                root,
+                output: None,
+                base_url,
+                drafts,
+            };
+            let start = std::time::Instant::now();
+            let today = chrono::Local::now().date_naive();
+            let report = crate::check::check(&opts, today);
+            if report.problems.is_empty() {
+                println!(
+                    "checked {} pages and {} links in {:.2} s: no problems",
+                    report.pages,
+                    report.links,
+                    start.elapsed().as_secs_f64()
+                );
+                0
+            } else {
+                let color = use_color();
+                let text = crate::diagnostics::render_all(&report.problems, color);
+                eprint!(
+                    "{}",
+                    text.replace("; nothing was published", "; dafu check failed")
+                );
+                1
+            }
+        }
     }
+}
+
+fn use_color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
 
 fn report_error(e: &BuildError) -> i32 {
     match e {
         BuildError::Content(diags) => {
-            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            eprint!("{}", crate::diagnostics::render_all(diags, color));
+            eprint!("{}", crate::diagnostics::render_all(diags, use_color()));
         }
         BuildError::Io(msg) => eprintln!("error: {msg}\nerror: nothing was published"),
     }

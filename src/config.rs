@@ -28,6 +28,9 @@ pub struct SiteConfig {
     /// Replies per index page.
     #[serde(default = "default_page_size")]
     pub page_size: usize,
+    /// Build the search index and page (`search/`); on by default.
+    #[serde(default = "default_true")]
+    pub search: bool,
     /// The publishing organisation (its code goes into generated 索引号).
     pub organisation: Organisation,
     /// What Chinese government sites must show at the foot of every page.
@@ -97,6 +100,10 @@ fn default_language() -> String {
 fn default_theme() -> String {
     "default".into()
 }
+fn default_true() -> bool {
+    true
+}
+
 fn default_page_size() -> usize {
     20
 }

@@ -8,6 +8,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod build;
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod diagnostics;
@@ -19,6 +20,7 @@ pub mod opendata;
 pub mod output;
 pub mod render;
 pub mod reply;
+pub mod search;
 pub mod slug;
 pub mod theme;
 pub mod validate;

@@ -12,6 +12,32 @@ pub trait Sink: Sync {
     fn write(&self, rel: &str, bytes: &[u8]) -> std::io::Result<()>;
 }
 
+/// Keeps every file in memory: for `dafu check` (nothing is written) and `dafu serve`.
+#[derive(Default)]
+pub struct MemorySink {
+    files: Mutex<std::collections::BTreeMap<String, Vec<u8>>>,
+}
+
+impl MemorySink {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// The files written, by output-relative path.
+    pub fn into_files(self) -> std::collections::BTreeMap<String, Vec<u8>> {
+        self.files.into_inner().unwrap_or_default()
+    }
+}
+
+impl Sink for MemorySink {
+    fn write(&self, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
+        self.files
+            .lock()
+            .map_err(|_| std::io::Error::other("lock poisoned"))?
+            .insert(rel.to_string(), bytes.to_vec());
+        Ok(())
+    }
+}
+
 /// Writes into a folder, creating parent folders as needed. A file that already holds the
 /// same bytes is left alone, so unchanged pages keep their modification time (uploads with
 /// rsync skip them) and the file system is spared the writes.

@@ -43,6 +43,8 @@ pub struct SiteView<'a> {
     pub organisation: &'a str,
     pub footer: &'a Footer,
     pub nav: Vec<NavItem>,
+    /// Whether the site has a search page (site.toml `search`).
+    pub search: bool,
 }
 
 /// What is particular to one page.
@@ -234,6 +236,12 @@ pub struct StatsContext<'a> {
 }
 
 #[derive(Serialize)]
+pub struct SearchContext<'a> {
+    pub site: &'a SiteView<'a>,
+    pub page: PageView,
+}
+
+#[derive(Serialize)]
 pub struct NotFoundContext<'a> {
     pub site: &'a SiteView<'a>,
     pub page: PageView,
@@ -255,6 +263,8 @@ pub enum Job {
     Term(Dim, usize, usize),
     /// Counts with charts.
     Stats,
+    /// The search page.
+    Search,
 }
 
 pub struct Renderer<'s> {
@@ -308,6 +318,7 @@ impl<'s> Renderer<'s> {
             "terms.html",
             "404.html",
             "stats.html",
+            "search.html",
         ] {
             if !tera.contains_template(needed) {
                 diags.push(Diagnostic::new(
@@ -341,6 +352,9 @@ impl<'s> Renderer<'s> {
     pub fn jobs(&self) -> Vec<Job> {
         let size = self.site.config.page_size;
         let mut jobs = vec![Job::Home, Job::NotFound, Job::Stats];
+        if self.site.config.search {
+            jobs.push(Job::Search);
+        }
         jobs.extend((0..self.site.entries.len()).map(Job::Reply));
         if !self.site.entries.is_empty() {
             jobs.extend((1..=page_count(self.site.entries.len(), size)).map(Job::All));
@@ -363,26 +377,13 @@ impl<'s> Renderer<'s> {
     pub fn render_all(&self, sink: &dyn Sink) -> Result<RenderStats, Vec<Diagnostic>> {
         let jobs = self.jobs();
         let errors: Mutex<Vec<Diagnostic>> = Mutex::new(Vec::new());
-        let stats: Vec<(usize, usize)> = jobs
-            .par_iter()
-            .map(|job| match self.render_job(*job) {
-                Ok((path, html)) => match sink.write(&path, html.as_bytes()) {
-                    Ok(()) => match job {
-                        Job::Reply(_) => (1, 0),
-                        _ => (0, 1),
-                    },
-                    Err(e) => {
-                        push(&errors, Diagnostic::new(path, format!("cannot write: {e}")));
-                        (0, 0)
-                    }
-                },
-                Err(d) => {
-                    push(&errors, d);
-                    (0, 0)
-                }
-            })
-            .collect();
-        for (rel, bytes) in self.machine_readable(&jobs) {
+        // The machine-readable files (search index above all) are built while pages are
+        // rendered and written: page writing waits on the file system, the index does not.
+        let (stats, machine) = rayon::join(
+            || self.render_pages(&jobs, sink, &errors),
+            || self.machine_readable(&jobs),
+        );
+        for (rel, bytes) in machine {
             if let Err(e) = sink.write(&rel, &bytes) {
                 push(
                     &errors,
@@ -390,6 +391,41 @@ impl<'s> Renderer<'s> {
                 );
             }
         }
+        self.finish(sink, stats, errors)
+    }
+
+    fn render_pages(
+        &self,
+        jobs: &[Job],
+        sink: &dyn Sink,
+        errors: &Mutex<Vec<Diagnostic>>,
+    ) -> Vec<(usize, usize)> {
+        jobs.par_iter()
+            .map(|job| match self.render_job(*job) {
+                Ok((path, html)) => match sink.write(&path, html.as_bytes()) {
+                    Ok(()) => match job {
+                        Job::Reply(_) => (1, 0),
+                        _ => (0, 1),
+                    },
+                    Err(e) => {
+                        push(errors, Diagnostic::new(path, format!("cannot write: {e}")));
+                        (0, 0)
+                    }
+                },
+                Err(d) => {
+                    push(errors, d);
+                    (0, 0)
+                }
+            })
+            .collect()
+    }
+
+    fn finish(
+        &self,
+        sink: &dyn Sink,
+        stats: Vec<(usize, usize)>,
+        errors: Mutex<Vec<Diagnostic>>,
+    ) -> Result<RenderStats, Vec<Diagnostic>> {
         for (rel, bytes) in &self.theme.files {
             if let Err(e) = sink.write(rel, bytes) {
                 push(
@@ -423,6 +459,7 @@ impl<'s> Renderer<'s> {
             Job::All(n) => page_url("all/", n),
             Job::Terms(dim) => format!("{}/", dim.key()),
             Job::Stats => "stats/".into(),
+            Job::Search => "search/".into(),
             Job::Term(dim, ti, n) => site
                 .dimension(dim)
                 .map(|d| page_url(&d.terms[ti].url, n))
@@ -459,7 +496,11 @@ impl<'s> Renderer<'s> {
             crate::opendata::SITEMAP_LIMIT,
         ));
         files.push(("robots.txt".to_string(), crate::opendata::robots(site)));
-        files.extend(crate::feed::feeds(site, &self.texts()));
+        let texts = self.texts();
+        files.extend(crate::feed::feeds(site, &texts));
+        if site.config.search {
+            files.extend(crate::search::build_index(site, &texts));
+        }
         files
     }
 
@@ -612,6 +653,25 @@ impl<'s> Renderer<'s> {
                     charts,
                 };
                 (url.to_string(), "stats.html", Context::from_serialize(&ctx))
+            }
+            Job::Search => {
+                let url = "search/";
+                let page = self.page(
+                    url,
+                    "搜索",
+                    "全文搜索建议提案答复：标题、编号、文号、代表委员、办理单位和正文",
+                    url,
+                    "搜索",
+                );
+                let ctx = SearchContext {
+                    site: &self.view,
+                    page,
+                };
+                (
+                    url.to_string(),
+                    "search.html",
+                    Context::from_serialize(&ctx),
+                )
             }
             Job::Terms(dim) => {
                 let d = site
@@ -1006,6 +1066,7 @@ fn site_view<'a>(config: &'a SiteConfig, site: &Site) -> SiteView<'a> {
         organisation: &config.organisation.name,
         footer: &config.footer,
         nav,
+        search: config.search,
     }
 }
 

@@ -21,6 +21,10 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../themes/default/templates/pager.html"),
     ),
     (
+        "search.html",
+        include_str!("../themes/default/templates/search.html"),
+    ),
+    (
         "stats.html",
         include_str!("../themes/default/templates/stats.html"),
     ),
@@ -52,6 +56,10 @@ const DEFAULT_STATIC: &[(&str, &[u8])] = &[
         include_bytes!("../themes/default/static/assets/dafu.css"),
     ),
     (
+        "assets/search.js",
+        include_bytes!("../themes/default/static/assets/search.js"),
+    ),
+    (
         "assets/dafu.js",
         include_bytes!("../themes/default/static/assets/dafu.js"),
     ),
@@ -71,6 +79,14 @@ pub struct Theme {
     pub templates: BTreeMap<String, TemplateSource>,
     /// Output-relative path → bytes: theme static files, then the site's `static/`.
     pub files: BTreeMap<String, Vec<u8>>,
+}
+
+/// The text of a built-in template (for users who copy one to override it, and for tests).
+pub fn default_template(name: &str) -> Option<&'static str> {
+    DEFAULT_TEMPLATES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, text)| *text)
 }
 
 pub fn load(root: &Path, theme_name: &str) -> Result<Theme, Vec<Diagnostic>> {

@@ -515,7 +515,7 @@ fn check_duplicates(replies: &[Reply], files: &[SourceFile]) -> Vec<Diagnostic> 
 }
 
 /// Byte range of the first line starting with `prefix` (in front matter).
-fn find_line(text: &str, prefix: &str) -> Option<std::ops::Range<usize>> {
+pub(crate) fn find_line(text: &str, prefix: &str) -> Option<std::ops::Range<usize>> {
     let mut off = 0;
     for line in text.split_inclusive('\n') {
         if line.starts_with(prefix) {

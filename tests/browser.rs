@@ -98,3 +98,32 @@ fn browser_checks_catch_a_broken_page() {
     assert!(err.contains("horizontal overflow"), "{err}");
     assert!(err.contains("label"), "{err}");
 }
+
+fn search_checks(out: &Path, mode: &str) -> std::process::Output {
+    node_script(
+        "search.mjs",
+        &[
+            out.to_string_lossy().into_owned(),
+            "/jyta/".into(),
+            mode.into(),
+        ],
+    )
+}
+
+#[test]
+fn search_on_the_sample_site() {
+    let (_dir, out) = sample_site_built();
+    assert_passes(&search_checks(&out, "sample"));
+}
+
+/// On a 10,000-proposal corpus: typed queries, filters, and results within 50 ms of the
+/// data being loaded.
+#[test]
+fn search_on_a_generated_10k_site() {
+    let site = generated_site(10_000);
+    let o = build(site.path(), &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = search_checks(&site.path().join("public"), "generated");
+    assert_passes(&o);
+    println!("{}", stdout(&o));
+}

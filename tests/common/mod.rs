@@ -125,6 +125,7 @@ pub fn broken_links(out: &Path, base_path: &str) -> Vec<String> {
             if link.starts_with("http://")
                 || link.starts_with("https://")
                 || link.starts_with("mailto:")
+                || link.starts_with("data:")
                 || link.starts_with('#')
                 || link.starts_with("tel:")
             {

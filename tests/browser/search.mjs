@@ -1,0 +1,272 @@
+// The search page in a real browser: Chinese phrases, proposal numbers and 文号 typed as a
+// user would, filters with counts, the filter-only view, state in the URL and the back
+// button, hostile and odd queries, speed once the data is loaded, phone width, axe, and the
+// bytes a first and a later query fetch.
+//
+//   node search.mjs <output dir> <base path> sample|generated
+
+import fs from "node:fs";
+import path from "node:path";
+import zlib from "node:zlib";
+import { createRequire } from "node:module";
+import { serve, launch, Checks } from "./lib.mjs";
+
+const require = createRequire(import.meta.url);
+const AXE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const [dir, basePath, mode] = process.argv.slice(2);
+const checks = new Checks(`search ${mode}`);
+
+// ---------- what to expect, read from the built index ----------
+const out = path.resolve(dir);
+const meta = JSON.parse(fs.readFileSync(path.join(out, "search/meta.json"), "utf8"));
+const rows = [];
+for (let k = 0; k * meta.chunk < meta.docs; k++) {
+  rows.push(...JSON.parse(zlib.gunzipSync(fs.readFileSync(path.join(out, `search/d/${k}.bin`)))));
+}
+const texts = rows.map((_, i) => fs.readFileSync(path.join(out, `search/t/${i}.txt`), "utf8"));
+const HAN = /^[\u4e00-\u9fff]+$/u;
+
+function cases() {
+  if (mode === "sample") {
+    return {
+      phrase: { q: "燃气管网", expect: "replies/2023/proposal-146/", top: 3 },
+      distinctive: { q: "铸铁燃气管道", expect: "replies/2023/proposal-146/", top: 3 },
+      number: { q: "152", expectAll: rows.filter((r) => r[3] === "152").map((r) => r[1]) },
+      suggestion: { q: "建议 1421357", expect: "replies/2024/suggestion-1421357/", top: 1 },
+      docNumber: { q: "抚发改提〔2024〕4号", expect: rows.find((r) => r[7] === "抚发改提〔2024〕4号")[1], top: 3 },
+      fullWidth: { q: "１４２１３５７", expect: "replies/2024/suggestion-1421357/", top: 1 },
+    };
+  }
+  // A phrase of 4–8 Han characters that occurs in exactly one reply's text.
+  let distinctive = null;
+  for (const len of [6, 8, 4]) {
+    const seen = new Map();
+    texts.forEach((t, i) => {
+      const mine = new Set();
+      for (let at = 0; at + len <= t.length; at++) {
+        const p = t.slice(at, at + len);
+        if (HAN.test(p)) mine.add(p);
+      }
+      for (const p of mine) seen.set(p, seen.has(p) ? -1 : i);
+    });
+    for (const [p, i] of seen) {
+      if (i >= 0) {
+        distinctive = { q: p, expect: rows[i][1], top: 3 };
+        break;
+      }
+    }
+    if (distinctive) break;
+  }
+  const withNumber = rows[Math.floor(rows.length / 2)];
+  const withDoc = rows.find((r) => r[7]);
+  // Generated titles repeat: every result on the first page must carry the title.
+  const title = rows[3][0];
+  return {
+    phrase: { q: title, expect: rows[3][1], top: rows.filter((r) => r[0] === title).length, allTitles: true },
+    distinctive,
+    number: { q: withNumber[3], expectAll: rows.filter((r) => r[3] === withNumber[3]).map((r) => r[1]) },
+    docNumber: withDoc ? { q: withDoc[7], expect: withDoc[1], top: 3 } : null,
+  };
+}
+const expected = cases();
+checks.ok(expected.distinctive, "found a distinctive phrase to search for");
+
+// ---------- browser ----------
+const { server, root, log } = await serve(out, basePath);
+const browser = await launch();
+const page = await browser.context.newPage();
+const errors = [];
+page.on("pageerror", (e) => errors.push(e.message));
+page.on("dialog", (d) => { errors.push("dialog: " + d.message()); d.dismiss(); });
+await page.setViewportSize({ width: 1280, height: 900 });
+
+async function settled(q) {
+  await page.waitForFunction(
+    (q) => {
+      const l = document.getElementById("search-results");
+      const s = document.getElementById("search-status");
+      return l.getAttribute("data-query") === q && (l.hasAttribute("data-ready") || /请至少|不可用/.test(s.textContent));
+    },
+    q,
+    { timeout: 15000 },
+  );
+}
+async function results() {
+  return page.$$eval("#search-results > li", (lis) =>
+    lis.map((li) => ({
+      href: li.querySelector("a").getAttribute("href"),
+      title: li.querySelector("a").textContent,
+      marks: li.querySelectorAll("mark").length,
+      excerpt: li.querySelector(".excerpt") ? li.querySelector(".excerpt").textContent : "",
+      excerptMarks: li.querySelectorAll(".excerpt mark").length,
+      date: li.querySelector("time").getAttribute("datetime"),
+    })),
+  );
+}
+async function type(q) {
+  await page.fill("#q", "");
+  await page.locator("#q").pressSequentially(q, { delay: 15 });
+  await settled(q);
+}
+const hrefOf = (u) => "../" + u;
+
+log.length = 0;
+await page.goto(root + "search/");
+await settled("");
+const initialBytes = log.reduce((n, r) => n + r.bytes, 0);
+
+// First query: everything fetched from page load to results, JavaScript included.
+log.length = 0;
+const firstLoadStart = Date.now();
+await page.goto(root + "search/?q=" + encodeURIComponent(expected.phrase.q));
+await settled(expected.phrase.q);
+await page.waitForTimeout(300); // excerpts arrive after the list
+const firstBytes = log.reduce((n, r) => n + r.bytes, 0);
+const firstMs = Date.now() - firstLoadStart;
+let r = await results();
+if (expected.phrase.allTitles) {
+  checks.ok(r.length === Math.min(20, expected.phrase.top) && r.every((x) => x.title === expected.phrase.q),
+    `"${expected.phrase.q}": the first page holds only replies with that title`);
+} else {
+  const idx = r.findIndex((x) => x.href === hrefOf(expected.phrase.expect));
+  checks.ok(idx >= 0 && idx < expected.phrase.top, `"${expected.phrase.q}" lists ${expected.phrase.expect} in the top ${expected.phrase.top} (at ${idx})`);
+}
+checks.ok(r.length > 0 && r[0].marks > 0, "the first result has highlighted words");
+checks.ok(r.some((x) => x.excerptMarks > 0), "excerpts are highlighted");
+checks.ok((await page.inputValue("#q")) === expected.phrase.q, "loading /search/?q= fills the box");
+checks.ok(/件答复/.test(await page.locator("#search-status").innerText()), "the result count is announced");
+checks.ok((await page.getAttribute("#search-status", "role")) === "status", "the status is a live region");
+
+// Later query, typed.
+log.length = 0;
+await type(expected.distinctive.q);
+await page.waitForTimeout(300);
+const laterBytes = log.reduce((n, x) => n + x.bytes, 0);
+r = await results();
+const di = r.findIndex((x) => x.href === hrefOf(expected.distinctive.expect));
+checks.ok(di >= 0 && di < 3, `distinctive phrase "${expected.distinctive.q}" puts its reply in the top 3 (at ${di})`);
+const ms = parseFloat(await page.getAttribute("#search-results", "data-ms"));
+checks.ok(ms < 50, `results computed in ${ms} ms once the data is loaded (< 50)`);
+checks.ok(new URL(page.url()).searchParams.get("q") === expected.distinctive.q, "the query is in the URL while typing");
+
+// A proposal number: that proposal's replies first.
+await type(expected.number.q);
+r = await results();
+const n = expected.number.expectAll.length;
+const firstN = r.slice(0, n).map((x) => x.href).sort();
+checks.ok(JSON.stringify(firstN) === JSON.stringify(expected.number.expectAll.map(hrefOf).sort()),
+  `number ${expected.number.q}: its ${n} replies first (got ${firstN.join(", ")})`);
+
+if (expected.suggestion) {
+  await type(expected.suggestion.q);
+  r = await results();
+  checks.ok(r[0] && r[0].href === hrefOf(expected.suggestion.expect), `"${expected.suggestion.q}" finds ${expected.suggestion.expect} first`);
+}
+if (expected.fullWidth) {
+  await type(expected.fullWidth.q);
+  r = await results();
+  checks.ok(r[0] && r[0].href === hrefOf(expected.fullWidth.expect), "a full-width number finds the reply");
+}
+if (expected.docNumber) {
+  await type(expected.docNumber.q);
+  r = await results();
+  const i = r.findIndex((x) => x.href === hrefOf(expected.docNumber.expect));
+  checks.ok(i >= 0 && i < 3, `文号 "${expected.docNumber.q}" finds its reply in the top 3 (at ${i})`);
+}
+
+// Filters with counts, combined with the text query.
+await page.goto(root + "search/?q=" + encodeURIComponent(mode === "sample" ? "答复" : rows[0][0].slice(2, 6)));
+await settled(mode === "sample" ? "答复" : rows[0][0].slice(2, 6));
+const before = (await results()).length;
+const yearOptions = await page.$$eval("#f-year option", (os) => os.slice(1).map((o) => ({ value: o.value, text: o.textContent })));
+checks.ok(yearOptions.length > 0 && yearOptions.every((o) => /（\d+）$/.test(o.text)), "year options show counts");
+const year = yearOptions.find((o) => !/（0）$/.test(o.text));
+await page.selectOption("#f-year", year.value);
+await page.waitForFunction(() => document.getElementById("search-results").hasAttribute("data-ready"));
+r = await results();
+const count = parseInt(year.text.match(/（(\d+)）$/)[1], 10);
+const statusText = await page.locator("#search-status").innerText();
+checks.ok(r.length > 0 && r.every((x) => x.date.startsWith(year.value)), `year filter ${year.value}: every result is from that year`);
+checks.ok(statusText.includes(String(count)), `the year's count (${count}) matches the results (${statusText})`);
+checks.ok(new URL(page.url()).searchParams.get("year") === year.value, "the filter is in the URL");
+checks.ok(before >= r.length, "a filter narrows the results");
+
+// Back button: the previous state comes back.
+await page.goBack();
+await page.waitForFunction(() => document.getElementById("f-year").value === "");
+await page.waitForFunction(() => document.getElementById("search-results").hasAttribute("data-ready"));
+checks.ok((await page.inputValue("#f-year")) === "", "back restores the unfiltered search");
+
+// Filter-only view: no text, one department.
+await page.goto(root + "search/");
+await settled("");
+const dept = await page.$$eval("#f-dept option", (os) => os[1].value);
+const deptLabel = await page.$$eval("#f-dept option", (os) => os[1].getAttribute("data-label"));
+await page.selectOption("#f-dept", dept);
+await page.waitForFunction(() => document.getElementById("search-results").hasAttribute("data-ready"));
+r = await results();
+const factsOk = await page.$$eval("#search-results .reply-facts", (fs, label) => fs.every((f) => f.textContent.includes(label)), deptLabel);
+checks.ok(r.length > 0 && factsOk, `filter-only view lists ${deptLabel}'s replies`);
+checks.ok(/^共 \d+ 件答复/.test(await page.locator("#search-status").innerText()), "filter-only view says how many");
+
+// Hostile and odd input: never injected, never broken.
+const hostile = [
+  '<img src=x onerror="window.__pwned=1">',
+  "<script>window.__pwned=1</script>燃气",
+  "，。！？、……",
+  "燃",
+  "x".repeat(500),
+  "燃气" + "管网".repeat(240),
+  "G312国道 改造",
+  "\"'&<>",
+];
+for (const q of hostile) {
+  await page.goto(root + "search/?q=" + encodeURIComponent(q));
+  await settled(q.slice(0, 200) === q ? q : q);
+  const injected = await page.evaluate(() => window.__pwned === 1 || document.querySelectorAll("#search-results img, #search-results script").length > 0);
+  checks.ok(!injected, `query ${JSON.stringify(q.slice(0, 30))} is not injected`);
+  checks.ok((await page.inputValue("#q")).length > 0, `query ${JSON.stringify(q.slice(0, 30))} stays in the box as text`);
+}
+await page.goto(root + "search/?q=" + encodeURIComponent("燃"));
+await settled("燃");
+checks.ok(/至少/.test(await page.locator("#search-status").innerText()), "a one-character query asks for more");
+checks.ok(errors.length === 0, `no script errors (${errors.join("; ")})`);
+
+// Phone width and accessibility with results on screen.
+await page.setViewportSize({ width: 360, height: 780 });
+await page.goto(root + "search/?q=" + encodeURIComponent(expected.phrase.q));
+await settled(expected.phrase.q);
+await page.waitForTimeout(300);
+const o = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+checks.ok(o[0] <= o[1], `no horizontal overflow at 360 px (${o[0]} > ${o[1]})`);
+await page.addScriptTag({ content: AXE });
+const axe = await page.evaluate(() => axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] } }));
+for (const v of axe.violations) checks.ok(false, `axe ${v.id}: ${v.help} at ${v.nodes.slice(0, 2).map((n) => n.target.join(" ")).join("; ")}`);
+checks.ok(axe.violations.length === 0, "axe: no violations with results shown");
+fs.mkdirSync(path.resolve("../../target/browser-shots"), { recursive: true });
+await page.screenshot({ path: path.resolve(`../../target/browser-shots/search-${mode}-360.png`), fullPage: true });
+
+// Keyboard: from the box, Tab reaches the first result link after the filters.
+await page.setViewportSize({ width: 1280, height: 900 });
+await page.focus("#q");
+let reached = false;
+for (let i = 0; i < 12 && !reached; i++) {
+  await page.keyboard.press("Tab");
+  reached = await page.evaluate(() => document.activeElement && document.activeElement.closest("#search-results") !== null);
+}
+checks.ok(reached, "results are reachable with Tab");
+
+await browser.close();
+
+// JavaScript off: the page says so and offers the browse pages.
+const noJs = await launch({ javaScriptEnabled: false });
+const plain = await noJs.context.newPage();
+await plain.goto(root + "search/?q=abc");
+const body = await plain.locator("main").innerText();
+checks.ok(/需要浏览器启用 JavaScript/.test(body) && /浏览全部答复/.test(body), "without JavaScript the page explains and links to browsing");
+checks.ok(!(await plain.locator("#search-form").isVisible()), "without JavaScript the dead form is hidden");
+await noJs.close();
+server.close();
+
+console.log(JSON.stringify({ mode, docs: meta.docs, initialBytes, firstBytes, firstMs, laterBytes, ms }));
+process.exit(checks.finish() ? 0 : 1);

@@ -1,0 +1,526 @@
+// dafu search page: queries the static index under search/ (see src/search/mod.rs for the
+// format). Plain JavaScript, no framework, no request outside the site. Every string from
+// the index or the query reaches the page as text nodes, never as HTML.
+(function () {
+  "use strict";
+
+  var form = document.getElementById("search-form");
+  if (!form) return;
+  var input = document.getElementById("q");
+  var status = document.getElementById("search-status");
+  var list = document.getElementById("search-results");
+  var more = document.getElementById("search-more");
+  var selects = {
+    year: document.getElementById("f-year"),
+    kind: document.getElementById("f-kind"),
+    dept: document.getElementById("f-dept"),
+    cat: document.getElementById("f-cat"),
+  };
+  var root = form.getAttribute("data-root") || "../";
+  var DATA = new URL(root + "search/", document.baseURI);
+  var PAGE = 20;
+  var MAX_QUERY = 200;
+  var MAX_TOKENS = 32;
+  var FIELD_TITLE = 1, FIELD_NUMBER = 2, FIELD_BITS = 3;
+  var K1 = 1.2, B = 0.75;
+
+  form.hidden = false;
+
+  // ---------- tokeniser: the same rules as src/search/tokenize.rs ----------
+  function isHan(cp) {
+    return cp === 0x3007 || (cp >= 0x3400 && cp <= 0x4dbf) || (cp >= 0x4e00 && cp <= 0x9fff) ||
+      (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0x20000 && cp <= 0x3134f);
+  }
+  var ALPHA = /\p{Alphabetic}/u;
+  function norm(ch) {
+    var cp = ch.codePointAt(0);
+    if (cp >= 0xff01 && cp <= 0xff5e) cp -= 0xfee0;
+    else if (cp === 0x3000) cp = 0x20;
+    if (cp >= 0x41 && cp <= 0x5a) cp += 0x20;
+    return String.fromCodePoint(cp);
+  }
+  // Same length in UTF-16 units as the input, so positions carry over for highlighting.
+  function normalize(text) {
+    var out = "";
+    for (var ch of text) out += norm(ch);
+    return out;
+  }
+  function isWord(c) {
+    var cp = c.codePointAt(0);
+    return (cp >= 0x30 && cp <= 0x39) || (ALPHA.test(c) && !isHan(cp));
+  }
+  // Tokens and the "segments" they came from (Han runs and words), for highlighting.
+  function analyse(text) {
+    var tokens = [], segments = [], word = "", run = "", prev = null;
+    function endWord() { if (word) { tokens.push(word); segments.push(word); word = ""; } }
+    function endRun() { if (run.length >= 2) segments.push(run); run = ""; }
+    for (var raw of text) {
+      var c = norm(raw), cp = c.codePointAt(0);
+      if (isHan(cp)) {
+        endWord();
+        if (prev !== null) tokens.push(prev + c);
+        prev = c;
+        run += c;
+      } else {
+        prev = null;
+        endRun();
+        if (isWord(c)) word += c;
+        else endWord();
+      }
+    }
+    endWord();
+    endRun();
+    return { tokens: tokens, segments: segments };
+  }
+  var encoder = new TextEncoder();
+  function shardOf(token, shards) {
+    var h = 0x811c9dc5;
+    var bytes = encoder.encode(token);
+    for (var i = 0; i < bytes.length; i++) {
+      h ^= bytes[i];
+      h = Math.imul(h, 0x01000193) >>> 0;
+    }
+    return h % shards;
+  }
+
+  // ---------- loading ----------
+  var bytesLoaded = 0;
+  function inflate(buffer) {
+    var b = new Uint8Array(buffer);
+    // A server may already have undone the gzip layer; then the bytes are plain.
+    if (b.length < 2 || b[0] !== 0x1f || b[1] !== 0x8b) return Promise.resolve(buffer);
+    var stream = new Blob([buffer]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return new Response(stream).arrayBuffer();
+  }
+  function load(path) {
+    return fetch(new URL(path, DATA)).then(function (r) {
+      if (!r.ok) throw new Error(path + ": HTTP " + r.status);
+      return r.arrayBuffer();
+    }).then(function (buf) {
+      bytesLoaded += buf.byteLength;
+      return inflate(buf);
+    });
+  }
+  var utf8 = new TextDecoder();
+  function loadJSON(path) {
+    return load(path).then(function (buf) { return JSON.parse(utf8.decode(buf)); });
+  }
+  var cache = { shards: new Map(), chunks: new Map(), texts: new Map() };
+  function cached(map, key, make) {
+    if (!map.has(key)) {
+      var p = make();
+      p.catch(function () { map.delete(key); });
+      map.set(key, p);
+    }
+    return map.get(key);
+  }
+
+  function Reader(bytes) { this.b = bytes; this.p = 0; }
+  Reader.prototype.varint = function () {
+    var v = 0, shift = 0, byte;
+    do {
+      byte = this.b[this.p++];
+      v += (byte & 0x7f) * Math.pow(2, shift);
+      shift += 7;
+    } while (byte >= 0x80 && this.p < this.b.length);
+    return v;
+  };
+  function parseShard(buf) {
+    var bytes = new Uint8Array(buf), r = new Reader(bytes), map = new Map();
+    var count = r.varint();
+    for (var i = 0; i < count; i++) {
+      var len = r.varint();
+      var token = utf8.decode(bytes.subarray(r.p, r.p + len));
+      r.p += len;
+      var df = r.varint(), n = r.varint();
+      map.set(token, { df: df, bytes: bytes.subarray(r.p, r.p + n) });
+      r.p += n;
+    }
+    return map;
+  }
+  function postings(entry) {
+    var r = new Reader(entry.bytes), docs = new Uint32Array(entry.df), codes = new Uint32Array(entry.df);
+    var doc = 0;
+    for (var i = 0; i < entry.df; i++) {
+      doc += r.varint();
+      docs[i] = doc;
+      codes[i] = r.varint();
+    }
+    return { docs: docs, codes: codes };
+  }
+  function shard(n) {
+    return cached(cache.shards, n, function () { return load("s/" + n + ".bin").then(parseShard); });
+  }
+  function chunk(k) {
+    return cached(cache.chunks, k, function () { return loadJSON("d/" + k + ".bin"); });
+  }
+  function text(id) {
+    return cached(cache.texts, id, function () {
+      return load("t/" + id + ".txt").then(function (b) { return utf8.decode(b); });
+    });
+  }
+
+  // ---------- the index in memory ----------
+  var meta = null, docs = null; // docs: per reply {date, dept, len, year, kind, cat}
+  var ready = Promise.all([loadJSON("meta.json"), load("docs.bin")]).then(function (got) {
+    meta = got[0];
+    if (meta.version !== 1) throw new Error("search index version " + meta.version);
+    var view = new DataView(got[1]);
+    var n = meta.docs;
+    docs = { date: new Uint16Array(n), dept: new Uint16Array(n), len: new Uint16Array(n),
+      year: new Uint8Array(n), kind: new Uint8Array(n), cat: new Uint8Array(n) };
+    for (var i = 0; i < n; i++) {
+      var o = i * 10;
+      docs.date[i] = view.getUint16(o, true);
+      docs.dept[i] = view.getUint16(o + 2, true);
+      docs.len[i] = view.getUint16(o + 4, true);
+      docs.year[i] = view.getUint8(o + 6);
+      docs.kind[i] = view.getUint8(o + 7);
+      docs.cat[i] = view.getUint8(o + 8);
+    }
+    fillSelect(selects.year, meta.years.map(function (y) { return { value: y, label: y + "年" }; }));
+    fillSelect(selects.kind, meta.kinds.map(function (f) { return { value: f.slug, label: f.label }; }));
+    fillSelect(selects.dept, meta.departments.map(function (f) { return { value: f.slug, label: f.label }; }));
+    fillSelect(selects.cat, meta.categories.map(function (f) { return { value: f.slug, label: f.label }; }));
+  });
+
+  function fillSelect(select, items) {
+    items.forEach(function (it) {
+      var o = document.createElement("option");
+      o.value = it.value;
+      o.textContent = it.label;
+      o.setAttribute("data-label", it.label);
+      select.appendChild(o);
+    });
+  }
+
+  // Selected filters as facet indexes (-1: any).
+  function filterIndexes(state) {
+    function idx(list, value, key) {
+      if (!value) return -1;
+      for (var i = 0; i < list.length; i++) if ((key ? list[i][key] : list[i]) === value) return i;
+      return -2; // an unknown value matches nothing
+    }
+    return {
+      year: idx(meta.years, state.year),
+      kind: idx(meta.kinds, state.kind, "slug"),
+      dept: idx(meta.departments, state.dept, "slug"),
+      cat: idx(meta.categories, state.cat, "slug"),
+    };
+  }
+  var FACETS = ["year", "kind", "dept", "cat"];
+  function passes(d, f, except) {
+    for (var i = 0; i < FACETS.length; i++) {
+      var k = FACETS[i];
+      if (k === except || f[k] === -1) continue;
+      if (docs[k][d] !== f[k]) return false;
+    }
+    return true;
+  }
+
+  // ---------- querying ----------
+  // Returns {ids (ranked), tiers, matched (text matches before filters), segments}.
+  function evaluate(state) {
+    var q = state.q.slice(0, MAX_QUERY);
+    var a = analyse(q);
+    var tokens = Array.from(new Set(a.tokens)).slice(0, MAX_TOKENS);
+    var phrase = normalize(q).replace(/\s+/g, "");
+    if (!tokens.length) {
+      if (q.trim()) return Promise.resolve({ tooShort: true, ids: [], matched: [], segments: [] });
+      var all = new Array(meta.docs);
+      for (var i = 0; i < meta.docs; i++) all[i] = i;
+      return Promise.resolve({ ids: all, matched: all, segments: [], filterOnly: true });
+    }
+    var shardIds = tokens.map(function (t) { return shardOf(t, meta.shards); });
+    return Promise.all(shardIds.map(shard)).then(function (maps) {
+      var t0 = performance.now();
+      var lists = [];
+      for (var i = 0; i < tokens.length; i++) {
+        var e = maps[i].get(tokens[i]);
+        if (!e) return { ids: [], matched: [], segments: a.segments, ms: performance.now() - t0 };
+        lists.push({ token: tokens[i], df: e.df, p: postings(e) });
+      }
+      lists.sort(function (x, y) { return x.df - y.df; });
+      // Intersect, starting from the rarest token.
+      var score = new Map(), bits = new Map();
+      var first = lists[0];
+      for (var j = 0; j < first.p.docs.length; j++) {
+        score.set(first.p.docs[j], 0);
+        bits.set(first.p.docs[j], { all: 7, any: 0 });
+      }
+      var N = meta.docs, avgdl = meta.avgdl || 1;
+      for (var l = 0; l < lists.length; l++) {
+        var L = lists[l], idf = Math.log(1 + (N - L.df + 0.5) / (L.df + 0.5));
+        var seen = new Set();
+        for (var k = 0; k < L.p.docs.length; k++) {
+          var d = L.p.docs[k];
+          if (!score.has(d)) continue;
+          seen.add(d);
+          var code = L.p.codes[k], tf = code >>> FIELD_BITS, fields = code & 7;
+          var norm = K1 * (1 - B + B * (docs.len[d] / avgdl));
+          score.set(d, score.get(d) + idf * (tf * (K1 + 1)) / (tf + norm));
+          var bb = bits.get(d);
+          bb.all &= fields;
+          bb.any |= fields;
+        }
+        if (seen.size !== score.size) {
+          score.forEach(function (_, d) { if (!seen.has(d)) { score.delete(d); bits.delete(d); } });
+        }
+      }
+      var matched = Array.from(score.keys());
+      var tier = new Map();
+      matched.forEach(function (d) {
+        var bb = bits.get(d);
+        // Title matches, then replies whose number or 文号 holds every token, then any
+        // number/文号 match, then the rest; BM25 and date order within each tier.
+        tier.set(d, (bb.all & FIELD_TITLE) ? 3 : (bb.all & FIELD_NUMBER) ? 2 : (bb.any & FIELD_NUMBER) ? 1 : 0);
+      });
+      matched.sort(function (x, y) {
+        return (tier.get(y) - tier.get(x)) || (score.get(y) - score.get(x)) ||
+          (docs.date[y] - docs.date[x]) || (x - y);
+      });
+      return { ids: matched, matched: matched, tier: tier, phrase: phrase, segments: a.segments,
+        ms: performance.now() - t0 };
+    });
+  }
+
+  // Title matches of the whole phrase go first; titles come with the first chunks anyway.
+  function promoteExactTitles(result) {
+    if (!result.tier || !result.phrase) return Promise.resolve(result);
+    var candidates = result.ids.filter(function (d) { return result.tier.get(d) === 3; }).slice(0, 50);
+    if (!candidates.length) return Promise.resolve(result);
+    return Promise.all(candidates.map(function (d) { return row(d); })).then(function (rows) {
+      var exact = new Set();
+      rows.forEach(function (r, i) {
+        if (normalize(r[0]).replace(/\s+/g, "").indexOf(result.phrase) >= 0) exact.add(candidates[i]);
+      });
+      if (exact.size) {
+        result.ids = result.ids.filter(function (d) { return exact.has(d); })
+          .concat(result.ids.filter(function (d) { return !exact.has(d); }));
+      }
+      return result;
+    });
+  }
+
+  function row(d) {
+    var k = Math.floor(d / meta.chunk);
+    return chunk(k).then(function (rows) { return rows[d - k * meta.chunk]; });
+  }
+
+  // ---------- rendering (text nodes only) ----------
+  function highlight(el, original, segments) {
+    var n = normalize(original), marks = [];
+    segments.forEach(function (s) {
+      var at = n.indexOf(s);
+      var pieces = at >= 0 || s.length <= 2 ? [s] : [];
+      if (at < 0 && s.length > 2) {
+        for (var i = 0; i + 2 <= s.length; i++) pieces.push(s.slice(i, i + 2));
+      }
+      pieces.forEach(function (p) {
+        var from = 0, pos;
+        while (p && (pos = n.indexOf(p, from)) >= 0) {
+          marks.push([pos, pos + p.length]);
+          from = pos + p.length;
+        }
+      });
+    });
+    marks.sort(function (x, y) { return x[0] - y[0] || y[1] - x[1]; });
+    var at = 0;
+    marks.forEach(function (m) {
+      if (m[1] <= at) return;
+      var start = Math.max(m[0], at);
+      if (start > at) el.appendChild(document.createTextNode(original.slice(at, start)));
+      var mark = document.createElement("mark");
+      mark.textContent = original.slice(start, m[1]);
+      el.appendChild(mark);
+      at = m[1];
+    });
+    if (at < original.length) el.appendChild(document.createTextNode(original.slice(at)));
+  }
+
+  function excerptOf(body, segments) {
+    var flat = body.replace(/\s+/g, " ").trim();
+    var n = normalize(flat), best = -1;
+    segments.forEach(function (s) {
+      var at = n.indexOf(s);
+      if (at < 0 && s.length > 2) at = n.indexOf(s.slice(0, 2));
+      if (at >= 0 && (best < 0 || at < best)) best = at;
+    });
+    var start = best < 0 ? 0 : Math.max(0, best - 30);
+    var end = Math.min(flat.length, start + 110);
+    return (start > 0 ? "…" : "") + flat.slice(start, end) + (end < flat.length ? "…" : "");
+  }
+
+  function card(d, r, segments) {
+    // r: [title, url, kind label, number, session, department, date, 文号, category]
+    var li = document.createElement("li");
+    li.className = "reply-card";
+    var a = document.createElement("a");
+    a.className = "reply-title";
+    a.href = root + r[1];
+    highlight(a, r[0], segments);
+    li.appendChild(a);
+    var facts = document.createElement("p");
+    facts.className = "reply-facts";
+    [r[4] + "第" + r[3] + "号" + r[2], r[5], r[7], r[8] ? r[8] + "类" : ""].forEach(function (t) {
+      if (!t) return;
+      var s = document.createElement("span");
+      highlight(s, t, segments);
+      facts.appendChild(s);
+    });
+    var time = document.createElement("time");
+    time.dateTime = r[6];
+    time.textContent = r[6];
+    facts.appendChild(time);
+    li.appendChild(facts);
+    var ex = document.createElement("p");
+    ex.className = "excerpt";
+    li.appendChild(ex);
+    // The excerpt's text is fetched when the result comes near the screen.
+    ex.__load = function () {
+      text(d).then(function (body) {
+        highlight(ex, excerptOf(body, segments), segments);
+      }).catch(function () { ex.remove(); });
+    };
+    if (observer) observer.observe(ex);
+    else ex.__load();
+    return li;
+  }
+
+  var observer = "IntersectionObserver" in window ? new IntersectionObserver(function (entries) {
+    entries.forEach(function (e) {
+      if (e.isIntersecting) {
+        observer.unobserve(e.target);
+        e.target.__load();
+      }
+    });
+  }, { rootMargin: "300px 0px" }) : null;
+
+  // ---------- state, URL and events ----------
+  function readURL() {
+    var p = new URLSearchParams(location.search);
+    return { q: p.get("q") || "", year: p.get("year") || "", kind: p.get("kind") || "",
+      dept: p.get("dept") || "", cat: p.get("cat") || "" };
+  }
+  function readForm() {
+    return { q: input.value, year: selects.year.value, kind: selects.kind.value,
+      dept: selects.dept.value, cat: selects.cat.value };
+  }
+  function writeForm(s) {
+    input.value = s.q;
+    FACETS.forEach(function (k) {
+      var sel = selects[k];
+      sel.value = s[k];
+      if (sel.value !== s[k]) sel.value = "";
+    });
+  }
+  function toURL(s) {
+    var p = new URLSearchParams();
+    if (s.q) p.set("q", s.q);
+    FACETS.forEach(function (k) { if (s[k]) p.set(k, s[k]); });
+    var qs = p.toString();
+    return location.pathname + (qs ? "?" + qs : "");
+  }
+
+  var generation = 0, current = null, shown = 0;
+
+  function updateCounts(result, f) {
+    FACETS.forEach(function (k) {
+      var counts = new Map();
+      result.matched.forEach(function (d) {
+        if (passes(d, f, k)) counts.set(docs[k][d], (counts.get(docs[k][d]) || 0) + 1);
+      });
+      Array.prototype.forEach.call(selects[k].options, function (o, i) {
+        if (i === 0) return;
+        var c = counts.get(i - 1) || 0;
+        o.textContent = o.getAttribute("data-label") + "（" + c + "）";
+      });
+    });
+  }
+
+  function showMore() {
+    var r = current;
+    var slice = r.ids.slice(shown, shown + PAGE);
+    var mine = generation;
+    return Promise.all(slice.map(row)).then(function (rows) {
+      if (mine !== generation) return;
+      var frag = document.createDocumentFragment();
+      rows.forEach(function (rw, i) { frag.appendChild(card(slice[i], rw, r.segments)); });
+      list.appendChild(frag);
+      shown += slice.length;
+      more.hidden = shown >= r.ids.length;
+    });
+  }
+
+  function run(state) {
+    var mine = ++generation;
+    return ready.then(function () {
+      return evaluate(state);
+    }).then(promoteExactTitles).then(function (r) {
+      if (mine !== generation) return;
+      var t0 = performance.now();
+      var f = filterIndexes(state);
+      r.ids = r.ids.filter(function (d) { return passes(d, f, null); });
+      updateCounts(r, f);
+      current = r;
+      shown = 0;
+      list.textContent = "";
+      more.hidden = true;
+      list.setAttribute("data-ms", String(Math.round(((r.ms || 0) + performance.now() - t0) * 10) / 10));
+      list.setAttribute("data-query", state.q);
+      if (r.tooShort) {
+        status.textContent = "请至少输入两个汉字，或一个数字、字母组成的词。";
+        return;
+      }
+      status.textContent = (r.filterOnly ? "共 " : "找到 ") + r.ids.length + " 件答复" +
+        (r.ids.length > PAGE ? "，先显示前 " + PAGE + " 件" : "") + "。";
+      return showMore().then(function () {
+        if (mine === generation) list.setAttribute("data-ready", "1");
+      });
+    }).catch(function (e) {
+      if (mine !== generation) return;
+      status.textContent = "搜索暂时不可用：" + e.message + "。请改用分类浏览。";
+    });
+  }
+
+  var timer = 0;
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    list.removeAttribute("data-ready");
+    timer = setTimeout(function () {
+      var s = readForm();
+      history.replaceState(s, "", toURL(s));
+      run(s);
+    }, 150);
+  });
+  form.addEventListener("submit", function (e) {
+    e.preventDefault();
+    clearTimeout(timer);
+    var s = readForm();
+    history.pushState(s, "", toURL(s));
+    run(s);
+  });
+  FACETS.forEach(function (k) {
+    selects[k].addEventListener("change", function () {
+      var s = readForm();
+      history.pushState(s, "", toURL(s));
+      list.removeAttribute("data-ready");
+      run(s);
+    });
+  });
+  more.addEventListener("click", function () { showMore(); });
+  window.addEventListener("popstate", function () {
+    var s = readURL();
+    ready.then(function () { writeForm(s); run(s); });
+  });
+  window.dafuSearchBytes = function () { return bytesLoaded; };
+
+  var initial = readURL();
+  input.value = initial.q;
+  ready.then(function () {
+    writeForm(initial);
+    run(initial);
+  }, function (e) {
+    status.textContent = "搜索暂时不可用：" + e.message + "。请改用分类浏览。";
+  });
+})();
