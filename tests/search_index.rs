@@ -43,7 +43,15 @@ fn read_index(out: &Path) -> Index {
         }
     }
     let texts = (0..docs)
-        .map(|i| std::fs::read_to_string(out.join(format!("search/t/{i}.txt"))).unwrap())
+        .map(|i| {
+            let bytes = std::fs::read(out.join(format!("search/t/{i}.txt"))).unwrap();
+            assert_eq!(&bytes[..2], &[0xFF, 0xFE], "UTF-16LE BOM");
+            let units: Vec<u16> = bytes[2..]
+                .chunks(2)
+                .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                .collect();
+            String::from_utf16(&units).unwrap()
+        })
         .collect();
     let chunk = meta["chunk"].as_u64().unwrap() as usize;
     let mut rows = Vec::new();

@@ -23,7 +23,7 @@ const rows = [];
 for (let k = 0; k * meta.chunk < meta.docs; k++) {
   rows.push(...JSON.parse(zlib.gunzipSync(fs.readFileSync(path.join(out, `search/d/${k}.bin`)))));
 }
-const texts = rows.map((_, i) => fs.readFileSync(path.join(out, `search/t/${i}.txt`), "utf8"));
+const texts = rows.map((_, i) => new TextDecoder("utf-16le").decode(fs.readFileSync(path.join(out, `search/t/${i}.txt`))));
 const HAN = /^[\u4e00-\u9fff]+$/u;
 
 function cases() {

@@ -102,6 +102,7 @@
     });
   }
   var utf8 = new TextDecoder();
+  var utf16 = new TextDecoder("utf-16le");
   function loadJSON(path) {
     return load(path).then(function (buf) { return JSON.parse(utf8.decode(buf)); });
   }
@@ -156,7 +157,7 @@
   }
   function text(id) {
     return cached(cache.texts, id, function () {
-      return load("t/" + id + ".txt").then(function (b) { return utf8.decode(b); });
+      return load("t/" + id + ".txt").then(function (b) { return utf16.decode(b); });
     });
   }
 
