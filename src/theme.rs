@@ -176,8 +176,23 @@ fn read_templates(root: &Path, dir: &Path, theme: &mut Theme, diags: &mut Vec<Di
 }
 
 fn read_files(root: &Path, dir: &Path, theme: &mut Theme, diags: &mut Vec<Diagnostic>) {
+    let site = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     for path in walk(dir) {
         let name = rel_name(dir, &path);
+        // A symbolic link may point anywhere on the machine: only what lies inside the site
+        // folder is published (and served).
+        if let Ok(target) = path.canonicalize()
+            && !target.starts_with(&site)
+        {
+            diags.push(
+                Diagnostic::new(
+                    path.strip_prefix(root).unwrap_or(&path),
+                    format!("links to {}, outside the site folder", target.display()),
+                )
+                .with_help("copy the file into the site instead of linking to it"),
+            );
+            continue;
+        }
         match std::fs::read(&path) {
             Ok(bytes) => {
                 theme.files.insert(name, bytes);

@@ -1,0 +1,569 @@
+//! `dafu serve` as an editor uses it: the real binary on a free port, files edited, added,
+//! renamed and deleted, front matter broken and fixed, hostile paths; and the property that
+//! after any sequence of edits the served site equals a fresh `dafu build`.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::*;
+
+struct Server {
+    child: Child,
+    url: String,
+    origin: String,
+    lines: Arc<Mutex<Vec<String>>>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(root: &Path, extra: &[&str]) -> Server {
+    let mut child = dafu()
+        .args(["serve", "--port", "0", "--root"])
+        .arg(root)
+        .args(extra)
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start dafu serve");
+    let lines = Arc::new(Mutex::new(Vec::new()));
+    for stream in [
+        Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
+        Box::new(child.stderr.take().unwrap()),
+    ] {
+        let lines = lines.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                lines.lock().unwrap().push(line);
+            }
+        });
+    }
+    // Owned by a Server from here on, so that the process is killed and reaped on any exit.
+    let mut server = Server {
+        child,
+        url: String::new(),
+        origin: String::new(),
+        lines,
+    };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let found = server.lines.lock().unwrap().iter().find_map(|l| {
+            l.strip_prefix("serving ")
+                .map(|r| r.split_whitespace().next().unwrap().to_string())
+        });
+        if let Some(url) = found {
+            server.origin = url.trim_end_matches("/jyta/").to_string();
+            server.url = url;
+            return server;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "serve did not start: {:?}",
+            server.lines.lock().unwrap()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+impl Server {
+    fn get(&self, path: &str) -> (u16, String) {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .build()
+            .into();
+        let mut r = agent
+            .get(&format!("{}{path}", self.origin))
+            .call()
+            .expect("request");
+        let status = r.status().as_u16();
+        (status, r.body_mut().read_to_string().unwrap_or_default())
+    }
+    fn rebuilds(&self) -> usize {
+        self.lines
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|l| {
+                l.starts_with("rebuilt in") || l.contains("still serving the last good build")
+            })
+            .count()
+    }
+    fn output(&self) -> String {
+        self.lines.lock().unwrap().join("\n")
+    }
+    /// Waits until `cond` holds, failing with the server's output after 15 s.
+    fn wait_for(&self, what: &str, cond: impl Fn(&Server) -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while !cond(self) {
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}\n{}",
+                self.output()
+            );
+            std::thread::sleep(Duration::from_millis(30));
+        }
+    }
+    /// Applies an edit and waits for the rebuild it causes.
+    fn edit(&self, f: impl FnOnce()) {
+        let before = self.rebuilds();
+        f();
+        self.wait_for("a rebuild", |s| s.rebuilds() > before);
+    }
+    fn files(&self) -> BTreeMap<String, String> {
+        let (status, body) = self.get("/__dafu/files");
+        assert_eq!(status, 200);
+        serde_json::from_str(&body).unwrap()
+    }
+}
+
+fn fresh_build(root: &Path) -> BTreeMap<String, String> {
+    let out = tempfile::tempdir().unwrap();
+    let o = build(root, &["--output", out.path().join("p").to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    tree(&out.path().join("p"))
+        .into_iter()
+        .map(|(k, v)| (k, format!("{:016x}", dafu::slug::fnv1a(&v))))
+        .collect()
+}
+
+fn assert_same_as_fresh(server: &Server, root: &Path, step: &str) {
+    let served = server.files();
+    let fresh = fresh_build(root);
+    let only_served: Vec<&String> = served.keys().filter(|k| !fresh.contains_key(*k)).collect();
+    let only_fresh: Vec<&String> = fresh.keys().filter(|k| !served.contains_key(*k)).collect();
+    let differ: Vec<&String> = fresh
+        .iter()
+        .filter(|(k, v)| served.get(*k).is_some_and(|s| s != *v))
+        .map(|(k, _)| k)
+        .collect();
+    assert!(
+        only_served.is_empty() && only_fresh.is_empty() && differ.is_empty(),
+        "after {step}: served ≠ fresh build\nonly served: {only_served:?}\nonly fresh: {only_fresh:?}\ndiffer: {differ:?}"
+    );
+}
+
+fn fixture() -> tempfile::TempDir {
+    site(&[
+        (
+            "content/2024/a.md",
+            &reply("1", "某市教育局", "2024-03-01", "category: A\n"),
+        ),
+        (
+            "content/2024/b.md",
+            &reply("2", "某市教育局", "2024-03-02", ""),
+        ),
+        (
+            "content/2024/c.md",
+            &reply("3", "某市民政局", "2024-03-03", ""),
+        ),
+        (
+            "content/2024/d.md",
+            &reply("4", "某市民政局", "2024-03-04", ""),
+        ),
+    ])
+}
+
+fn rewrite(root: &Path, rel: &str, from: &str, to: &str) {
+    let p = root.join(rel);
+    let text = std::fs::read_to_string(&p).unwrap();
+    assert!(text.contains(from), "{rel} has no {from}");
+    // Like an editor's atomic save: write a temporary file, then rename it over the original.
+    let tmp = p.with_file_name(format!(".{}.swp", p.file_name().unwrap().to_string_lossy()));
+    std::fs::write(&tmp, text.replace(from, to)).unwrap();
+    std::fs::rename(&tmp, &p).unwrap();
+}
+
+#[test]
+fn serves_pages_follows_edits_and_recovers_from_errors() {
+    let site = fixture();
+    let root = site.path();
+    let s = start(root, &[]);
+    assert!(
+        s.url.starts_with("http://127.0.0.1:") && s.url.ends_with("/jyta/"),
+        "{}",
+        s.url
+    );
+    let (status, home) = s.get("/jyta/");
+    assert_eq!(status, 200);
+    assert!(
+        home.contains("/__dafu/live.js"),
+        "live reload is injected by serve"
+    );
+    assert_eq!(s.get("/").0, 302);
+    let (status, page) = s.get("/jyta/replies/2024/a/");
+    assert_eq!(status, 200);
+    assert!(page.contains("关于第1号事项的提案"));
+    assert_eq!(
+        s.get("/jyta/replies/2024/a").0,
+        302,
+        "a folder without / redirects"
+    );
+    assert_eq!(s.get("/jyta/no/such/page/").0, 404);
+
+    // Edit a title.
+    s.edit(|| {
+        rewrite(
+            root,
+            "content/2024/a.md",
+            "关于第1号事项的提案",
+            "关于第1号事项（修订）的提案",
+        )
+    });
+    assert!(
+        s.get("/jyta/replies/2024/a/")
+            .1
+            .contains("关于第1号事项（修订）的提案")
+    );
+    assert!(
+        s.get("/jyta/departments/mou-shi-jiao-yu-ju/")
+            .1
+            .contains("（修订）")
+    );
+
+    // Add a reply: its page, the lists and the search index follow.
+    s.edit(|| {
+        write(
+            root,
+            "content/2024/e.md",
+            reply("5", "某市水务局", "2024-03-05", "").as_bytes(),
+        )
+    });
+    assert_eq!(s.get("/jyta/replies/2024/e/").0, 200);
+    assert!(s.get("/jyta/departments/").1.contains("某市水务局"));
+    let meta: serde_json::Value = serde_json::from_str(&s.get("/jyta/search/meta.json").1).unwrap();
+    assert_eq!(meta["docs"], 5);
+
+    // Rename one: the old address is gone.
+    s.edit(|| {
+        std::fs::rename(
+            root.join("content/2024/e.md"),
+            root.join("content/2024/e2.md"),
+        )
+        .unwrap()
+    });
+    assert_eq!(s.get("/jyta/replies/2024/e/").0, 404);
+    assert_eq!(s.get("/jyta/replies/2024/e2/").0, 200);
+
+    // Move one to another department.
+    s.edit(|| {
+        rewrite(
+            root,
+            "content/2024/b.md",
+            "department: 某市教育局",
+            "department: 某市水务局",
+        )
+    });
+    let water = s.get("/jyta/departments/mou-shi-shui-wu-ju/").1;
+    assert!(water.contains("关于第2号事项的提案"), "{water}");
+
+    // Delete one.
+    s.edit(|| std::fs::remove_file(root.join("content/2024/e2.md")).unwrap());
+    assert_eq!(s.get("/jyta/replies/2024/e2/").0, 404);
+    assert_same_as_fresh(&s, root, "add, rename, move, delete");
+
+    // Break the front matter: reported with file:line:column; the last good page stays.
+    s.edit(|| {
+        rewrite(
+            root,
+            "content/2024/c.md",
+            "kind: proposal",
+            "kind: [proposal",
+        )
+    });
+    let out = s.output();
+    assert!(out.contains("content/2024/c.md:"), "{out}");
+    assert!(out.contains("still serving the last good build"), "{out}");
+    let (status, page) = s.get("/jyta/replies/2024/c/");
+    assert_eq!(status, 200);
+    assert!(page.contains("关于第3号事项的提案"));
+
+    // Fix it: back to normal.
+    s.edit(|| {
+        rewrite(
+            root,
+            "content/2024/c.md",
+            "kind: [proposal",
+            "kind: proposal",
+        )
+    });
+    assert!(
+        s.output()
+            .lines()
+            .last()
+            .unwrap_or("")
+            .starts_with("rebuilt in")
+    );
+    assert_same_as_fresh(&s, root, "break and fix");
+}
+
+#[test]
+fn the_error_is_sent_to_browsers_and_cleared() {
+    let site = fixture();
+    let root = site.path();
+    let s = start(root, &[]);
+    s.edit(|| {
+        rewrite(
+            root,
+            "content/2024/a.md",
+            "date: 2024-03-01",
+            "date: 2024-02-30",
+        )
+    });
+    // A browser connecting now hears about the error first.
+    let (status, body) = s.get("/__dafu/events?since=0");
+    assert_eq!(status, 200);
+    let first: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(first["messages"][0]["type"], "error", "{body}");
+    assert!(
+        first["messages"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("2024-02-30")
+    );
+    let latest = first["latest"].as_u64().unwrap();
+    // A waiting browser is woken by the fix, told to drop the overlay and which pages changed.
+    let origin = s.origin.clone();
+    let waiting = std::thread::spawn(move || {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .timeout_global(Some(Duration::from_secs(30)))
+            .build()
+            .into();
+        agent
+            .get(&format!("{origin}/__dafu/events?since={latest}"))
+            .call()
+            .unwrap()
+            .body_mut()
+            .read_to_string()
+            .unwrap()
+    });
+    std::thread::sleep(Duration::from_millis(200));
+    s.edit(|| {
+        rewrite(
+            root,
+            "content/2024/a.md",
+            "date: 2024-02-30",
+            "date: 2024-03-01",
+        )
+    });
+    let body = waiting.join().unwrap();
+    let news: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(news["messages"][0]["type"], "reload", "{body}");
+    assert!(news["latest"].as_u64().unwrap() > latest);
+}
+
+#[test]
+fn paths_outside_the_site_are_refused() {
+    let site = fixture();
+    let root = site.path();
+    std::fs::write(root.join("secret.txt"), "secret").unwrap();
+    std::fs::create_dir_all(root.join("static")).unwrap();
+    let s = start(root, &[]);
+    let host = s.origin.trim_start_matches("http://").to_string();
+    for raw in [
+        "/jyta/../secret.txt",
+        "/jyta/%2e%2e/secret.txt",
+        "/jyta/..%2fsecret.txt",
+        "/jyta/assets/..%5c..%5csecret.txt",
+        "/../../etc/passwd",
+    ] {
+        use std::io::{Read, Write};
+        let mut c = std::net::TcpStream::connect(&host).unwrap();
+        write!(
+            c,
+            "GET {raw} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut resp = String::new();
+        c.read_to_string(&mut resp).unwrap();
+        assert!(
+            !resp.contains("secret\n") && !resp.ends_with("secret"),
+            "{raw} leaked: {resp}"
+        );
+        let status: u16 = resp.split_whitespace().nth(1).unwrap().parse().unwrap();
+        assert!(status == 400 || status == 404, "{raw}: {status}");
+    }
+    assert_eq!(s.get("/jyta/site.toml").0, 404);
+    assert_eq!(s.get("/jyta/").0, 200);
+    // A symbolic link out of the site is refused (an error, like in build) and not served.
+    #[cfg(unix)]
+    {
+        let secret = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(secret.path(), "secret").unwrap();
+        s.edit(|| std::os::unix::fs::symlink(secret.path(), root.join("static/link.txt")).unwrap());
+        assert!(
+            s.output().contains("outside the site folder"),
+            "{}",
+            s.output()
+        );
+        assert_eq!(s.get("/jyta/link.txt").0, 404);
+        assert_eq!(
+            s.get("/jyta/").0,
+            200,
+            "the last good build is still served"
+        );
+        let o = build(root, &[]);
+        assert_eq!(o.status.code(), Some(1));
+        assert!(stderr(&o).contains("outside the site folder"));
+    }
+}
+
+#[test]
+fn a_taken_port_moves_to_the_next_and_says_so() {
+    let site = fixture();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let mut child = dafu()
+        .args(["serve", "--port", &port.to_string(), "--root"])
+        .arg(site.path())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut text = String::new();
+    while !text.contains("serving ") {
+        let mut line = String::new();
+        if out.read_line(&mut line).unwrap() == 0 {
+            break;
+        }
+        text.push_str(&line);
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        text.contains(&format!("port {port} is in use; using")),
+        "{text}"
+    );
+    assert!(!text.contains(&format!("127.0.0.1:{port}/")), "{text}");
+}
+
+#[test]
+fn drafts_only_when_asked_and_build_output_has_no_reload_script() {
+    let site = fixture();
+    let root = site.path();
+    write(
+        root,
+        "content/2024/draft.md",
+        reply("9", "某市教育局", "2024-03-09", "draft: true\n").as_bytes(),
+    );
+    let s = start(root, &[]);
+    assert_eq!(s.get("/jyta/replies/2024/draft/").0, 404);
+    drop(s);
+    let s = start(root, &["--drafts"]);
+    assert_eq!(s.get("/jyta/replies/2024/draft/").0, 200);
+    drop(s);
+    let out = build_ok(root);
+    for (path, bytes) in tree(&out) {
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("__dafu"),
+            "{path} has the reload script"
+        );
+    }
+}
+
+/// The incremental result equals a fresh build after every step of a scripted sequence.
+#[test]
+fn incremental_equals_fresh_over_a_sequence_of_edits() {
+    let site = fixture();
+    let root: PathBuf = site.path().to_path_buf();
+    let s = start(&root, &[]);
+    type Step = (&'static str, Box<dyn Fn(&Path)>);
+    let steps: Vec<Step> = vec![
+        (
+            "edit body",
+            Box::new(|r: &Path| {
+                rewrite(
+                    r,
+                    "content/2024/a.md",
+                    "现答复如下。",
+                    "现答复如下。燃气管网改造已完成。",
+                )
+            }),
+        ),
+        (
+            "change date (reorders)",
+            Box::new(|r: &Path| {
+                rewrite(
+                    r,
+                    "content/2024/a.md",
+                    "date: 2024-03-01",
+                    "date: 2024-03-09",
+                )
+            }),
+        ),
+        (
+            "change category",
+            Box::new(|r: &Path| rewrite(r, "content/2024/a.md", "category: A", "category: C")),
+        ),
+        (
+            "add tags",
+            Box::new(|r: &Path| {
+                rewrite(
+                    r,
+                    "content/2024/c.md",
+                    "date: 2024-03-03",
+                    "date: 2024-03-03\ntags: [燃气, 管网]",
+                )
+            }),
+        ),
+        (
+            "add a reply",
+            Box::new(|r: &Path| {
+                write(
+                    r,
+                    "content/2025/f.md",
+                    reply("6", "某市教育局", "2025-01-05", "").as_bytes(),
+                )
+            }),
+        ),
+        (
+            "change site.toml",
+            Box::new(|r: &Path| {
+                let t = std::fs::read_to_string(r.join("site.toml")).unwrap();
+                std::fs::write(
+                    r.join("site.toml"),
+                    t.replace("page_size = 3", "page_size = 2"),
+                )
+                .unwrap();
+            }),
+        ),
+        (
+            "override a template",
+            Box::new(|r: &Path| {
+                let base = dafu::theme::default_template("base.html").unwrap();
+                write(
+                    r,
+                    "templates/base.html",
+                    base.replace("跳到正文", "跳到主要内容").as_bytes(),
+                );
+            }),
+        ),
+        (
+            "add a static file",
+            Box::new(|r: &Path| write(r, "static/extra.css", b"body{}")),
+        ),
+        (
+            "delete a reply",
+            Box::new(|r: &Path| std::fs::remove_file(r.join("content/2024/d.md")).unwrap()),
+        ),
+        (
+            "remove the override",
+            Box::new(|r: &Path| std::fs::remove_file(r.join("templates/base.html")).unwrap()),
+        ),
+    ];
+    for (name, step) in steps {
+        s.edit(|| step(&root));
+        assert_same_as_fresh(&s, &root, name);
+    }
+}
