@@ -95,18 +95,18 @@ impl State {
     }
 
     /// The messages after `since`, waiting up to `wait` for one. A browser that comes for
-    /// the first time (`since` 0) hears the current state: an error outlives page loads.
-    fn poll(&self, since: u64, wait: Duration) -> serde_json::Value {
+    /// the first time (no `since`) hears the current state: an error outlives page loads.
+    fn poll(&self, since: Option<u64>, wait: Duration) -> serde_json::Value {
         let Ok(mut ev) = self.events.lock() else {
             return serde_json::json!({ "latest": 0, "messages": [] });
         };
-        if since == 0 {
+        let Some(since) = since else {
             let current = match self.error.read().ok().and_then(|e| e.clone()) {
                 Some(text) => serde_json::json!({ "type": "error", "message": text }),
                 None => serde_json::json!({ "type": "ok" }),
             };
             return serde_json::json!({ "latest": ev.latest, "messages": [current] });
-        }
+        };
         let deadline = Instant::now() + wait;
         while ev.latest <= since {
             let left = deadline.saturating_duration_since(Instant::now());
@@ -586,8 +586,7 @@ fn events(request: tiny_http::Request, state: &State, url: &str) {
     let since = url
         .split_once('?')
         .and_then(|(_, q)| q.split('&').find_map(|kv| kv.strip_prefix("since=")))
-        .and_then(|v| v.parse::<u64>().ok())
-        .unwrap_or(0);
+        .and_then(|v| v.parse::<u64>().ok());
     let answer = state.poll(since, WAIT);
     respond(
         request,
@@ -638,9 +637,9 @@ const LIVE_RELOAD_JS: &str = r#"(function () {
     if (m.all || status === "404" || m.changed.indexOf(here) >= 0) location.reload();
   }
   // Long polling: each request waits on the server until a build finishes.
-  var since = 0;
+  var since = null;
   function next() {
-    fetch("/__dafu/events?since=" + since, { cache: "no-store" }).then(function (r) {
+    fetch("/__dafu/events" + (since === null ? "" : "?since=" + since), { cache: "no-store" }).then(function (r) {
       return r.json();
     }).then(function (a) {
       since = a.latest;

@@ -127,3 +127,47 @@ fn search_on_a_generated_10k_site() {
     assert_passes(&o);
     println!("{}", stdout(&o));
 }
+
+/// `dafu serve` with a browser open on a reply page: reload on save, error overlay, recovery.
+#[test]
+fn serve_reloads_and_shows_errors_in_chromium() {
+    use std::io::{BufRead, BufReader};
+    let site = site(&[
+        ("content/a.md", &reply("1", "某市教育局", "2024-03-01", "")),
+        ("content/b.md", &reply("2", "某市民政局", "2024-03-02", "")),
+    ]);
+    let mut child = dafu()
+        .args(["serve", "--port", "0", "--root"])
+        .arg(site.path())
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("start dafu serve");
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut url = None;
+    let mut line = String::new();
+    while url.is_none() && out.read_line(&mut line).unwrap_or(0) > 0 {
+        url = line
+            .strip_prefix("serving ")
+            .and_then(|r| r.split_whitespace().next())
+            .map(str::to_string);
+        line.clear();
+    }
+    // Keep reading the server's output so that it never blocks on a full pipe.
+    std::thread::spawn(move || for _ in out.lines() {});
+    let o = url.map(|url| {
+        node_script(
+            "serve.mjs",
+            &[
+                format!("{url}replies/a/"),
+                site.path()
+                    .join("content/a.md")
+                    .to_string_lossy()
+                    .into_owned(),
+            ],
+        )
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_passes(&o.expect("dafu serve printed its address"));
+}

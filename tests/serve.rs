@@ -322,7 +322,7 @@ fn the_error_is_sent_to_browsers_and_cleared() {
         )
     });
     // A browser connecting now hears about the error first.
-    let (status, body) = s.get("/__dafu/events?since=0");
+    let (status, body) = s.get("/__dafu/events");
     assert_eq!(status, 200);
     let first: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(first["messages"][0]["type"], "error", "{body}");
