@@ -1,19 +1,68 @@
-//! Rebuilds for `dafu serve`. Each rebuild runs the same pipeline as `dafu build`, into
-//! memory, so what is served after any sequence of edits is what a fresh build of the same
-//! files gives; caches (below) let it skip the work whose inputs did not change.
+//! Rebuilds for `dafu serve`. Each rebuild runs the pipeline of `dafu build` — load,
+//! validate, model, render — into memory, so what is served after any sequence of edits is
+//! what a fresh build of the same files gives. Caches let it skip work whose inputs did not
+//! change:
+//!
+//! - a content file is read again only when its size or modification time changed, and
+//!   validated and rendered to HTML again only when its text changed;
+//! - a page is rendered again only when its fingerprint changed (`Renderer::job_fingerprint`:
+//!   the replies and list entries it shows) or when the configuration or templates changed;
+//! - feeds, open data and the search index follow in a second step, after the pages are
+//!   served, so that the edited page reloads without waiting for them.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
+use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::SystemTime;
+
+use rayon::prelude::*;
+use rustc_hash::FxHasher;
 
 use crate::build::BuildOptions;
 use crate::diagnostics::Diagnostic;
-use crate::output::MemorySink;
+use crate::load::SourceFile;
+use crate::markdown::{MarkdownRenderer, Rendered};
 use crate::render::Renderer;
+use crate::reply::Reply;
 use crate::serve::Snapshot;
+
+/// What is kept of one content file between rebuilds.
+struct CachedFile {
+    modified: Option<SystemTime>,
+    len: u64,
+    file: SourceFile,
+    text_hash: u64,
+    /// Validation result for the configuration hash it was made with.
+    validated: Option<(u64, Result<Reply, Vec<Diagnostic>>)>,
+    rendered: Option<Arc<Rendered>>,
+}
+
+/// A content file read again: path, modification time, size, and what reading gave.
+type ReadResult = (
+    PathBuf,
+    Option<SystemTime>,
+    u64,
+    Result<SourceFile, Diagnostic>,
+);
+/// A page to produce: output path, fingerprint, and the last build's bytes if still good.
+type PlannedPage = (String, u64, Option<Arc<[u8]>>);
+/// A page produced: output path, fingerprint, bytes.
+type RenderedPage = (String, u64, Arc<[u8]>);
 
 pub struct Builder {
     opts: BuildOptions,
     base_path: String,
+    files: HashMap<PathBuf, CachedFile>,
+    /// Output path → (fingerprint, site-wide hash, bytes) of every page of the last build.
+    pages: HashMap<String, (u64, u64, Arc<[u8]>)>,
+    markdown: MarkdownRenderer,
+}
+
+fn hash_of(value: &impl Hash) -> u64 {
+    let mut h = FxHasher::default();
+    value.hash(&mut h);
+    h.finish()
 }
 
 impl Builder {
@@ -21,6 +70,9 @@ impl Builder {
         Builder {
             opts,
             base_path: "/".into(),
+            files: HashMap::new(),
+            pages: HashMap::new(),
+            markdown: MarkdownRenderer::new(),
         }
     }
 
@@ -29,18 +81,292 @@ impl Builder {
         self.base_path.clone()
     }
 
-    /// Builds the site as it is on disk now.
-    pub fn rebuild(&mut self) -> Result<Snapshot, Vec<Diagnostic>> {
-        let (site, theme) = crate::build::load_site(&self.opts)?;
-        self.base_path = site.config.base_path();
-        let renderer = Renderer::new(&site, &theme)?;
-        let sink = MemorySink::new();
-        renderer.render_all(&sink)?;
-        let files: BTreeMap<String, Arc<[u8]>> = sink
-            .into_files()
-            .into_iter()
-            .map(|(k, v)| (k, Arc::from(v)))
+    /// Reads content/, reusing files whose size and modification time are unchanged.
+    fn load_content(&mut self) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+        let root = &self.opts.root;
+        let content_dir = root.join("content");
+        let paths = if content_dir.is_dir() {
+            match crate::load::find_content_files(&content_dir) {
+                Ok(p) => p,
+                Err(e) => {
+                    return (
+                        Vec::new(),
+                        vec![Diagnostic::new(
+                            "content",
+                            format!("cannot read content/: {e}"),
+                        )],
+                    );
+                }
+            }
+        } else {
+            Vec::new()
+        };
+        let stale: Vec<(PathBuf, Option<SystemTime>, u64)> = paths
+            .par_iter()
+            .filter_map(|p| {
+                let meta = std::fs::metadata(p).ok();
+                let modified = meta.as_ref().and_then(|m| m.modified().ok());
+                let len = meta.as_ref().map_or(0, |m| m.len());
+                match self.files.get(p) {
+                    Some(c) if c.modified == modified && c.len == len && modified.is_some() => None,
+                    _ => Some((p.clone(), modified, len)),
+                }
+            })
             .collect();
+        let read: Vec<ReadResult> = stale
+            .into_par_iter()
+            .map(|(p, m, l)| {
+                let r = crate::load::read_source(root, &content_dir, &p);
+                (p, m, l, r)
+            })
+            .collect();
+        let mut diags = Vec::new();
+        for (p, modified, len, r) in read {
+            match r {
+                Ok(file) => {
+                    let text_hash = hash_of(&file.text);
+                    let unchanged = self.files.get(&p).is_some_and(|c| c.text_hash == text_hash);
+                    if unchanged {
+                        if let Some(c) = self.files.get_mut(&p) {
+                            c.modified = modified;
+                            c.len = len;
+                        }
+                    } else {
+                        self.files.insert(
+                            p,
+                            CachedFile {
+                                modified,
+                                len,
+                                file,
+                                text_hash,
+                                validated: None,
+                                rendered: None,
+                            },
+                        );
+                    }
+                }
+                Err(d) => {
+                    self.files.remove(&p);
+                    diags.push(d);
+                }
+            }
+        }
+        let keep: std::collections::HashSet<&PathBuf> = paths.iter().collect();
+        self.files.retain(|p, _| keep.contains(p));
+        (paths, diags)
+    }
+
+    /// Builds the site as it is on disk now. `pages_ready` receives the pages (and theme
+    /// files) as soon as they are rendered; the returned snapshot adds feeds, open data and
+    /// the search index.
+    pub fn rebuild(
+        &mut self,
+        pages_ready: &mut dyn FnMut(Snapshot),
+    ) -> Result<Snapshot, Vec<Diagnostic>> {
+        let root = self.opts.root.clone();
+        if !root.is_dir() {
+            return Err(vec![Diagnostic::new(&root, "site folder not found")]);
+        }
+        let config = crate::config::load(&root, self.opts.base_url.as_deref());
+        let (paths, mut diags) = self.load_content();
+        let config = match config {
+            Ok(c) => c,
+            Err(mut e) => {
+                e.append(&mut diags);
+                return Err(e);
+            }
+        };
+        let config_hash = hash_of(&format!("{config:?}"));
+        let theme = crate::theme::load(&root, &config.theme);
+
+        // Validate what changed (in parallel), then the cross-file rules over all.
+        let todo: Vec<PathBuf> = paths
+            .iter()
+            .filter(|p| {
+                self.files
+                    .get(*p)
+                    .is_some_and(|c| !matches!(&c.validated, Some((h, _)) if *h == config_hash))
+            })
+            .cloned()
+            .collect();
+        let results: Vec<(PathBuf, Result<Reply, Vec<Diagnostic>>)> = todo
+            .par_iter()
+            .filter_map(|p| {
+                self.files
+                    .get(p)
+                    .map(|c| (p.clone(), crate::validate::validate_file(&c.file, &config)))
+            })
+            .collect();
+        for (p, r) in results {
+            if let Some(c) = self.files.get_mut(&p) {
+                c.validated = Some((config_hash, r));
+            }
+        }
+        let mut replies = Vec::new();
+        let mut sources = Vec::new();
+        for p in &paths {
+            let Some(c) = self.files.get(p) else { continue };
+            match &c.validated {
+                Some((_, Ok(r))) => {
+                    replies.push(r.clone());
+                    sources.push(c.file.clone());
+                }
+                Some((_, Err(d))) => diags.extend(d.iter().cloned()),
+                None => {}
+            }
+        }
+        diags.extend(crate::validate::check_duplicates(&replies, &sources));
+        drop(sources);
+        replies.retain(|r| self.opts.drafts || !r.draft);
+        let theme = match theme {
+            Ok(t) => t,
+            Err(mut e) => {
+                diags.append(&mut e);
+                return Err(diags);
+            }
+        };
+        if !diags.is_empty() {
+            return Err(diags);
+        }
+        let site = crate::model::build_site(config, replies)?;
+        self.base_path = site.config.base_path();
+
+        // Bodies: rendered again only when the file's text changed.
+        let by_source: HashMap<PathBuf, PathBuf> = self
+            .files
+            .iter()
+            .map(|(p, c)| (c.file.shown.clone(), p.clone()))
+            .collect();
+        let keys: Vec<Option<PathBuf>> = site
+            .entries
+            .iter()
+            .map(|e| by_source.get(&e.reply.source).cloned())
+            .collect();
+        let missing: Vec<(usize, Arc<Rendered>)> = site
+            .entries
+            .par_iter()
+            .enumerate()
+            .filter(|(i, _)| {
+                keys[*i]
+                    .as_ref()
+                    .and_then(|k| self.files.get(k))
+                    .is_none_or(|c| c.rendered.is_none())
+            })
+            .map(|(i, e)| (i, Arc::new(self.markdown.render(&e.reply.body))))
+            .collect();
+        for (i, r) in &missing {
+            if let Some(c) = keys[*i].as_ref().and_then(|k| self.files.get_mut(k)) {
+                c.rendered = Some(r.clone());
+            }
+        }
+        let mut fresh: HashMap<usize, Arc<Rendered>> = missing.into_iter().collect();
+        let bodies: Vec<Arc<Rendered>> = (0..site.entries.len())
+            .map(|i| {
+                fresh.remove(&i).unwrap_or_else(|| {
+                    keys[i]
+                        .as_ref()
+                        .and_then(|k| self.files.get(k))
+                        .and_then(|c| c.rendered.clone())
+                        .unwrap_or_default()
+                })
+            })
+            .collect();
+        let entry_fp: Vec<u64> = site
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                let text = keys[i]
+                    .as_ref()
+                    .and_then(|k| self.files.get(k))
+                    .map_or(0, |c| c.text_hash);
+                hash_of(&(
+                    text,
+                    &e.reply.source,
+                    &e.url,
+                    &e.index_code,
+                    &e.department_slug,
+                    &e.representative_slugs,
+                    &e.session_slug,
+                    &e.tag_slugs,
+                ))
+            })
+            .collect();
+
+        let renderer = Renderer::with_bodies(&site, &theme, bodies)?;
+        // Everything every page depends on: configuration, templates, the browse menu.
+        let mut templates: Vec<(&String, &String)> = theme
+            .templates
+            .values()
+            .map(|t| (&t.name, &t.text))
+            .collect();
+        templates.sort();
+        let nav: Vec<(crate::model::Dim, bool)> = site
+            .dimensions
+            .iter()
+            .map(|d| (d.dim, d.terms.is_empty()))
+            .collect();
+        let global = hash_of(&(config_hash, templates, nav));
+
+        let jobs = renderer.jobs();
+        let card_fp = renderer.card_fingerprints();
+        let planned: Vec<PlannedPage> = jobs
+            .par_iter()
+            .map(|&job| {
+                let url = renderer.job_url(job);
+                let path = if url.is_empty() || url.ends_with('/') {
+                    format!("{url}index.html")
+                } else {
+                    url
+                };
+                let fp = renderer.job_fingerprint(job, &entry_fp, &card_fp);
+                let reuse = self
+                    .pages
+                    .get(&path)
+                    .filter(|(f, g, _)| *f == fp && *g == global)
+                    .map(|(_, _, b)| b.clone());
+                (path, fp, reuse)
+            })
+            .collect();
+        let rendered: Vec<Result<RenderedPage, Diagnostic>> = jobs
+            .par_iter()
+            .zip(planned.into_par_iter())
+            .map(|(&job, (path, fp, reuse))| match reuse {
+                Some(bytes) => Ok((path, fp, bytes)),
+                None => renderer
+                    .render_job(job)
+                    .map(|(p, html)| (p, fp, Arc::from(html.into_bytes()))),
+            })
+            .collect();
+        let mut errors = Vec::new();
+        let mut pages = HashMap::with_capacity(rendered.len());
+        let mut files: BTreeMap<String, Arc<[u8]>> = BTreeMap::new();
+        for r in rendered {
+            match r {
+                Ok((path, fp, bytes)) => {
+                    files.insert(path.clone(), bytes.clone());
+                    pages.insert(path, (fp, global, bytes));
+                }
+                Err(d) => errors.push(d),
+            }
+        }
+        if !errors.is_empty() {
+            errors.sort_by(|a, b| (&a.file, &a.message).cmp(&(&b.file, &b.message)));
+            errors.dedup_by(|a, b| a.file == b.file && a.message == b.message);
+            return Err(errors);
+        }
+        self.pages = pages;
+        for (rel, bytes) in &theme.files {
+            files.insert(rel.clone(), Arc::from(bytes.as_slice()));
+        }
+        // The machine-readable files of the last build stay until the new ones are ready.
+        pages_ready(Snapshot {
+            files: files.clone(),
+            base_path: self.base_path.clone(),
+        });
+        for (rel, bytes) in renderer.machine_readable(&jobs) {
+            files.insert(rel, Arc::from(bytes));
+        }
         Ok(Snapshot {
             files,
             base_path: self.base_path.clone(),

@@ -173,6 +173,14 @@ pub fn build_site(config: SiteConfig, replies: Vec<Reply>) -> Result<Site, Vec<D
 
     let mut urls: BTreeMap<String, usize> = BTreeMap::new();
     let mut entries = Vec::with_capacity(replies.len());
+    // Names repeat across replies (departments, sessions); their pinyin is worked out once.
+    let mut memo: std::collections::HashMap<(String, bool), String> =
+        std::collections::HashMap::new();
+    let mut slug = |name: &str, with_hash: bool| -> String {
+        memo.entry((name.to_string(), with_hash))
+            .or_insert_with(|| name_slug(name, &config.slugs, with_hash))
+            .clone()
+    };
     for (i, reply) in replies.into_iter().enumerate() {
         let url = reply_url(&reply.rel);
         if let Some(&other) = urls.get(&url) {
@@ -193,18 +201,14 @@ pub fn build_site(config: SiteConfig, replies: Vec<Reply>) -> Result<Site, Vec<D
             .clone()
             .unwrap_or_else(|| generated[i].clone());
         entries.push(Entry {
-            department_slug: name_slug(&reply.department, &config.slugs, false),
+            department_slug: slug(&reply.department, false),
             representative_slugs: reply
                 .representatives
                 .iter()
-                .map(|n| name_slug(n, &config.slugs, true))
+                .map(|n| slug(n, true))
                 .collect(),
-            session_slug: name_slug(&reply.session, &config.slugs, false),
-            tag_slugs: reply
-                .tags
-                .iter()
-                .map(|t| name_slug(t, &config.slugs, false))
-                .collect(),
+            session_slug: slug(&reply.session, false),
+            tag_slugs: reply.tags.iter().map(|t| slug(t, false)).collect(),
             reply,
             url,
             index_code,
@@ -444,7 +448,7 @@ mod tests {
             index_code: None,
             tags: vec!["安全生产".into()],
             draft: false,
-            body: String::new(),
+            body: "".into(),
         }
     }
 

@@ -10,7 +10,10 @@ use tera::{Context, Tera};
 
 use crate::config::{Footer, SiteConfig};
 use crate::diagnostics::Diagnostic;
-use crate::markdown::MarkdownRenderer;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+use crate::markdown::{MarkdownRenderer, Rendered};
 use crate::model::{Dim, Entry, Site, Term, page_count, page_url};
 use crate::output::Sink;
 use crate::reply::{Contact, Handling};
@@ -77,7 +80,7 @@ pub struct Link {
 }
 
 /// A reply in a list.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct ReplyCard {
     pub url: String,
     pub title: String,
@@ -277,7 +280,7 @@ pub struct Renderer<'s> {
     /// 0..n, the "all replies" list (built once, not per page).
     all_entries: Vec<usize>,
     /// Each entry's body rendered once: HTML for its page, text for feeds and search.
-    bodies: Vec<crate::markdown::Rendered>,
+    bodies: Vec<Arc<Rendered>>,
 }
 
 /// Latest replies on the home page, and "other replies" on a reply page.
@@ -286,6 +289,21 @@ const DEPARTMENT_MORE: usize = 5;
 
 impl<'s> Renderer<'s> {
     pub fn new(site: &'s Site, theme: &'s Theme) -> Result<Renderer<'s>, Vec<Diagnostic>> {
+        let markdown = MarkdownRenderer::new();
+        let bodies = site
+            .entries
+            .par_iter()
+            .map(|e| Arc::new(markdown.render(&e.reply.body)))
+            .collect();
+        Self::with_bodies(site, theme, bodies)
+    }
+
+    /// A renderer for bodies already rendered (`dafu serve` keeps them between builds).
+    pub fn with_bodies(
+        site: &'s Site,
+        theme: &'s Theme,
+        bodies: Vec<Arc<Rendered>>,
+    ) -> Result<Renderer<'s>, Vec<Diagnostic>> {
         let mut tera = Tera::default();
         let mut origins = std::collections::BTreeMap::new();
         let mut diags = Vec::new();
@@ -331,12 +349,6 @@ impl<'s> Renderer<'s> {
             return Err(diags);
         }
         let view = site_view(&site.config, site);
-        let markdown = MarkdownRenderer::new();
-        let bodies = site
-            .entries
-            .par_iter()
-            .map(|e| markdown.render(&e.reply.body))
-            .collect();
         Ok(Renderer {
             site,
             tera,
@@ -467,8 +479,8 @@ impl<'s> Renderer<'s> {
         }
     }
 
-    /// Open data, sitemap and robots.txt.
-    fn machine_readable(&self, jobs: &[Job]) -> Vec<(String, Vec<u8>)> {
+    /// Open data, sitemap, robots.txt, feeds and the search index.
+    pub fn machine_readable(&self, jobs: &[Job]) -> Vec<(String, Vec<u8>)> {
         let site = self.site;
         let mut files = Vec::new();
         match crate::opendata::replies_json(site) {
@@ -750,6 +762,87 @@ impl<'s> Renderer<'s> {
             url
         };
         Ok((path, html))
+    }
+
+    /// A hash of everything a page's output depends on besides the site-wide inputs (the
+    /// configuration and templates, which `dafu serve` hashes once): what a page shows of
+    /// each reply (`entry_fp`, `card_fp`) and of the lists. Equal fingerprints, equal pages;
+    /// `dafu serve` re-renders only pages whose fingerprint changed.
+    pub fn job_fingerprint(&self, job: Job, entry_fp: &[u64], card_fp: &[u64]) -> u64 {
+        let site = self.site;
+        let size = site.config.page_size;
+        let mut h = rustc_hash::FxHasher::default();
+        std::mem::discriminant(&job).hash(&mut h);
+        let page_items = |h: &mut rustc_hash::FxHasher, entries: &[usize], n: usize| {
+            entries.len().hash(h);
+            n.hash(h);
+            for &i in entries.iter().skip((n - 1) * size).take(size) {
+                card_fp[i].hash(h);
+            }
+        };
+        let all_terms = |h: &mut rustc_hash::FxHasher| {
+            for d in &site.dimensions {
+                d.dim.hash(h);
+                for t in &d.terms {
+                    (&t.name, &t.note, &t.url, t.entries.len()).hash(h);
+                }
+            }
+        };
+        match job {
+            Job::Home => {
+                site.entries.len().hash(&mut h);
+                for fp in card_fp.iter().take(HOME_LATEST) {
+                    fp.hash(&mut h);
+                }
+                all_terms(&mut h);
+            }
+            Job::NotFound | Job::Search => {}
+            Job::Stats => {
+                site.entries.len().hash(&mut h);
+                all_terms(&mut h);
+            }
+            Job::Reply(i) => {
+                entry_fp[i].hash(&mut h);
+                for j in site.same_proposal(i) {
+                    card_fp[j].hash(&mut h);
+                }
+                if let Some(t) = site.term(Dim::Department, &site.entries[i].department_slug) {
+                    for &j in t.entries.iter().filter(|&&j| j != i).take(DEPARTMENT_MORE) {
+                        card_fp[j].hash(&mut h);
+                    }
+                }
+            }
+            Job::All(n) => page_items(&mut h, &self.all_entries, n),
+            Job::Terms(dim) => {
+                dim.hash(&mut h);
+                if let Some(d) = site.dimension(dim) {
+                    for t in &d.terms {
+                        (&t.name, &t.note, &t.url, t.entries.len()).hash(&mut h);
+                    }
+                }
+            }
+            Job::Term(dim, ti, n) => {
+                dim.hash(&mut h);
+                if let Some(t) = site.dimension(dim).and_then(|d| d.terms.get(ti)) {
+                    (&t.name, &t.note, &t.url).hash(&mut h);
+                    page_items(&mut h, &t.entries, n);
+                }
+            }
+        }
+        h.finish()
+    }
+
+    /// Each reply card's fingerprint, by entry.
+    pub fn card_fingerprints(&self) -> Vec<u64> {
+        self.site
+            .entries
+            .par_iter()
+            .map(|e| {
+                let mut h = rustc_hash::FxHasher::default();
+                card(e).hash(&mut h);
+                h.finish()
+            })
+            .collect()
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -46,7 +46,7 @@ impl Kind {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Handling {
     /// 主办: the lead department's reply.
@@ -65,7 +65,7 @@ impl Handling {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Contact {
     #[serde(default)]
@@ -106,7 +106,7 @@ pub struct Reply {
     pub tags: Vec<String>,
     pub draft: bool,
     /// The Markdown text after the front matter.
-    pub body: String,
+    pub body: std::sync::Arc<str>,
 }
 
 impl Reply {

@@ -158,6 +158,20 @@ impl State {
         count
     }
 
+    /// The pages of a build whose feeds, open data and search index are still being made:
+    /// served at once over the previous build's files.
+    pub fn publish_pages(&self, pages: Snapshot) {
+        let previous = self.snapshot();
+        let mut files = previous.files.clone();
+        for (k, v) in pages.files {
+            files.insert(k, v);
+        }
+        self.publish(Snapshot {
+            files,
+            base_path: pages.base_path,
+        });
+    }
+
     /// A failed build: keep the last good site, show the problems everywhere.
     pub fn fail(&self, text: String) {
         if let Ok(mut e) = self.error.write() {
@@ -178,7 +192,12 @@ fn changed_urls(a: &Snapshot, b: &Snapshot) -> Vec<String> {
         }
     };
     for (path, bytes) in &b.files {
-        if a.files.get(path) != Some(bytes) {
+        // Pages reused from the last build share their bytes: compare pointers first.
+        let same = a
+            .files
+            .get(path)
+            .is_some_and(|old| Arc::ptr_eq(old, bytes) || old == bytes);
+        if !same {
             push(path);
         }
     }
@@ -200,7 +219,7 @@ pub fn serve(opts: &ServeOptions) -> Result<(), String> {
     };
     let mut builder = Builder::new(build_opts);
     let start = Instant::now();
-    let (snapshot, first_error) = match builder.rebuild() {
+    let (snapshot, first_error) = match builder.rebuild(&mut |_| {}) {
         Ok(s) => (s, None),
         Err(diags) => (
             Snapshot {
@@ -306,9 +325,17 @@ fn rebuild_loop(mut builder: Builder, mut watching: Watching, rx: Receiver<()>, 
             eprintln!("{e}");
         }
         let start = Instant::now();
-        match builder.rebuild() {
+        let mut pages_at = None;
+        let result = builder.rebuild(&mut |pages| {
+            state.publish_pages(pages);
+            pages_at = Some(start.elapsed());
+        });
+        match result {
             Ok(snapshot) => {
                 let changed = state.publish(snapshot);
+                if let Some(t) = pages_at {
+                    println!("pages ready in {} ms", t.as_millis());
+                }
                 println!(
                     "rebuilt in {} ms: {} changed",
                     start.elapsed().as_millis(),

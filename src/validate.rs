@@ -379,7 +379,7 @@ pub fn validate_file(file: &SourceFile, config: &SiteConfig) -> Result<Reply, Ve
         index_code,
         tags,
         draft: raw.draft.map(|d| d.value).unwrap_or(false),
-        body: file.body_text().to_string(),
+        body: std::sync::Arc::from(file.body_text()),
     })
 }
 
@@ -461,7 +461,7 @@ fn strip_location(s: &str) -> String {
 }
 
 /// Two replies with the same (session, kind, number, department) are one reply written twice.
-fn check_duplicates(replies: &[Reply], files: &[SourceFile]) -> Vec<Diagnostic> {
+pub fn check_duplicates(replies: &[Reply], files: &[SourceFile]) -> Vec<Diagnostic> {
     let texts: BTreeMap<&std::path::Path, &Arc<str>> =
         files.iter().map(|f| (f.shown.as_path(), &f.text)).collect();
     let mut seen: BTreeMap<(&str, Kind, &str, &str), &Reply> = BTreeMap::new();
@@ -560,7 +560,7 @@ mod tests {
         assert_eq!(r.number, "146");
         assert_eq!(r.representatives, vec!["吴忠彦"]);
         assert_eq!(r.published, r.date);
-        assert_eq!(r.body, "正文\n");
+        assert_eq!(&*r.body, "正文\n");
         assert_eq!(r.handling, Handling::Lead);
     }
 

@@ -17,7 +17,16 @@ pub fn is_han(c: char) -> bool {
 
 /// Letters and digits that make words (Han excluded; it is handled as bigrams).
 fn is_word(c: char) -> bool {
-    c.is_ascii_digit() || (c.is_alphabetic() && !is_han(c))
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    // Punctuation blocks common in Chinese text, answered without the Unicode tables
+    // (none of these is Alphabetic, so the result is the same).
+    if matches!(c as u32, 0x2000..=0x206F | 0x3000..=0x3004 | 0x3008..=0x3020 | 0xFE10..=0xFE1F | 0xFE30..=0xFE4F)
+    {
+        return false;
+    }
+    c.is_alphabetic() && !is_han(c)
 }
 
 /// Folding applied to every character before tokenising.

@@ -47,7 +47,7 @@ try {
   save(original);
   await page.waitForSelector("#dafu-error-overlay", { state: "detached", timeout: 15000 });
   checks.ok(true, "fixing the file removes the overlay");
-  await page.waitForFunction((m) => !document.querySelector("h1").textContent.includes(m), marker, { timeout: 15000 });
+  await page.waitForFunction((m) => { const h = document.querySelector("h1"); return h && !h.textContent.includes(m); }, marker, { timeout: 15000 });
   checks.ok(true, "and the page shows the fixed file");
 } catch (e) {
   checks.ok(false, "timed out: " + e.message.split("\n")[0]);

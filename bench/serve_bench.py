@@ -1,0 +1,191 @@
+#!/usr/bin/env python3
+"""Edit-to-reload benchmark: `dafu serve` against `hugo server` on the same replies.
+
+  python3 bench/serve_bench.py                  # 10,000 proposals, 10 edits
+  python3 bench/serve_bench.py --n 1000 --edits 5
+
+Uses the corpora of bench/bench.py (bench/out/<n>/dafu and bench/out/<n>/hugo; run that
+first, or pass --generate). For each edit it appends a unique sentence to one reply (an
+atomic save: temporary file, then rename) and measures, from the rename:
+  - reload signal: until dafu's live-reload request (/__dafu/events) answers;
+  - page served: until the reply's page, fetched in a tight loop, holds the sentence.
+For Hugo only the second can be measured the same way (its reload goes over a WebSocket).
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+from bench import find_hugo, GEN  # noqa: E402
+
+
+def wait_line(proc, pattern, timeout=300):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        m = re.search(pattern, line)
+        if m:
+            return m
+    sys.exit(f"server did not print {pattern!r}")
+
+
+def fetch(url):
+    with urllib.request.urlopen(url, timeout=30) as r:
+        return r.read().decode("utf-8", "replace")
+
+
+def save(path, text):
+    tmp = path + ".tmp~"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.rename(tmp, path)
+
+
+def until_served(url, marker, start, timeout=60):
+    while time.perf_counter() - start < timeout:
+        try:
+            if marker in fetch(url):
+                return time.perf_counter() - start
+        except Exception:
+            pass
+        time.sleep(0.002)
+    return float("nan")
+
+
+def pick_reply(content):
+    for d, _, files in sorted(os.walk(content)):
+        for f in sorted(files):
+            if f.endswith(".md") and not f.startswith("_"):
+                return os.path.join(d, f)
+    sys.exit("no reply found")
+
+
+def bench_dafu(site, edits):
+    dafu = os.path.join(REPO, "target", "release", "dafu")
+    proc = subprocess.Popen([dafu, "serve", "--root", site, "--port", "0"], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, bufsize=1)
+    try:
+        url = wait_line(proc, r"serving (\S+)").group(1)
+        done = {"rebuilds": 0, "pages": []}
+
+        def drain():
+            for line in proc.stdout:
+                m = re.match(r"pages ready in (\d+) ms", line)
+                if m:
+                    done["pages"].append(int(m.group(1)))
+                if line.startswith("rebuilt in"):
+                    done["rebuilds"] += 1
+
+        threading.Thread(target=drain, daemon=True).start()
+        origin = url.split("/jyta/")[0]
+        path = pick_reply(os.path.join(site, "content"))
+        rel = os.path.relpath(path, os.path.join(site, "content"))[:-3]
+        page = f"{url}replies/{rel}/"
+        fetch(page)
+        original = open(path, encoding="utf-8").read()
+        signal, served = [], []
+        for i in range(edits):
+            # Wait until the previous edit's rebuild (search index included) is finished.
+            while done["rebuilds"] < i:
+                time.sleep(0.05)
+            time.sleep(0.2)
+            latest = json.loads(fetch(f"{origin}/__dafu/events"))["latest"]
+            marker = f"基准测试第{i}次修改{time.time_ns()}。"
+            got = {}
+
+            def wait_signal():
+                fetch(f"{origin}/__dafu/events?since={latest}")
+                got["t"] = time.perf_counter()
+
+            t = threading.Thread(target=wait_signal)
+            t.start()
+            time.sleep(0.3)
+            start = time.perf_counter()
+            save(path, original + "\n" + marker + "\n")
+            served.append(until_served(page, marker, start))
+            t.join()
+            signal.append(got["t"] - start)
+            time.sleep(0.3)
+        save(path, original)
+        return signal, served, done["pages"]
+    finally:
+        proc.terminate()
+        proc.wait()
+
+
+def bench_hugo(site, edits):
+    hugo = find_hugo()
+    if not hugo:
+        return None
+    import socket
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen([hugo, "server", "--bind", "127.0.0.1", "--port", str(port),
+                             "--baseURL", f"http://127.0.0.1:{port}/"], cwd=site, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, bufsize=1)
+    try:
+        m = wait_line(proc, r"Web Server is available at (http://\S+)", timeout=600)
+        url = m.group(1)
+        threading.Thread(target=lambda: [None for _ in proc.stdout], daemon=True).start()
+        path = pick_reply(os.path.join(site, "content"))
+        rel = os.path.relpath(path, os.path.join(site, "content"))[:-3]
+        page = url.rstrip("/") + "/" + rel + "/"
+        try:
+            fetch(page)
+        except Exception as e:
+            sys.exit(f"hugo page {page}: {e}")
+        original = open(path, encoding="utf-8").read()
+        served = []
+        for i in range(edits):
+            marker = f"基准测试第{i}次修改{time.time_ns()}。"
+            time.sleep(0.5)
+            start = time.perf_counter()
+            save(path, original + "\n" + marker + "\n")
+            served.append(until_served(page, marker, start))
+        save(path, original)
+        return served
+    finally:
+        proc.terminate()
+        proc.wait()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--n", type=int, default=10000)
+    ap.add_argument("--edits", type=int, default=10)
+    ap.add_argument("--no-hugo", action="store_true")
+    a = ap.parse_args()
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO, check=True)
+    base = os.path.join(HERE, "out", str(a.n))
+    site, hsite = os.path.join(base, "dafu"), os.path.join(base, "hugo")
+    if not os.path.isdir(site):
+        sys.exit(f"{site} is missing: run python3 bench/bench.py --sizes {a.n} first")
+    ms = lambda xs: f"median {statistics.median(xs) * 1000:7.0f} ms (min {min(xs) * 1000:.0f}, max {max(xs) * 1000:.0f})"
+    signal, served, internal = bench_dafu(site, a.edits)
+    print(f"dafu serve, {a.n} proposals, {a.edits} edits of one reply:")
+    if internal:
+        print(f"  pages rebuilt  median {statistics.median(internal):7.0f} ms (dafu's own timing, from the debounced event)")
+    print(f"  reload signal  {ms(signal)}")
+    print(f"  page served    {ms(served)}")
+    if not a.no_hugo and os.path.isdir(hsite):
+        h = bench_hugo(hsite, a.edits)
+        if h:
+            print(f"hugo server, same replies:\n  page served    {ms(h)}")
+            print(f"  dafu serves the edited page {statistics.median(h) / statistics.median(served):.1f}x sooner")
+
+
+if __name__ == "__main__":
+    main()
