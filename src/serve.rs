@@ -242,6 +242,9 @@ pub fn serve(opts: &ServeOptions) -> Result<(), String> {
         }
     }
 
+    // Watch before announcing the address, so that no save after it can be missed.
+    let (tx, rx) = channel::<()>();
+    let watching = watch(&opts.root, opts.poll, tx)?;
     let (server, port) = bind(&opts.bind, opts.port)?;
     if port != opts.port && opts.port != 0 {
         println!("port {} is in use; using {port} instead", opts.port);
@@ -258,8 +261,6 @@ pub fn serve(opts: &ServeOptions) -> Result<(), String> {
         eprintln!("could not open a browser: {e}");
     }
 
-    let (tx, rx) = channel::<()>();
-    let watching = watch(&opts.root, opts.poll, tx)?;
     let rebuild_state = state.clone();
     std::thread::spawn(move || rebuild_loop(builder, watching, rx, rebuild_state));
 

@@ -567,3 +567,70 @@ fn incremental_equals_fresh_over_a_sequence_of_edits() {
         assert_same_as_fresh(&s, &root, name);
     }
 }
+
+#[test]
+fn a_burst_of_saves_is_one_rebuild() {
+    let site = fixture();
+    let root = site.path();
+    let s = start(root, &[]);
+    let before = s.rebuilds();
+    for i in 0..5 {
+        rewrite(
+            root,
+            "content/2024/a.md",
+            if i == 0 {
+                "现答复如下。"
+            } else {
+                "（草稿）"
+            },
+            "（草稿）",
+        );
+    }
+    s.wait_for("the rebuild", |s| s.rebuilds() > before);
+    std::thread::sleep(Duration::from_millis(800));
+    assert_eq!(s.rebuilds(), before + 1, "{}", s.output());
+    assert!(s.get("/jyta/replies/2024/a/").1.contains("（草稿）"));
+    // Editor temporary files alone cause no rebuild.
+    write(root, "content/2024/.a.md.swp", b"junk");
+    write(root, "content/2024/a.md~", b"junk");
+    std::thread::sleep(Duration::from_millis(800));
+    assert_eq!(s.rebuilds(), before + 1, "{}", s.output());
+}
+
+#[test]
+fn polling_finds_changes_too() {
+    let site = fixture();
+    let root = site.path();
+    let s = start(root, &["--poll"]);
+    // The poller's first scan, which later scans are compared with.
+    std::thread::sleep(Duration::from_millis(1000));
+    s.edit(|| {
+        rewrite(
+            root,
+            "content/2024/b.md",
+            "关于第2号事项的提案",
+            "关于第2号事项（轮询）的提案",
+        )
+    });
+    assert!(s.get("/jyta/replies/2024/b/").1.contains("（轮询）"));
+}
+
+#[test]
+fn a_stylesheet_change_is_announced_as_css_only() {
+    let site = fixture();
+    let root = site.path();
+    write(root, "static/assets/dafu.css", b"body { color: #111; }");
+    let s = start(root, &[]);
+    let (_, body) = s.get("/__dafu/events");
+    let latest = serde_json::from_str::<serde_json::Value>(&body).unwrap()["latest"]
+        .as_u64()
+        .unwrap();
+    s.edit(|| write(root, "static/assets/dafu.css", b"body { color: #000; }"));
+    let (_, body) = s.get(&format!("/__dafu/events?since={latest}"));
+    let news: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let m = &news["messages"][0];
+    assert_eq!(m["type"], "reload", "{body}");
+    assert_eq!(m["css_only"], true, "{body}");
+    assert_eq!(m["changed"][0], "/jyta/assets/dafu.css", "{body}");
+    assert_eq!(s.get("/jyta/assets/dafu.css").1, "body { color: #000; }");
+}
