@@ -224,10 +224,22 @@ pub fn build_site(config: SiteConfig, replies: Vec<Reply>) -> Result<Site, Vec<D
             .push(i);
     }
 
-    let dimensions: Vec<Dimension> = Dim::ALL
-        .iter()
-        .map(|&d| build_dimension(d, &entries, &config, &mut diags))
-        .collect();
+    let built: Vec<(Dimension, Vec<Diagnostic>)> = {
+        use rayon::prelude::*;
+        Dim::ALL
+            .par_iter()
+            .map(|&d| {
+                let mut found = Vec::new();
+                let dim = build_dimension(d, &entries, &config, &mut found);
+                (dim, found)
+            })
+            .collect()
+    };
+    let mut dimensions = Vec::with_capacity(built.len());
+    for (d, mut found) in built {
+        dimensions.push(d);
+        diags.append(&mut found);
+    }
 
     if diags.is_empty() {
         Ok(Site {
@@ -315,9 +327,13 @@ fn build_dimension(
     // name → (slug, note, entries); BTreeMap keeps the build deterministic.
     let mut by_name: BTreeMap<String, (String, String, Vec<usize>)> = BTreeMap::new();
     let mut add = |name: &str, slug: &str, note: &str, i: usize| {
-        let e = by_name
-            .entry(name.to_string())
-            .or_insert_with(|| (slug.to_string(), note.to_string(), Vec::new()));
+        // Most names are seen before: look them up without allocating a key.
+        let e = match by_name.get_mut(name) {
+            Some(e) => e,
+            None => by_name
+                .entry(name.to_string())
+                .or_insert_with(|| (slug.to_string(), note.to_string(), Vec::new())),
+        };
         if e.2.last() != Some(&i) {
             e.2.push(i);
         }
