@@ -290,3 +290,60 @@ fn default_theme_is_built_in_and_site_templates_override_it() {
     assert!(read(&p, "404.html").contains("自定义404"));
     assert_eq!(read(&p, "robots-extra.txt"), "hello");
 }
+
+/// The statistics page counts what the site holds, in charts and in tables beside them.
+#[test]
+fn statistics_page_counts_by_year_kind_category_and_department() {
+    let site = site(&[
+        (
+            "content/a.md",
+            &reply("1", "某市教育局", "2023-03-01", "category: A\n"),
+        ),
+        (
+            "content/b.md",
+            &reply("2", "某市教育局", "2024-03-02", "category: A\n"),
+        ),
+        (
+            "content/c.md",
+            &reply("3", "某市民政局", "2024-03-03", "category: B\n"),
+        ),
+    ]);
+    let out = build_ok(site.path());
+    let html = std::fs::read_to_string(out.join("stats/index.html")).unwrap();
+    assert!(html.contains("共公开答复 3 件"), "{html}");
+    for heading in [
+        "按年度统计",
+        "按类型统计",
+        "按答复类别统计",
+        "按办理单位统计",
+    ] {
+        assert!(html.contains(heading), "{heading}");
+    }
+    // Table rows: label, count, share.
+    let row = |label: &str, count: usize, share: &str| {
+        let needle = format!("{label}</a>");
+        let at = html
+            .find(&needle)
+            .unwrap_or_else(|| panic!("no row for {label}"));
+        let rest = &html[at..at + 300.min(html.len() - at)];
+        assert!(
+            rest.contains(&format!(
+                "<td class=\"num\">{count}</td><td class=\"num\">{share}%</td>"
+            )),
+            "{label}: {rest}"
+        );
+    };
+    row("2024", 2, "66.7");
+    row("2023", 1, "33.3");
+    row("某市教育局", 2, "66.7");
+    row("某市民政局", 1, "33.3");
+    row("A类", 2, "66.7");
+    row("B类", 1, "33.3");
+    // Each chart is an accessible inline SVG whose longest bar is the largest count.
+    assert_eq!(html.matches("<svg class=\"bars\" role=\"img\"").count(), 4);
+    assert!(html.contains("<title id=\"chart-years-title\">"));
+    assert!(
+        html.contains("width=\"370\""),
+        "the largest bar spans the full width"
+    );
+}

@@ -103,6 +103,27 @@ checks.ok(
   "switching it off is remembered too",
 );
 
+// Print: a reply prints as a document — metadata block and text, no navigation or tools.
+const replyPage = pages.find((p) => p.startsWith("replies/"));
+if (replyPage) {
+  await page.goto(root + replyPage);
+  await page.emulateMedia({ media: "print" });
+  const shown = await page.evaluate(() => {
+    const visible = (sel) => {
+      const el = document.querySelector(sel);
+      return !!el && getComputedStyle(el).display !== "none" && el.getBoundingClientRect().height > 0;
+    };
+    return {
+      header: visible(".site-header"), footer: visible(".site-footer"), breadcrumb: visible(".breadcrumb"),
+      related: visible(".related"), disclosure: visible(".disclosure"), body: visible(".reply-body"), title: visible("h1"),
+    };
+  });
+  checks.ok(!shown.header && !shown.footer && !shown.breadcrumb && !shown.related, `print hides navigation (${JSON.stringify(shown)})`);
+  checks.ok(shown.disclosure && shown.body && shown.title, `print keeps title, metadata and text (${JSON.stringify(shown)})`);
+  await page.pdf({ path: path.join(shots, "reply-print.pdf") }).catch(() => {});
+  await page.emulateMedia({ media: "screen" });
+}
+
 // Keyboard: the first Tab reaches the skip link, which moves focus to the main content.
 await page.goto(root + pages[0]);
 await page.keyboard.press("Tab");

@@ -225,7 +225,8 @@
     var q = state.q.slice(0, MAX_QUERY);
     var a = analyse(q);
     var tokens = Array.from(new Set(a.tokens)).slice(0, MAX_TOKENS);
-    var phrase = normalize(q).replace(/\s+/g, "");
+    // The query as one phrase; with several words there is no single phrase to look for.
+    var phrase = /\s/.test(q.trim()) ? "" : normalize(q.trim());
     if (!tokens.length) {
       if (q.trim()) return Promise.resolve({ tooShort: true, ids: [], matched: [], segments: [] });
       var all = new Array(meta.docs);
@@ -280,7 +281,7 @@
         return (tier.get(y) - tier.get(x)) || (score.get(y) - score.get(x)) ||
           (docs.date[y] - docs.date[x]) || (x - y);
       });
-      return { ids: matched, matched: matched, tier: tier, phrase: phrase, segments: a.segments,
+      return { ids: matched, matched: matched, tier: tier, phrase: phrase, tokens: tokens.length, segments: a.segments,
         ms: performance.now() - t0 };
     });
   }
@@ -299,6 +300,29 @@
         result.ids = result.ids.filter(function (d) { return exact.has(d); })
           .concat(result.ids.filter(function (d) { return !exact.has(d); }));
       }
+      return result;
+    });
+  }
+
+  // Among the best-ranked replies, those whose text holds the query as written (not just
+  // its character pairs, which may be scattered) go first. Their texts are the ones whose
+  // excerpts are shown, so this costs few extra downloads.
+  var PHRASE_CHECK = 20;
+  function promoteExactPhrases(result) {
+    if (!result.tier || !result.phrase || result.phrase.length < 3 || result.tokens < 2) {
+      return Promise.resolve(result);
+    }
+    var head = result.ids.slice(0, PHRASE_CHECK);
+    return Promise.all(head.map(function (d) {
+      return text(d).then(function (t) { return normalize(t).replace(/\s+/g, "").indexOf(result.phrase) >= 0; },
+        function () { return false; });
+    })).then(function (has) {
+      var yes = [], no = [];
+      head.forEach(function (d, i) {
+        // Title matches keep their place at the top.
+        (has[i] || result.tier.get(d) === 3 ? yes : no).push(d);
+      });
+      result.ids = yes.concat(no, result.ids.slice(PHRASE_CHECK));
       return result;
     });
   }
@@ -457,7 +481,7 @@
     var mine = ++generation;
     return ready.then(function () {
       return evaluate(state);
-    }).then(promoteExactTitles).then(function (r) {
+    }).then(promoteExactPhrases).then(promoteExactTitles).then(function (r) {
       if (mine !== generation) return;
       var t0 = performance.now();
       var f = filterIndexes(state);
