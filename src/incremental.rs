@@ -57,6 +57,10 @@ pub struct Builder {
     /// Output path → (fingerprint, site-wide hash, bytes) of every page of the last build.
     pages: HashMap<String, (u64, u64, Arc<[u8]>)>,
     markdown: MarkdownRenderer,
+    /// Whether content/ has been walked once (after that, watcher events may be trusted).
+    scanned: bool,
+    /// Files that could not be read last time: looked at again on every rebuild.
+    failed: std::collections::HashSet<PathBuf>,
 }
 
 fn hash_of(value: &impl Hash) -> u64 {
@@ -73,6 +77,8 @@ impl Builder {
             files: HashMap::new(),
             pages: HashMap::new(),
             markdown: MarkdownRenderer::new(),
+            scanned: false,
+            failed: Default::default(),
         }
     }
 
@@ -81,11 +87,26 @@ impl Builder {
         self.base_path.clone()
     }
 
-    /// Reads content/, reusing files whose size and modification time are unchanged.
-    fn load_content(&mut self) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+    /// Reads content/, reusing files whose size and modification time are unchanged. With
+    /// `changed` (paths relative to the site folder, from the file watcher), only those files
+    /// are looked at; the others are known from the last rebuild.
+    fn load_content(&mut self, changed: Option<&[PathBuf]>) -> (Vec<PathBuf>, Vec<Diagnostic>) {
         let root = &self.opts.root;
         let content_dir = root.join("content");
-        let paths = if content_dir.is_dir() {
+        let known = !self.files.is_empty() || self.scanned;
+        let paths = if let (Some(changed), true) = (changed, known) {
+            let mut set: std::collections::BTreeSet<PathBuf> = self.files.keys().cloned().collect();
+            set.extend(self.failed.iter().filter(|p| p.is_file()).cloned());
+            for rel in changed {
+                let p = root.join(rel);
+                if p.is_file() {
+                    set.insert(p);
+                } else {
+                    set.remove(&p);
+                }
+            }
+            set.into_iter().collect()
+        } else if content_dir.is_dir() {
             match crate::load::find_content_files(&content_dir) {
                 Ok(p) => p,
                 Err(e) => {
@@ -101,7 +122,17 @@ impl Builder {
         } else {
             Vec::new()
         };
-        let stale: Vec<(PathBuf, Option<SystemTime>, u64)> = paths
+        let candidates: Vec<PathBuf> = match (changed, known) {
+            (Some(changed), true) => changed
+                .iter()
+                .map(|rel| root.join(rel))
+                .chain(self.failed.iter().cloned())
+                .filter(|p| p.is_file())
+                .collect(),
+            _ => paths.clone(),
+        };
+        self.scanned = true;
+        let stale: Vec<(PathBuf, Option<SystemTime>, u64)> = candidates
             .par_iter()
             .filter_map(|p| {
                 let meta = std::fs::metadata(p).ok();
@@ -121,6 +152,7 @@ impl Builder {
             })
             .collect();
         let mut diags = Vec::new();
+        self.failed.clear();
         for (p, modified, len, r) in read {
             match r {
                 Ok(file) => {
@@ -147,6 +179,7 @@ impl Builder {
                 }
                 Err(d) => {
                     self.files.remove(&p);
+                    self.failed.insert(p);
                     diags.push(d);
                 }
             }
@@ -156,11 +189,12 @@ impl Builder {
         (paths, diags)
     }
 
-    /// Builds the site as it is on disk now. `pages_ready` receives the pages (and theme
+    /// Builds the site as it is on disk now (`changed`: see `load_content`). `pages_ready` receives the pages (and theme
     /// files) as soon as they are rendered; the returned snapshot adds feeds, open data and
     /// the search index.
     pub fn rebuild(
         &mut self,
+        changed: Option<&[PathBuf]>,
         pages_ready: &mut dyn FnMut(Snapshot),
     ) -> Result<Snapshot, Vec<Diagnostic>> {
         let root = self.opts.root.clone();
@@ -168,7 +202,7 @@ impl Builder {
             return Err(vec![Diagnostic::new(&root, "site folder not found")]);
         }
         let config = crate::config::load(&root, self.opts.base_url.as_deref());
-        let (paths, mut diags) = self.load_content();
+        let (paths, mut diags) = self.load_content(changed);
         let config = match config {
             Ok(c) => c,
             Err(mut e) => {

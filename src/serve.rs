@@ -34,7 +34,7 @@ const LIVE_JS: &str = "/__dafu/live.js";
 const EVENTS: &str = "/__dafu/events";
 const FILES: &str = "/__dafu/files";
 /// How long a burst of file events is gathered into one rebuild.
-const DEBOUNCE: Duration = Duration::from_millis(60);
+const DEBOUNCE: Duration = Duration::from_millis(40);
 /// How many ports above the asked one are tried when it is taken.
 const PORT_TRIES: u16 = 20;
 
@@ -219,7 +219,7 @@ pub fn serve(opts: &ServeOptions) -> Result<(), String> {
     };
     let mut builder = Builder::new(build_opts);
     let start = Instant::now();
-    let (snapshot, first_error) = match builder.rebuild(&mut |_| {}) {
+    let (snapshot, first_error) = match builder.rebuild(None, &mut |_| {}) {
         Ok(s) => (s, None),
         Err(diags) => (
             Snapshot {
@@ -243,7 +243,7 @@ pub fn serve(opts: &ServeOptions) -> Result<(), String> {
     }
 
     // Watch before announcing the address, so that no save after it can be missed.
-    let (tx, rx) = channel::<()>();
+    let (tx, rx) = channel::<Change>();
     let watching = watch(&opts.root, opts.poll, tx)?;
     let (server, port) = bind(&opts.bind, opts.port)?;
     if port != opts.port && opts.port != 0 {
@@ -319,15 +319,28 @@ fn render(diags: &[Diagnostic], color: bool) -> String {
 
 /// Rebuilds after each (debounced) batch of changes, coalescing batches that arrive while a
 /// rebuild runs.
-fn rebuild_loop(mut builder: Builder, mut watching: Watching, rx: Receiver<()>, state: Arc<State>) {
-    while rx.recv().is_ok() {
-        while rx.try_recv().is_ok() {}
+fn rebuild_loop(
+    mut builder: Builder,
+    mut watching: Watching,
+    rx: Receiver<Change>,
+    state: Arc<State>,
+) {
+    while let Ok(first) = rx.recv() {
+        // Merge everything that arrived meanwhile into one rebuild.
+        let mut change = first;
+        while let Ok(more) = rx.try_recv() {
+            change = change.merge(more);
+        }
         if let Err(e) = watching.add_new_folders() {
             eprintln!("{e}");
         }
         let start = Instant::now();
         let mut pages_at = None;
-        let result = builder.rebuild(&mut |pages| {
+        let changed = match &change {
+            Change::Files(files) => Some(files.as_slice()),
+            Change::Everything => None,
+        };
+        let result = builder.rebuild(changed, &mut |pages| {
             state.publish_pages(pages);
             pages_at = Some(start.elapsed());
         });
@@ -418,21 +431,75 @@ impl Watching {
 }
 
 /// Watches the site's folders and site.toml; relevant changes send a unit on `tx`.
-fn watch(root: &Path, poll: bool, tx: Sender<()>) -> Result<Watching, String> {
+/// What a batch of file events says changed.
+#[derive(Debug)]
+pub enum Change {
+    /// Only these Markdown files under content/ (relative to the site folder): created,
+    /// edited, renamed or deleted.
+    Files(Vec<PathBuf>),
+    /// Anything else (configuration, templates, static files, folders), or events were lost.
+    Everything,
+}
+
+impl Change {
+    fn merge(self, other: Change) -> Change {
+        match (self, other) {
+            (Change::Files(mut a), Change::Files(b)) => {
+                a.extend(b);
+                Change::Files(a)
+            }
+            _ => Change::Everything,
+        }
+    }
+}
+
+/// Sorts a batch of events into a [`Change`], or `None` when nothing relevant changed.
+fn classify(root: &Path, events: &[notify_debouncer_full::DebouncedEvent]) -> Option<Change> {
+    let mut files = Vec::new();
+    let mut everything = false;
+    for e in events {
+        // Reading files (as every rebuild does) raises access events: only changes count.
+        if matches!(e.kind, notify::EventKind::Access(_)) {
+            continue;
+        }
+        if e.need_rescan() {
+            everything = true;
+        }
+        for p in &e.paths {
+            if !is_relevant(root, p) {
+                continue;
+            }
+            let rel = p.strip_prefix(root).unwrap_or(p).to_path_buf();
+            let in_content = rel.starts_with("content");
+            // A folder's own times change whenever a file in it is saved: nothing new there.
+            if in_content && p.is_dir() && matches!(e.kind, notify::EventKind::Modify(_)) {
+                continue;
+            }
+            if in_content && crate::load::is_markdown(p) && !p.is_dir() {
+                files.push(rel);
+            } else {
+                everything = true;
+            }
+        }
+    }
+    if everything {
+        Some(Change::Everything)
+    } else if files.is_empty() {
+        None
+    } else {
+        Some(Change::Files(files))
+    }
+}
+
+fn watch(root: &Path, poll: bool, tx: Sender<Change>) -> Result<Watching, String> {
     let root_abs = root
         .canonicalize()
         .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
     let filter_root = root_abs.clone();
     let handler = move |result: DebounceEventResult| match result {
         Ok(events) => {
-            // Reading files (as every rebuild does) raises access events: only changes count.
-            if events
-                .iter()
-                .filter(|e| !matches!(e.kind, notify::EventKind::Access(_)))
-                .flat_map(|e| e.paths.iter())
-                .any(|p| is_relevant(&filter_root, p))
-            {
-                let _ = tx.send(());
+            if let Some(change) = classify(&filter_root, &events) {
+                let _ = tx.send(change);
             }
         }
         Err(errors) => {

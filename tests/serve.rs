@@ -554,6 +554,18 @@ fn incremental_equals_fresh_over_a_sequence_of_edits() {
             Box::new(|r: &Path| write(r, "static/extra.css", b"body{}")),
         ),
         (
+            "rename a reply",
+            Box::new(|r: &Path| {
+                std::fs::rename(r.join("content/2024/b.md"), r.join("content/2024/b2.md")).unwrap()
+            }),
+        ),
+        (
+            "move a reply to another folder",
+            Box::new(|r: &Path| {
+                std::fs::rename(r.join("content/2024/b2.md"), r.join("content/2025/b3.md")).unwrap()
+            }),
+        ),
+        (
             "delete a reply",
             Box::new(|r: &Path| std::fs::remove_file(r.join("content/2024/d.md")).unwrap()),
         ),
