@@ -23,6 +23,7 @@ use crate::build::BuildOptions;
 use crate::diagnostics::Diagnostic;
 use crate::load::SourceFile;
 use crate::markdown::{MarkdownRenderer, Rendered};
+use crate::model::Site;
 use crate::render::Renderer;
 use crate::reply::Reply;
 use crate::serve::Snapshot;
@@ -61,6 +62,9 @@ pub struct Builder {
     scanned: bool,
     /// Files that could not be read last time: looked at again on every rebuild.
     failed: std::collections::HashSet<PathBuf>,
+    /// The last site model, and the configuration it was made with.
+    site: Option<Site>,
+    model_config: u64,
 }
 
 fn hash_of(value: &impl Hash) -> u64 {
@@ -79,6 +83,8 @@ impl Builder {
             markdown: MarkdownRenderer::new(),
             scanned: false,
             failed: Default::default(),
+            site: None,
+            model_config: 0,
         }
     }
 
@@ -236,9 +242,74 @@ impl Builder {
                 c.validated = Some((config_hash, r));
             }
         }
+        let theme = match theme {
+            Ok(t) => t,
+            Err(mut e) => {
+                diags.append(&mut e);
+                return Err(diags);
+            }
+        };
+        // A saved body, and nothing else, changed: patch the last site model instead of
+        // building a new one (the model does not depend on bodies).
+        let patched = if diags.is_empty() {
+            self.patch_body(changed, config_hash)
+        } else {
+            None
+        };
+        let site = match patched {
+            Some(site) => site,
+            None => self.new_model(config, &paths, diags)?,
+        };
+        self.base_path = site.config.base_path();
+        self.model_config = config_hash;
+        let result = self.render(&site, &theme, pages_ready);
+        self.site = Some(site);
+        result
+    }
+
+    /// The last model with one reply's body replaced, when that is the only change.
+    fn patch_body(&mut self, changed: Option<&[PathBuf]>, config_hash: u64) -> Option<Site> {
+        let [one] = changed? else { return None };
+        if self.model_config != config_hash
+            || self
+                .files
+                .values()
+                .any(|c| !matches!(c.validated, Some((_, Ok(_)))))
+        {
+            return None;
+        }
+        let path = self.opts.root.join(one);
+        let Some((_, Ok(new))) = self.files.get(&path).and_then(|c| c.validated.as_ref()) else {
+            return None;
+        };
+        let mut site = self.site.take()?;
+        let found = site
+            .entries
+            .iter()
+            .position(|e| e.reply.source == new.source);
+        if let Some(i) = found {
+            let mut same = site.entries[i].reply.clone();
+            same.body = new.body.clone();
+            if same == *new {
+                site.entries[i].reply.body = new.body.clone();
+                return Some(site);
+            }
+        }
+        self.site = Some(site);
+        None
+    }
+
+    /// A new site model from every validated reply (and every problem at once).
+    fn new_model(
+        &mut self,
+        config: crate::config::SiteConfig,
+        paths: &[PathBuf],
+        mut diags: Vec<Diagnostic>,
+    ) -> Result<Site, Vec<Diagnostic>> {
+        self.site = None;
         let mut replies = Vec::new();
         let mut sources = Vec::new();
-        for p in &paths {
+        for p in paths {
             let Some(c) = self.files.get(p) else { continue };
             match &c.validated {
                 Some((_, Ok(r))) => {
@@ -252,18 +323,21 @@ impl Builder {
         diags.extend(crate::validate::check_duplicates(&replies, &sources));
         drop(sources);
         replies.retain(|r| self.opts.drafts || !r.draft);
-        let theme = match theme {
-            Ok(t) => t,
-            Err(mut e) => {
-                diags.append(&mut e);
-                return Err(diags);
-            }
-        };
         if !diags.is_empty() {
             return Err(diags);
         }
-        let site = crate::model::build_site(config, replies)?;
-        self.base_path = site.config.base_path();
+        crate::model::build_site(config, replies)
+    }
+
+    /// Renders the pages (reusing unchanged ones), then the machine-readable files.
+    fn render(
+        &mut self,
+        site: &Site,
+        theme: &crate::theme::Theme,
+        pages_ready: &mut dyn FnMut(Snapshot),
+    ) -> Result<Snapshot, Vec<Diagnostic>> {
+        let site = site;
+        let theme = theme;
 
         // Bodies: rendered again only when the file's text changed.
         let by_source: HashMap<PathBuf, PathBuf> = self
@@ -327,7 +401,7 @@ impl Builder {
             })
             .collect();
 
-        let renderer = Renderer::with_bodies(&site, &theme, bodies)?;
+        let renderer = Renderer::with_bodies(site, theme, bodies)?;
         // Everything every page depends on: configuration, templates, the browse menu.
         let mut templates: Vec<(&String, &String)> = theme
             .templates
@@ -340,7 +414,7 @@ impl Builder {
             .iter()
             .map(|d| (d.dim, d.terms.is_empty()))
             .collect();
-        let global = hash_of(&(config_hash, templates, nav));
+        let global = hash_of(&(self.model_config, templates, nav));
 
         let jobs = renderer.jobs();
         let card_fp = renderer.card_fingerprints();

@@ -79,7 +79,7 @@ pub struct Contact {
 }
 
 /// One reply, every field checked.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Reply {
     /// Path shown to users (`content/2023/proposal-146.md`).
     pub source: PathBuf,
