@@ -336,9 +336,6 @@ impl Builder {
         theme: &crate::theme::Theme,
         pages_ready: &mut dyn FnMut(Snapshot),
     ) -> Result<Snapshot, Vec<Diagnostic>> {
-        let site = site;
-        let theme = theme;
-
         // Bodies: rendered again only when the file's text changed.
         let by_source: HashMap<PathBuf, PathBuf> = self
             .files
