@@ -65,6 +65,8 @@ pub struct Builder {
     /// The last site model, and the configuration it was made with.
     site: Option<Site>,
     model_config: u64,
+    /// The last build's feeds, open data and search index.
+    machine: Vec<(String, Arc<[u8]>)>,
 }
 
 fn hash_of(value: &impl Hash) -> u64 {
@@ -85,6 +87,7 @@ impl Builder {
             failed: Default::default(),
             site: None,
             model_config: 0,
+            machine: Vec::new(),
         }
     }
 
@@ -337,15 +340,12 @@ impl Builder {
         pages_ready: &mut dyn FnMut(Snapshot),
     ) -> Result<Snapshot, Vec<Diagnostic>> {
         // Bodies: rendered again only when the file's text changed.
-        let by_source: HashMap<PathBuf, PathBuf> = self
-            .files
-            .iter()
-            .map(|(p, c)| (c.file.shown.clone(), p.clone()))
-            .collect();
+        // A reply's `source` is its path as shown, relative to the site folder.
+        let root = self.opts.root.clone();
         let keys: Vec<Option<PathBuf>> = site
             .entries
-            .iter()
-            .map(|e| by_source.get(&e.reply.source).cloned())
+            .par_iter()
+            .map(|e| Some(root.join(&e.reply.source)))
             .collect();
         let missing: Vec<(usize, Arc<Rendered>)> = site
             .entries
@@ -465,13 +465,25 @@ impl Builder {
             files.insert(rel.clone(), Arc::from(bytes.as_slice()));
         }
         // The machine-readable files of the last build stay until the new ones are ready.
+        // Served at once, with the last build's feeds, open data and search index until the
+        // new ones are ready.
+        let mut early = files.clone();
+        for (rel, bytes) in &self.machine {
+            early.entry(rel.clone()).or_insert_with(|| bytes.clone());
+        }
         pages_ready(Snapshot {
-            files: files.clone(),
+            files: early,
             base_path: self.base_path.clone(),
         });
-        for (rel, bytes) in renderer.machine_readable(&jobs) {
-            files.insert(rel, Arc::from(bytes));
+        let machine: Vec<(String, Arc<[u8]>)> = renderer
+            .machine_readable(&jobs)
+            .into_iter()
+            .map(|(rel, bytes)| (rel, Arc::from(bytes)))
+            .collect();
+        for (rel, bytes) in &machine {
+            files.insert(rel.clone(), bytes.clone());
         }
+        self.machine = machine;
         Ok(Snapshot {
             files,
             base_path: self.base_path.clone(),

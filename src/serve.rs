@@ -158,18 +158,10 @@ impl State {
         count
     }
 
-    /// The pages of a build whose feeds, open data and search index are still being made:
-    /// served at once over the previous build's files.
+    /// The pages of a build whose feeds, open data and search index are still being made
+    /// (the snapshot carries the previous build's until then): served at once.
     pub fn publish_pages(&self, pages: Snapshot) {
-        let previous = self.snapshot();
-        let mut files = previous.files.clone();
-        for (k, v) in pages.files {
-            files.insert(k, v);
-        }
-        self.publish(Snapshot {
-            files,
-            base_path: pages.base_path,
-        });
+        self.publish(pages);
     }
 
     /// A failed build: keep the last good site, show the problems everywhere.
