@@ -34,7 +34,7 @@ const LIVE_JS: &str = "/__dafu/live.js";
 const EVENTS: &str = "/__dafu/events";
 const FILES: &str = "/__dafu/files";
 /// How long a burst of file events is gathered into one rebuild.
-const DEBOUNCE: Duration = Duration::from_millis(40);
+const DEBOUNCE: Duration = Duration::from_millis(20);
 /// How many ports above the asked one are tried when it is taken.
 const PORT_TRIES: u16 = 20;
 
