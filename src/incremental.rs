@@ -67,6 +67,22 @@ pub struct Builder {
     model_config: u64,
     /// The last build's feeds, open data and search index.
     machine: Vec<(String, Arc<[u8]>)>,
+    /// The last build's pages and theme files, its rendered bodies (by entry) and templates.
+    served: BTreeMap<String, Arc<[u8]>>,
+    bodies: Vec<Arc<Rendered>>,
+    templates: u64,
+}
+
+fn templates_hash(theme: &crate::theme::Theme) -> u64 {
+    let mut t: Vec<(&String, &String)> = theme
+        .templates
+        .values()
+        .map(|t| (&t.name, &t.text))
+        .collect();
+    t.sort();
+    let mut files: Vec<(&String, &Vec<u8>)> = theme.files.iter().collect();
+    files.sort();
+    hash_of(&(t, files))
 }
 
 fn hash_of(value: &impl Hash) -> u64 {
@@ -88,6 +104,9 @@ impl Builder {
             site: None,
             model_config: 0,
             machine: Vec::new(),
+            served: BTreeMap::new(),
+            bodies: Vec::new(),
+            templates: 0,
         }
     }
 
@@ -259,19 +278,28 @@ impl Builder {
         } else {
             None
         };
-        let site = match patched {
-            Some(site) => site,
-            None => self.new_model(config, &paths, diags)?,
+        let (site, body_only) = match patched {
+            Some((site, i)) => (site, Some(i)),
+            None => (self.new_model(config, &paths, diags)?, None),
         };
         self.base_path = site.config.base_path();
         self.model_config = config_hash;
-        let result = self.render(&site, &theme, pages_ready);
+        let result = match body_only {
+            Some(i) if self.can_render_one(&site, &theme) => {
+                self.render_one(&site, &theme, i, pages_ready)
+            }
+            _ => self.render(&site, &theme, pages_ready),
+        };
         self.site = Some(site);
         result
     }
 
     /// The last model with one reply's body replaced, when that is the only change.
-    fn patch_body(&mut self, changed: Option<&[PathBuf]>, config_hash: u64) -> Option<Site> {
+    fn patch_body(
+        &mut self,
+        changed: Option<&[PathBuf]>,
+        config_hash: u64,
+    ) -> Option<(Site, usize)> {
         let [one] = changed? else { return None };
         if self.model_config != config_hash
             || self
@@ -295,7 +323,7 @@ impl Builder {
             same.body = new.body.clone();
             if same == *new {
                 site.entries[i].reply.body = new.body.clone();
-                return Some(site);
+                return Some((site, i));
             }
         }
         self.site = Some(site);
@@ -398,6 +426,8 @@ impl Builder {
             })
             .collect();
 
+        self.bodies = bodies.clone();
+        self.templates = templates_hash(theme);
         let renderer = Renderer::with_bodies(site, theme, bodies)?;
         // Everything every page depends on: configuration, templates, the browse menu.
         let mut templates: Vec<(&String, &String)> = theme
@@ -464,7 +494,54 @@ impl Builder {
         for (rel, bytes) in &theme.files {
             files.insert(rel.clone(), Arc::from(bytes.as_slice()));
         }
-        // The machine-readable files of the last build stay until the new ones are ready.
+        self.finish(&renderer, &jobs, files, pages_ready)
+    }
+
+    /// Whether the last build can be reused but for one reply page.
+    fn can_render_one(&self, site: &Site, theme: &crate::theme::Theme) -> bool {
+        self.bodies.len() == site.entries.len()
+            && !self.served.is_empty()
+            && self.templates == templates_hash(theme)
+    }
+
+    /// Only a reply's body changed: its page is the only page that shows it, so only that
+    /// page is rendered; every other page is the last build's.
+    fn render_one(
+        &mut self,
+        site: &Site,
+        theme: &crate::theme::Theme,
+        i: usize,
+        pages_ready: &mut dyn FnMut(Snapshot),
+    ) -> Result<Snapshot, Vec<Diagnostic>> {
+        let body = Arc::new(self.markdown.render(&site.entries[i].reply.body));
+        if let Some(c) = self
+            .files
+            .get_mut(&self.opts.root.join(&site.entries[i].reply.source))
+        {
+            c.rendered = Some(body.clone());
+        }
+        self.bodies[i] = body;
+        let renderer = Renderer::with_bodies(site, theme, self.bodies.clone())?;
+        let (path, html) = renderer
+            .render_job(crate::render::Job::Reply(i))
+            .map_err(|d| vec![d])?;
+        // Its fingerprint no longer matches: the next full render redoes it.
+        self.pages.remove(&path);
+        let mut files = self.served.clone();
+        files.insert(path, Arc::from(html.into_bytes()));
+        let jobs = renderer.jobs();
+        self.finish(&renderer, &jobs, files, pages_ready)
+    }
+
+    /// Serves the pages at once, then adds feeds, open data and the search index.
+    fn finish(
+        &mut self,
+        renderer: &Renderer<'_>,
+        jobs: &[crate::render::Job],
+        mut files: BTreeMap<String, Arc<[u8]>>,
+        pages_ready: &mut dyn FnMut(Snapshot),
+    ) -> Result<Snapshot, Vec<Diagnostic>> {
+        self.served = files.clone();
         // Served at once, with the last build's feeds, open data and search index until the
         // new ones are ready.
         let mut early = files.clone();
@@ -476,7 +553,7 @@ impl Builder {
             base_path: self.base_path.clone(),
         });
         let machine: Vec<(String, Arc<[u8]>)> = renderer
-            .machine_readable(&jobs)
+            .machine_readable(jobs)
             .into_iter()
             .map(|(rel, bytes)| (rel, Arc::from(bytes)))
             .collect();

@@ -554,6 +554,21 @@ fn incremental_equals_fresh_over_a_sequence_of_edits() {
             Box::new(|r: &Path| write(r, "static/extra.css", b"body{}")),
         ),
         (
+            "edit another body",
+            Box::new(|r: &Path| {
+                rewrite(
+                    r,
+                    "content/2024/c.md",
+                    "现答复如下。",
+                    "现答复如下。**已完成**。",
+                )
+            }),
+        ),
+        (
+            "edit the same body again",
+            Box::new(|r: &Path| rewrite(r, "content/2024/c.md", "**已完成**", "~~已完成~~")),
+        ),
+        (
             "rename a reply",
             Box::new(|r: &Path| {
                 std::fs::rename(r.join("content/2024/b.md"), r.join("content/2024/b2.md")).unwrap()
