@@ -36,27 +36,7 @@ pub enum Command {
         drafts: bool,
     },
     /// Preview the site while editing: build it, serve it, rebuild and reload on every save.
-    Serve {
-        /// The site folder (with site.toml and content/).
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        /// The address to listen on; only this computer by default.
-        #[arg(long, default_value = "127.0.0.1")]
-        bind: String,
-        /// The port; when it is taken, the next free one is used (and named).
-        #[arg(long, default_value_t = 8000)]
-        port: u16,
-        /// Show replies marked `draft: true`.
-        #[arg(long)]
-        drafts: bool,
-        /// Open the site in the default browser.
-        #[arg(long)]
-        open: bool,
-        /// Poll for changes instead of relying on file-system events (network drives, some
-        /// containers and virtual machines).
-        #[arg(long)]
-        poll: bool,
-    },
+    Serve(crate::serve::ServeOptions),
     /// Check the site without publishing: everything build checks, plus internal links,
     /// duplicate 索引号, replies dated in the future and empty index pages. Exit 1 on any problem.
     Check {
@@ -102,30 +82,13 @@ pub fn run(cli: Cli) -> i32 {
                 Err(e) => report_error(&e),
             }
         }
-        Command::Serve {
-            root,
-            bind,
-            port,
-            drafts,
-            open,
-            poll,
-        } => {
-            let opts = crate::serve::ServeOptions {
-                root,
-                bind,
-                port,
-                drafts,
-                open,
-                poll,
-            };
-            match crate::serve::serve(&opts) {
-                Ok(()) => 0,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    1
-                }
+        Command::Serve(opts) => match crate::serve::serve(&opts) {
+            Ok(()) => 0,
+            Err(e) => {
+                eprintln!("error: {e}");
+                1
             }
-        }
+        },
         Command::Check {
             root,
             base_url,

@@ -19,13 +19,27 @@ use crate::build::BuildOptions;
 use crate::diagnostics::Diagnostic;
 use crate::incremental::Builder;
 
-#[derive(Debug, Clone)]
+/// The options of `dafu serve` (also its command line).
+#[derive(Debug, Clone, clap::Args)]
 pub struct ServeOptions {
+    /// The site folder (with site.toml and content/).
+    #[arg(long, default_value = ".")]
     pub root: PathBuf,
+    /// The address to listen on; only this computer by default.
+    #[arg(long, default_value = "127.0.0.1")]
     pub bind: String,
+    /// The port; when it is taken, the next free one is used (and named).
+    #[arg(long, default_value_t = 8000)]
     pub port: u16,
+    /// Show replies marked `draft: true`.
+    #[arg(long)]
     pub drafts: bool,
+    /// Open the site in the default browser.
+    #[arg(long)]
     pub open: bool,
+    /// Poll for changes instead of relying on file-system events (network drives, some
+    /// containers and virtual machines).
+    #[arg(long)]
     pub poll: bool,
 }
 
