@@ -75,7 +75,7 @@ fn browser_checks_catch_a_broken_page() {
         .replacen("<html lang=\"zh-CN\">", "<html>", 1)
         .replacen(
             "</main>",
-            "<div style=\"width:2000px\"><input type=\"text\"></div></main>",
+            "<div style=\"width:2000px\"><input type=\"text\"></div><img alt=\"\" src=\"https://cdn.example.com/x.png\"></main>",
             1,
         );
     assert_ne!(html, broken);
@@ -97,6 +97,7 @@ fn browser_checks_catch_a_broken_page() {
     assert!(err.contains("html-has-lang"), "{err}");
     assert!(err.contains("horizontal overflow"), "{err}");
     assert!(err.contains("label"), "{err}");
+    assert!(err.contains("requests outside the site"), "{err}");
 }
 
 fn search_checks(out: &Path, mode: &str) -> std::process::Output {

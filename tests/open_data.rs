@@ -15,8 +15,13 @@ fn sample() -> tempfile::TempDir {
 
 /// (number, department, title) of every published reply in the sample content.
 fn sample_replies() -> BTreeSet<(String, String, String)> {
+    replies_in(&repo_root())
+}
+
+/// (number, department, title) of every published reply under `root`'s content/.
+fn replies_in(root: &std::path::Path) -> BTreeSet<(String, String, String)> {
     let mut out = BTreeSet::new();
-    for (rel, bytes) in tree(&repo_root().join("content")) {
+    for (rel, bytes) in tree(&root.join("content")) {
         let text = String::from_utf8(bytes).unwrap();
         if text.contains("\ndraft: true") {
             continue;
@@ -89,6 +94,40 @@ fn csv_has_a_bom_and_parses_back_to_the_same_replies() {
         .find(|r| &r[n] == "152" && &r[col("办理类型")] == "主办")
         .unwrap();
     assert_eq!(&joint[col("代表委员")], "张明远、刘晓燕、陈国栋");
+}
+
+/// The same round trip on a generated corpus of 300 proposals.
+#[test]
+fn generated_corpus_json_and_csv_parse_back() {
+    let site = generated_site(300);
+    let out = build_ok(site.path());
+    let expected = replies_in(site.path());
+    assert!(expected.len() >= 300);
+    let json: serde_json::Value = serde_json::from_str(&read(&out, "data/replies.json")).unwrap();
+    let from_json: BTreeSet<(String, String, String)> = json["replies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["number"].as_str().unwrap().into(),
+                r["department"].as_str().unwrap().into(),
+                r["title"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert_eq!(from_json, expected);
+    let bytes = std::fs::read(out.join("data/replies.csv")).unwrap();
+    let mut rdr = csv::Reader::from_reader(&bytes[3..]);
+    let headers = rdr.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (n, d, t) = (col("编号"), col("办理单位"), col("标题"));
+    let from_csv: BTreeSet<(String, String, String)> = rdr
+        .records()
+        .map(Result::unwrap)
+        .map(|r| (r[n].to_string(), r[d].to_string(), r[t].to_string()))
+        .collect();
+    assert_eq!(from_csv, expected);
 }
 
 #[test]

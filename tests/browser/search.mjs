@@ -174,6 +174,15 @@ if (expected.docNumber) {
   checks.ok(i >= 0 && i < 3, `文号 "${expected.docNumber.q}" finds its reply in the top 3 (at ${i})`);
 }
 
+// The search box in the header of every page leads to the search page with the query.
+await page.goto(root);
+await page.fill("#site-search-q", expected.number.q);
+await page.press("#site-search-q", "Enter");
+await settled(expected.number.q);
+checks.ok(new URL(page.url()).pathname.endsWith("/search/") && (await page.inputValue("#q")) === expected.number.q,
+  "the header search box opens /search/ with the query");
+checks.ok((await results()).length > 0, "and shows its results");
+
 // Filters with counts, combined with the text query.
 await page.goto(root + "search/?q=" + encodeURIComponent(mode === "sample" ? "答复" : rows[0][0].slice(2, 6)));
 await settled(mode === "sample" ? "答复" : rows[0][0].slice(2, 6));

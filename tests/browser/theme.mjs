@@ -23,6 +23,12 @@ const checks = new Checks("theme");
 const { server, root } = await serve(path.resolve(dir), basePath);
 const browser = await launch();
 const page = await browser.context.newPage();
+// No request may leave the site: no CDN, web font, analytics or anything else.
+const foreign = new Set();
+page.on("request", (r) => {
+  const u = r.url();
+  if (!u.startsWith(root.replace(/\/[^/]*\/$/, "/")) && !u.startsWith("data:")) foreign.add(u);
+});
 
 async function axe(label) {
   await page.addScriptTag({ content: AXE });
@@ -78,6 +84,28 @@ for (const p of pages) {
   }
 }
 await setCare(false);
+checks.ok(foreign.size === 0, `requests outside the site: ${[...foreign].join(", ")}`);
+
+// Chinese typography: a system CJK font stack, comfortable line height and measure.
+const replyForType = pages.find((p) => p.startsWith("replies/"));
+if (replyForType) {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto(root + replyForType);
+  const t = await page.evaluate(() => {
+    const body = getComputedStyle(document.body);
+    const text = document.querySelector(".reply-body");
+    const ts = getComputedStyle(text);
+    return {
+      family: body.fontFamily,
+      lineHeight: parseFloat(ts.lineHeight) / parseFloat(ts.fontSize),
+      measure: text.getBoundingClientRect().width / parseFloat(ts.fontSize),
+    };
+  });
+  checks.ok(/PingFang SC/.test(t.family) && /Microsoft YaHei/.test(t.family) && /Noto Sans CJK SC/.test(t.family),
+    `system Chinese font stack (${t.family})`);
+  checks.ok(t.lineHeight >= 1.6 && t.lineHeight <= 2.1, `line height ${t.lineHeight.toFixed(2)} of the text`);
+  checks.ok(t.measure >= 30 && t.measure <= 48, `measure of ${t.measure.toFixed(1)} characters`);
+}
 
 // The switch: pressed on one page, remembered on the next, released again.
 await page.setViewportSize({ width: 1280, height: 900 });
