@@ -134,21 +134,11 @@ impl Builder {
                 }
             }
             set.into_iter().collect()
-        } else if content_dir.is_dir() {
-            match crate::load::find_content_files(&content_dir) {
-                Ok(p) => p,
-                Err(e) => {
-                    return (
-                        Vec::new(),
-                        vec![Diagnostic::new(
-                            "content",
-                            format!("cannot read content/: {e}"),
-                        )],
-                    );
-                }
-            }
         } else {
-            Vec::new()
+            match crate::load::content_paths(root) {
+                Ok(p) => p,
+                Err(d) => return (Vec::new(), vec![d]),
+            }
         };
         let candidates: Vec<PathBuf> = match (changed, known) {
             (Some(changed), true) => changed
@@ -370,49 +360,35 @@ impl Builder {
         // Bodies: rendered again only when the file's text changed.
         // A reply's `source` is its path as shown, relative to the site folder.
         let root = self.opts.root.clone();
-        let keys: Vec<Option<PathBuf>> = site
+        let keys: Vec<PathBuf> = site
             .entries
             .par_iter()
-            .map(|e| Some(root.join(&e.reply.source)))
+            .map(|e| root.join(&e.reply.source))
             .collect();
-        let missing: Vec<(usize, Arc<Rendered>)> = site
+        let bodies: Vec<Arc<Rendered>> = site
             .entries
             .par_iter()
-            .enumerate()
-            .filter(|(i, _)| {
-                keys[*i]
-                    .as_ref()
-                    .and_then(|k| self.files.get(k))
-                    .is_none_or(|c| c.rendered.is_none())
+            .zip(&keys)
+            .map(|(e, k)| {
+                self.files
+                    .get(k)
+                    .and_then(|c| c.rendered.clone())
+                    .unwrap_or_else(|| Arc::new(self.markdown.render(&e.reply.body)))
             })
-            .map(|(i, e)| (i, Arc::new(self.markdown.render(&e.reply.body))))
             .collect();
-        for (i, r) in &missing {
-            if let Some(c) = keys[*i].as_ref().and_then(|k| self.files.get_mut(k)) {
-                c.rendered = Some(r.clone());
+        for (k, body) in keys.iter().zip(&bodies) {
+            if let Some(c) = self.files.get_mut(k)
+                && c.rendered.is_none()
+            {
+                c.rendered = Some(body.clone());
             }
         }
-        let mut fresh: HashMap<usize, Arc<Rendered>> = missing.into_iter().collect();
-        let bodies: Vec<Arc<Rendered>> = (0..site.entries.len())
-            .map(|i| {
-                fresh.remove(&i).unwrap_or_else(|| {
-                    keys[i]
-                        .as_ref()
-                        .and_then(|k| self.files.get(k))
-                        .and_then(|c| c.rendered.clone())
-                        .unwrap_or_default()
-                })
-            })
-            .collect();
         let entry_fp: Vec<u64> = site
             .entries
             .iter()
             .enumerate()
             .map(|(i, e)| {
-                let text = keys[i]
-                    .as_ref()
-                    .and_then(|k| self.files.get(k))
-                    .map_or(0, |c| c.text_hash);
+                let text = self.files.get(&keys[i]).map_or(0, |c| c.text_hash);
                 hash_of(&(
                     text,
                     &e.reply.source,

@@ -78,19 +78,17 @@ pub fn is_markdown(path: &Path) -> bool {
 }
 
 /// Reads every content file in parallel; each file yields a source or a diagnostic.
+/// The Markdown files of the site's content/ folder (none if there is no such folder).
+pub fn content_paths(root: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
+    find_content_files(&root.join("content"))
+        .map_err(|e| Diagnostic::new("content", format!("cannot read content/: {e}")))
+}
+
 pub fn load_content(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
     let content_dir = root.join("content");
-    let paths = match find_content_files(&content_dir) {
+    let paths = match content_paths(root) {
         Ok(p) => p,
-        Err(e) => {
-            return (
-                Vec::new(),
-                vec![Diagnostic::new(
-                    "content",
-                    format!("cannot read content/: {e}"),
-                )],
-            );
-        }
+        Err(d) => return (Vec::new(), vec![d]),
     };
     let results: Vec<Result<SourceFile, Diagnostic>> = paths
         .par_iter()

@@ -172,12 +172,6 @@ impl State {
         count
     }
 
-    /// The pages of a build whose feeds, open data and search index are still being made
-    /// (the snapshot carries the previous build's until then): served at once.
-    pub fn publish_pages(&self, pages: Snapshot) {
-        self.publish(pages);
-    }
-
     /// A failed build: keep the last good site, show the problems everywhere.
     pub fn fail(&self, text: String) {
         if let Ok(mut e) = self.error.write() {
@@ -347,7 +341,9 @@ fn rebuild_loop(
             Change::Everything => None,
         };
         let result = builder.rebuild(changed, &mut |pages| {
-            state.publish_pages(pages);
+            // Pages first; the snapshot carries the last build's feeds, open data and
+            // search index until the new ones are ready.
+            state.publish(pages);
             pages_at = Some(start.elapsed());
         });
         match result {
