@@ -448,6 +448,8 @@ impl Change {
         match (self, other) {
             (Change::Files(mut a), Change::Files(b)) => {
                 a.extend(b);
+                a.sort();
+                a.dedup();
                 Change::Files(a)
             }
             _ => Change::Everything,
@@ -489,6 +491,9 @@ fn classify(root: &Path, events: &[notify_debouncer_full::DebouncedEvent]) -> Op
     } else if files.is_empty() {
         None
     } else {
+        // A rename or a write can report one file several times.
+        files.sort();
+        files.dedup();
         Some(Change::Files(files))
     }
 }
@@ -749,3 +754,58 @@ const LIVE_RELOAD_JS: &str = r#"(function () {
   next();
 })();
 "#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use notify::event::{CreateKind, EventKind, ModifyKind, RenameMode};
+    use notify_debouncer_full::DebouncedEvent;
+
+    fn event(kind: EventKind, paths: &[&Path]) -> DebouncedEvent {
+        let mut e = notify::Event::new(kind);
+        for p in paths {
+            e = e.add_path(p.to_path_buf());
+        }
+        DebouncedEvent::new(e, Instant::now())
+    }
+
+    #[test]
+    fn an_atomic_save_is_one_changed_file() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("content/2023")).expect("folder");
+        let file = root.join("content/2023/a.md");
+        let tmp = root.join("content/2023/a.md.tmp~");
+        std::fs::write(&file, "x").expect("write");
+        // What an editor's save raises: the temp file created, renamed over the file, the
+        // file modified.
+        let events = [
+            event(EventKind::Create(CreateKind::File), &[&tmp]),
+            event(
+                EventKind::Modify(ModifyKind::Name(RenameMode::Both)),
+                &[&tmp, &file],
+            ),
+            event(EventKind::Create(CreateKind::File), &[&file]),
+            event(EventKind::Modify(ModifyKind::Any), &[&file]),
+        ];
+        match classify(root, &events) {
+            Some(Change::Files(files)) => {
+                assert_eq!(files, vec![PathBuf::from("content/2023/a.md")])
+            }
+            _ => panic!("expected one changed file"),
+        }
+        let both = Change::Files(vec!["content/x.md".into()])
+            .merge(Change::Files(vec!["content/x.md".into()]));
+        assert!(matches!(both, Change::Files(f) if f.len() == 1));
+        // Temp files alone change nothing; site.toml changes everything.
+        assert!(classify(root, &events[..1]).is_none());
+        let config = root.join("site.toml");
+        assert!(matches!(
+            classify(
+                root,
+                &[event(EventKind::Modify(ModifyKind::Any), &[&config])]
+            ),
+            Some(Change::Everything)
+        ));
+    }
+}
