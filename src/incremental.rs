@@ -67,10 +67,23 @@ pub struct Builder {
     model_config: u64,
     /// The last build's feeds, open data and search index.
     machine: Vec<(String, Arc<[u8]>)>,
-    /// The last build's pages and theme files, its rendered bodies (by entry) and templates.
+    /// The last build's pages and theme files, and its templates.
     served: BTreeMap<String, Arc<[u8]>>,
-    bodies: Vec<Arc<Rendered>>,
     templates: u64,
+    /// By entry of the last site model: rendered bodies, and the fingerprints of each
+    /// reply's page content and of its card in lists.
+    bodies: Vec<Arc<Rendered>>,
+    entry_fp: Vec<u64>,
+    card_fp: Vec<u64>,
+}
+
+/// How the last site model was brought up to date without building it afresh.
+#[derive(Debug, Clone, Copy)]
+enum Patch {
+    /// Only the body of this entry changed.
+    Body(usize),
+    /// One reply was replaced, added or removed, and moved between lists.
+    Moved(crate::model::Replaced),
 }
 
 fn templates_hash(theme: &crate::theme::Theme) -> u64 {
@@ -105,8 +118,10 @@ impl Builder {
             model_config: 0,
             machine: Vec::new(),
             served: BTreeMap::new(),
-            bodies: Vec::new(),
             templates: 0,
+            bodies: Vec::new(),
+            entry_fp: Vec::new(),
+            card_fp: Vec::new(),
         }
     }
 
@@ -261,36 +276,37 @@ impl Builder {
                 return Err(diags);
             }
         };
-        // A saved body, and nothing else, changed: patch the last site model instead of
-        // building a new one (the model does not depend on bodies).
+        // One file changed: patch the last site model instead of building a new one.
         let patched = if diags.is_empty() {
-            self.patch_body(changed, config_hash)
+            self.patch_model(changed, config_hash)
         } else {
             None
         };
-        let (site, body_only) = match patched {
-            Some((site, i)) => (site, Some(i)),
+        let (site, patch) = match patched {
+            Some((site, patch)) => (site, Some(patch)),
             None => (self.new_model(config, &paths, diags)?, None),
         };
         self.base_path = site.config.base_path();
         self.model_config = config_hash;
-        let result = match body_only {
-            Some(i) if self.can_render_one(&site, &theme) => {
+        let result = match patch {
+            Some(Patch::Body(i)) if self.can_render_one(&site, &theme) => {
                 self.render_one(&site, &theme, i, pages_ready)
             }
-            _ => self.render(&site, &theme, pages_ready),
+            _ => self.render(&site, &theme, patch, pages_ready),
         };
         self.site = Some(site);
         result
     }
 
-    /// The last model with one reply's body replaced, when that is the only change.
-    fn patch_body(
+    /// The last model brought up to date for one changed file, when that can be done
+    /// without building it afresh (`Site::replace` says when not).
+    fn patch_model(
         &mut self,
         changed: Option<&[PathBuf]>,
         config_hash: u64,
-    ) -> Option<(Site, usize)> {
+    ) -> Option<(Site, Patch)> {
         let [one] = changed? else { return None };
+        // Any file in error: build afresh, which reports every problem.
         if self.model_config != config_hash
             || self
                 .files
@@ -300,20 +316,44 @@ impl Builder {
             return None;
         }
         let path = self.opts.root.join(one);
-        let Some((_, Ok(new))) = self.files.get(&path).and_then(|c| c.validated.as_ref()) else {
-            return None;
+        let new = match self.files.get(&path).map(|c| &c.validated) {
+            Some(Some((_, Ok(r)))) => Some(r),
+            Some(_) => return None,
+            None => None,
         };
         let mut site = self.site.take()?;
-        let found = site
-            .entries
-            .iter()
-            .position(|e| e.reply.source == new.source);
-        if let Some(i) = found {
+        // Only the body changed: the model does not depend on bodies.
+        if let Some(new) = new
+            && let Some(i) = site
+                .entries
+                .iter()
+                .position(|e| e.reply.source == new.source)
+        {
             let mut same = site.entries[i].reply.clone();
             same.body = new.body.clone();
             if same == *new {
                 site.entries[i].reply.body = new.body.clone();
-                return Some((site, i));
+                return Some((site, Patch::Body(i)));
+            }
+        }
+        // What `check_duplicates` would report (drafts included): leave it to a full build.
+        let duplicate = new.is_some_and(|new| {
+            self.files.values().any(|c| match &c.validated {
+                Some((_, Ok(r))) if r.source != new.source => {
+                    (r.session == new.session
+                        && r.kind == new.kind
+                        && r.number == new.number
+                        && r.department == new.department)
+                        || (r.index_code.is_some() && r.index_code == new.index_code)
+                }
+                _ => false,
+            })
+        });
+        let visible = new.filter(|r| self.opts.drafts || !r.draft).cloned();
+        if !duplicate {
+            let source = new.map_or(one.as_path(), |r| r.source.as_path());
+            if let Some(moved) = site.replace(source, visible) {
+                return Some((site, Patch::Moved(moved)));
             }
         }
         self.site = Some(site);
@@ -350,61 +390,83 @@ impl Builder {
         crate::model::build_site(config, replies)
     }
 
+    /// One entry's rendered body (from the file's cache, else rendered and cached) and the
+    /// fingerprint of its page content.
+    fn entry_data(&self, e: &crate::model::Entry) -> (Arc<Rendered>, u64) {
+        // A reply's `source` is its path as shown, relative to the site folder.
+        let file = self.files.get(&self.opts.root.join(&e.reply.source));
+        let body = file
+            .and_then(|c| c.rendered.clone())
+            .unwrap_or_else(|| Arc::new(self.markdown.render(&e.reply.body)));
+        let fp = hash_of(&(
+            file.map_or(0, |c| c.text_hash),
+            &e.reply.source,
+            &e.url,
+            &e.index_code,
+            &e.department_slug,
+            &e.representative_slugs,
+            &e.session_slug,
+            &e.tag_slugs,
+        ));
+        (body, fp)
+    }
+
+    /// Brings bodies and fingerprints (by entry) up to date: after a patch, for the one entry
+    /// that moved; else for all, bodies rendered again only when the file's text changed.
+    fn update_entries(&mut self, site: &Site, patch: Option<Patch>) {
+        let n = site.entries.len();
+        if let Some(Patch::Moved(m)) = patch {
+            let before = n + usize::from(m.removed.is_some()) - usize::from(m.inserted.is_some());
+            if [self.bodies.len(), self.entry_fp.len(), self.card_fp.len()] == [before; 3] {
+                let (mut body, mut fp, mut card) = (None, None, None);
+                if let Some(i) = m.inserted {
+                    let e = &site.entries[i];
+                    let (b, f) = self.entry_data(e);
+                    self.cache_body(e, &b);
+                    (body, fp, card) = (Some(b), Some(f), Some(crate::render::card_fingerprint(e)));
+                }
+                m.apply(&mut self.bodies, body);
+                m.apply(&mut self.entry_fp, fp);
+                m.apply(&mut self.card_fp, card);
+                return;
+            }
+        }
+        let data: Vec<(Arc<Rendered>, u64)> = site
+            .entries
+            .par_iter()
+            .map(|e| self.entry_data(e))
+            .collect();
+        for (e, (body, _)) in site.entries.iter().zip(&data) {
+            self.cache_body(e, body);
+        }
+        (self.bodies, self.entry_fp) = data.into_iter().unzip();
+        self.card_fp = site
+            .entries
+            .par_iter()
+            .map(crate::render::card_fingerprint)
+            .collect();
+    }
+
+    fn cache_body(&mut self, e: &crate::model::Entry, body: &Arc<Rendered>) {
+        if let Some(c) = self.files.get_mut(&self.opts.root.join(&e.reply.source))
+            && c.rendered.is_none()
+        {
+            c.rendered = Some(body.clone());
+        }
+    }
+
     /// Renders the pages (reusing unchanged ones), then the machine-readable files.
     fn render(
         &mut self,
         site: &Site,
         theme: &crate::theme::Theme,
+        patch: Option<Patch>,
         pages_ready: &mut dyn FnMut(Snapshot),
     ) -> Result<Snapshot, Vec<Diagnostic>> {
-        // Bodies: rendered again only when the file's text changed.
-        // A reply's `source` is its path as shown, relative to the site folder.
-        let root = self.opts.root.clone();
-        let keys: Vec<PathBuf> = site
-            .entries
-            .par_iter()
-            .map(|e| root.join(&e.reply.source))
-            .collect();
-        let bodies: Vec<Arc<Rendered>> = site
-            .entries
-            .par_iter()
-            .zip(&keys)
-            .map(|(e, k)| {
-                self.files
-                    .get(k)
-                    .and_then(|c| c.rendered.clone())
-                    .unwrap_or_else(|| Arc::new(self.markdown.render(&e.reply.body)))
-            })
-            .collect();
-        for (k, body) in keys.iter().zip(&bodies) {
-            if let Some(c) = self.files.get_mut(k)
-                && c.rendered.is_none()
-            {
-                c.rendered = Some(body.clone());
-            }
-        }
-        let entry_fp: Vec<u64> = site
-            .entries
-            .iter()
-            .enumerate()
-            .map(|(i, e)| {
-                let text = self.files.get(&keys[i]).map_or(0, |c| c.text_hash);
-                hash_of(&(
-                    text,
-                    &e.reply.source,
-                    &e.url,
-                    &e.index_code,
-                    &e.department_slug,
-                    &e.representative_slugs,
-                    &e.session_slug,
-                    &e.tag_slugs,
-                ))
-            })
-            .collect();
-
-        self.bodies = bodies.clone();
+        self.update_entries(site, patch);
+        let entry_fp = &self.entry_fp;
         self.templates = templates_hash(theme);
-        let renderer = Renderer::with_bodies(site, theme, bodies)?;
+        let renderer = Renderer::with_bodies(site, theme, self.bodies.clone())?;
         // Everything every page depends on: configuration, templates, the browse menu.
         let mut templates: Vec<(&String, &String)> = theme
             .templates
@@ -420,7 +482,7 @@ impl Builder {
         let global = hash_of(&(self.model_config, templates, nav));
 
         let jobs = renderer.jobs();
-        let card_fp = renderer.card_fingerprints();
+        let card_fp = &self.card_fp;
         let planned: Vec<PlannedPage> = jobs
             .par_iter()
             .map(|&job| {
@@ -430,7 +492,7 @@ impl Builder {
                 } else {
                     url
                 };
-                let fp = renderer.job_fingerprint(job, &entry_fp, &card_fp);
+                let fp = renderer.job_fingerprint(job, entry_fp, card_fp);
                 let reuse = self
                     .pages
                     .get(&path)
@@ -476,6 +538,7 @@ impl Builder {
     /// Whether the last build can be reused but for one reply page.
     fn can_render_one(&self, site: &Site, theme: &crate::theme::Theme) -> bool {
         self.bodies.len() == site.entries.len()
+            && self.entry_fp.len() == site.entries.len()
             && !self.served.is_empty()
             && self.templates == templates_hash(theme)
     }
@@ -489,14 +552,12 @@ impl Builder {
         i: usize,
         pages_ready: &mut dyn FnMut(Snapshot),
     ) -> Result<Snapshot, Vec<Diagnostic>> {
-        let body = Arc::new(self.markdown.render(&site.entries[i].reply.body));
-        if let Some(c) = self
-            .files
-            .get_mut(&self.opts.root.join(&site.entries[i].reply.source))
-        {
-            c.rendered = Some(body.clone());
-        }
+        let (body, fp) = self.entry_data(&site.entries[i]);
+        self.cache_body(&site.entries[i], &body);
         self.bodies[i] = body;
+        if let Some(old) = self.entry_fp.get_mut(i) {
+            *old = fp;
+        }
         let renderer = Renderer::with_bodies(site, theme, self.bodies.clone())?;
         let (path, html) = renderer
             .render_job(crate::render::Job::Reply(i))

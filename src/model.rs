@@ -2,6 +2,7 @@
 //! every index dimension (year, department, …) with its terms. Pure data; no I/O.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
 use chrono::Datelike;
 
@@ -113,6 +114,9 @@ pub struct Site {
     pub dimensions: Vec<Dimension>,
     /// Replies to the same proposal (session, kind, number), by entry index.
     pub proposals: BTreeMap<(String, Kind, String), Vec<usize>>,
+    /// Whether every generated 索引号 is its first choice (no clash had to be resolved):
+    /// then one reply can be replaced without changing any other reply's code.
+    pub codes_unclashed: bool,
 }
 
 impl Site {
@@ -132,6 +136,170 @@ impl Site {
     /// The term of `dim` whose slug is `slug`.
     pub fn term(&self, dim: Dim, slug: &str) -> Option<&Term> {
         self.dimension(dim)?.terms.iter().find(|t| t.slug == slug)
+    }
+
+    /// Puts `reply` in the place of the reply from file `source` (either may be absent: a
+    /// file added, deleted or turned into a hidden draft) and moves it between lists, giving
+    /// the site `build_site` would give for the new set of replies. `None`, with the site
+    /// untouched, when that needs more than one reply's change: a clash `build_site` would
+    /// report or resolve (addresses, slugs, generated 索引号) — then build afresh. Duplicate
+    /// replies and 索引号 given twice are `validate::check_duplicates`'s to find, beforehand.
+    pub fn replace(&mut self, source: &Path, reply: Option<Reply>) -> Option<Replaced> {
+        if !self.codes_unclashed {
+            return None;
+        }
+        let removed = self.entries.iter().position(|e| e.reply.source == source);
+        let others = || {
+            self.entries
+                .iter()
+                .enumerate()
+                .filter(move |(i, _)| Some(*i) != removed)
+                .map(|(_, e)| e)
+        };
+        let entry = match reply {
+            None => None,
+            Some(reply) => {
+                let url = reply_url(&reply.rel);
+                let index_code = match &reply.index_code {
+                    Some(code) => code.clone(),
+                    None => first_choice_code(&self.config.organisation.code, &reply),
+                };
+                if others().any(|e| e.url == url || e.index_code == index_code) {
+                    return None;
+                }
+                let slug =
+                    |name: &str, with_hash: bool| name_slug(name, &self.config.slugs, with_hash);
+                let entry = Entry {
+                    department_slug: slug(&reply.department, false),
+                    representative_slugs: reply
+                        .representatives
+                        .iter()
+                        .map(|n| slug(n, true))
+                        .collect(),
+                    session_slug: slug(&reply.session, false),
+                    tag_slugs: reply.tags.iter().map(|t| slug(t, false)).collect(),
+                    reply,
+                    url,
+                    index_code,
+                };
+                // A new name must not take a slug another name has.
+                for d in &self.dimensions {
+                    let mut clash = false;
+                    for_each_term(d.dim, &entry, &self.config, |name, slug, _| {
+                        clash |= d.terms.iter().any(|t| t.slug == slug && t.name != name);
+                    });
+                    if clash {
+                        return None;
+                    }
+                }
+                Some(entry)
+            }
+        };
+        if removed.is_none() && entry.is_none() {
+            return Some(Replaced::default());
+        }
+
+        // Entries: out of the old place, into the new one.
+        let old = removed.map(|i| self.entries.remove(i));
+        let inserted = entry.map(|entry| {
+            let at = self
+                .entries
+                .partition_point(|e| site_order(&e.reply, &entry.reply).is_lt());
+            self.entries.insert(at, entry);
+            at
+        });
+        let moved = Replaced { removed, inserted };
+
+        // Lists of entry indices: drop the old one, renumber, add the new one.
+        let renumber = |list: &mut Vec<usize>| {
+            list.retain(|&j| Some(j) != removed);
+            for j in list.iter_mut() {
+                *j = moved.renumber(*j);
+            }
+        };
+        let add = |list: &mut Vec<usize>, i: usize| {
+            if let Err(at) = list.binary_search(&i) {
+                list.insert(at, i);
+            }
+        };
+        for list in self.proposals.values_mut() {
+            renumber(list);
+        }
+        if let Some(old) = &old {
+            let r = &old.reply;
+            let key = (r.session.clone(), r.kind, r.number.clone());
+            if self.proposals.get(&key).is_some_and(|l| l.is_empty()) {
+                self.proposals.remove(&key);
+            }
+        }
+        if let Some(i) = inserted {
+            let r = &self.entries[i].reply;
+            add(
+                self.proposals
+                    .entry((r.session.clone(), r.kind, r.number.clone()))
+                    .or_default(),
+                i,
+            );
+        }
+        let config = &self.config;
+        for d in &mut self.dimensions {
+            for t in &mut d.terms {
+                renumber(&mut t.entries);
+            }
+            if let Some(i) = inserted {
+                let e = &self.entries[i];
+                let mut created = Vec::new();
+                for_each_term(d.dim, e, config, |name, slug, note| {
+                    match d.terms.iter_mut().find(|t| t.name == name) {
+                        Some(t) => add(&mut t.entries, i),
+                        None => created.push(new_term(
+                            d.dim,
+                            name.to_string(),
+                            slug.to_string(),
+                            note.to_string(),
+                            vec![i],
+                        )),
+                    }
+                });
+                d.terms.extend(created);
+            }
+            d.terms.retain(|t| !t.entries.is_empty());
+            d.terms.sort_by(|a, b| a.name.cmp(&b.name));
+            order_terms(d.dim, &mut d.terms, config);
+        }
+        Some(moved)
+    }
+}
+
+/// Where [`Site::replace`] took an entry from and put it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Replaced {
+    pub removed: Option<usize>,
+    pub inserted: Option<usize>,
+}
+
+impl Replaced {
+    /// The new index of an entry other than the replaced one.
+    pub fn renumber(&self, j: usize) -> usize {
+        let j = match self.removed {
+            Some(r) if j > r => j - 1,
+            _ => j,
+        };
+        match self.inserted {
+            Some(at) if j >= at => j + 1,
+            _ => j,
+        }
+    }
+
+    /// Applies the move to a list kept in entry order; `value` is the new entry's item
+    /// (given when there is a new entry).
+    pub fn apply<T>(&self, list: &mut Vec<T>, value: Option<T>) {
+        if let Some(r) = self.removed {
+            list.remove(r);
+        }
+        if let (Some(at), Some(value)) = (self.inserted, value) {
+            list.insert(at, value);
+        }
     }
 }
 
@@ -153,23 +321,14 @@ pub fn page_count(n: usize, size: usize) -> usize {
 pub fn build_site(config: SiteConfig, replies: Vec<Reply>) -> Result<Site, Vec<Diagnostic>> {
     let mut diags = Vec::new();
     let mut replies = replies;
-    replies.sort_by(|a, b| {
-        b.date
-            .cmp(&a.date)
-            .then(b.published.cmp(&a.published))
-            .then_with(|| a.session.cmp(&b.session))
-            .then(a.kind.cmp(&b.kind))
-            .then_with(|| numeric_key(&a.number).cmp(&numeric_key(&b.number)))
-            .then(a.handling.cmp_rank().cmp(&b.handling.cmp_rank()))
-            .then_with(|| a.department.cmp(&b.department))
-            .then_with(|| a.source.cmp(&b.source))
-    });
+    replies.sort_by(site_order);
 
     let given_codes: BTreeSet<String> = replies
         .iter()
         .filter_map(|r| r.index_code.clone())
         .collect();
-    let generated = generate_index_codes(&replies, &config.organisation.code, &given_codes);
+    let (generated, codes_unclashed) =
+        generate_index_codes(&replies, &config.organisation.code, &given_codes);
 
     let mut urls: BTreeMap<String, usize> = BTreeMap::new();
     let mut entries = Vec::with_capacity(replies.len());
@@ -247,6 +406,7 @@ pub fn build_site(config: SiteConfig, replies: Vec<Reply>) -> Result<Site, Vec<D
             entries,
             dimensions,
             proposals,
+            codes_unclashed,
         })
     } else {
         Err(diags)
@@ -263,6 +423,20 @@ impl Rank for crate::reply::Handling {
             crate::reply::Handling::Co => 1,
         }
     }
+}
+
+/// The site's order: newest first, then by session, kind, number, lead before co-handling,
+/// department and file (which makes it total).
+fn site_order(a: &Reply, b: &Reply) -> std::cmp::Ordering {
+    b.date
+        .cmp(&a.date)
+        .then(b.published.cmp(&a.published))
+        .then_with(|| a.session.cmp(&b.session))
+        .then(a.kind.cmp(&b.kind))
+        .then_with(|| numeric_key(&a.number).cmp(&numeric_key(&b.number)))
+        .then(a.handling.cmp_rank().cmp(&b.handling.cmp_rank()))
+        .then_with(|| a.department.cmp(&b.department))
+        .then_with(|| a.source.cmp(&b.source))
 }
 
 /// Sorts "9" before "10": (digits as number, then the text).
@@ -282,40 +456,58 @@ pub fn reply_url(rel: &std::path::Path) -> String {
     url
 }
 
+const CODE_SPACE: u64 = 100_000_000;
+
+fn code_identity(r: &Reply) -> String {
+    format!(
+        "{}\u{1f}{}\u{1f}{}\u{1f}{}",
+        r.session,
+        r.kind.key(),
+        r.number,
+        r.department
+    )
+}
+
+fn index_code(org: &str, r: &Reply, serial: u64) -> String {
+    format!("{org}/{}-{:08}", r.date.year(), serial)
+}
+
+/// A reply's generated 索引号 when no other reply holds it.
+fn first_choice_code(org: &str, r: &Reply) -> String {
+    index_code(org, r, fnv1a(code_identity(r).as_bytes()) % CODE_SPACE)
+}
+
 /// `{org}/{year}-{serial}`: the serial comes from a hash of the reply's identity (session,
-/// kind, number, department), so adding other replies does not change it.
-fn generate_index_codes(replies: &[Reply], org: &str, taken: &BTreeSet<String>) -> Vec<String> {
-    const SPACE: u64 = 100_000_000;
+/// kind, number, department), so adding other replies does not change it. Also says whether
+/// every reply got its first choice.
+fn generate_index_codes(
+    replies: &[Reply],
+    org: &str,
+    taken: &BTreeSet<String>,
+) -> (Vec<String>, bool) {
+    let mut unclashed = true;
     let mut used: BTreeSet<String> = taken.clone();
     // Process in identity order so that clashes (rare with 10^8 serials) resolve the same way
     // every build.
     let mut order: Vec<usize> = (0..replies.len())
         .filter(|&i| replies[i].index_code.is_none())
         .collect();
-    let identity = |r: &Reply| {
-        format!(
-            "{}\u{1f}{}\u{1f}{}\u{1f}{}",
-            r.session,
-            r.kind.key(),
-            r.number,
-            r.department
-        )
-    };
-    order.sort_by_cached_key(|&i| identity(&replies[i]));
+    order.sort_by_cached_key(|&i| code_identity(&replies[i]));
     let mut out = vec![String::new(); replies.len()];
     for i in order {
         let r = &replies[i];
-        let mut serial = fnv1a(identity(r).as_bytes()) % SPACE;
+        let mut serial = fnv1a(code_identity(r).as_bytes()) % CODE_SPACE;
         loop {
-            let code = format!("{org}/{}-{:08}", r.date.year(), serial);
+            let code = index_code(org, r, serial);
             if used.insert(code.clone()) {
                 out[i] = code;
                 break;
             }
-            serial = (serial + 1) % SPACE;
+            unclashed = false;
+            serial = (serial + 1) % CODE_SPACE;
         }
     }
-    out
+    (out, unclashed)
 }
 
 fn build_dimension(
@@ -339,47 +531,11 @@ fn build_dimension(
         }
     };
     for (i, e) in entries.iter().enumerate() {
-        let r = &e.reply;
-        match dim {
-            Dim::Year => {
-                let y = r.date.year().to_string();
-                add(&y, &y, "", i)
-            }
-            Dim::Department => add(&r.department, &e.department_slug, "", i),
-            Dim::Representative => {
-                for (n, s) in r.representatives.iter().zip(&e.representative_slugs) {
-                    add(n, s, "", i)
-                }
-            }
-            Dim::Session => add(&r.session, &e.session_slug, "", i),
-            Dim::Kind => add(r.kind.long_label(), r.kind.key(), "", i),
-            Dim::Category => {
-                if let Some(key) = &r.category
-                    && let Some(c) = config.category(key)
-                {
-                    let slug = c
-                        .slug
-                        .clone()
-                        .unwrap_or_else(|| name_slug(&c.key, &config.slugs, false));
-                    add(&format!("{}类", c.key), &slug, &c.label, i)
-                }
-            }
-            Dim::Tag => {
-                for (t, s) in r.tags.iter().zip(&e.tag_slugs) {
-                    add(t, s, "", i)
-                }
-            }
-        }
+        for_each_term(dim, e, config, |name, slug, note| add(name, slug, note, i));
     }
     let mut terms: Vec<Term> = by_name
         .into_iter()
-        .map(|(name, (slug, note, entries))| Term {
-            url: format!("{}/{}/", dim.key(), slug),
-            name,
-            note,
-            slug,
-            entries,
-        })
+        .map(|(name, (slug, note, entries))| new_term(dim, name, slug, note, entries))
         .collect();
 
     // Two names, one slug: the URLs would clash.
@@ -406,6 +562,57 @@ fn build_dimension(
         }
     }
 
+    order_terms(dim, &mut terms, config);
+    Dimension { dim, terms }
+}
+
+fn new_term(dim: Dim, name: String, slug: String, note: String, entries: Vec<usize>) -> Term {
+    Term {
+        url: format!("{}/{}/", dim.key(), slug),
+        name,
+        note,
+        slug,
+        entries,
+    }
+}
+
+/// Calls `f(name, slug, note)` for each term of `dim` that entry `e` belongs to.
+fn for_each_term(dim: Dim, e: &Entry, config: &SiteConfig, mut f: impl FnMut(&str, &str, &str)) {
+    let r = &e.reply;
+    match dim {
+        Dim::Year => {
+            let y = r.date.year().to_string();
+            f(&y, &y, "")
+        }
+        Dim::Department => f(&r.department, &e.department_slug, ""),
+        Dim::Representative => {
+            for (n, s) in r.representatives.iter().zip(&e.representative_slugs) {
+                f(n, s, "")
+            }
+        }
+        Dim::Session => f(&r.session, &e.session_slug, ""),
+        Dim::Kind => f(r.kind.long_label(), r.kind.key(), ""),
+        Dim::Category => {
+            if let Some(key) = &r.category
+                && let Some(c) = config.category(key)
+            {
+                let slug = c
+                    .slug
+                    .clone()
+                    .unwrap_or_else(|| name_slug(&c.key, &config.slugs, false));
+                f(&format!("{}类", c.key), &slug, &c.label)
+            }
+        }
+        Dim::Tag => {
+            for (t, s) in r.tags.iter().zip(&e.tag_slugs) {
+                f(t, s, "")
+            }
+        }
+    }
+}
+
+/// The order of a dimension's terms (`terms` in name order on entry).
+fn order_terms(dim: Dim, terms: &mut [Term], config: &SiteConfig) {
     match dim {
         Dim::Year => terms.sort_by(|a, b| b.name.cmp(&a.name)),
         Dim::Kind => terms.sort_by_key(|t| if t.slug == "proposal" { 0 } else { 1 }),
@@ -427,7 +634,6 @@ fn build_dimension(
             terms.sort_by(|a, b| a.slug.cmp(&b.slug))
         }
     }
-    Dimension { dim, terms }
 }
 
 #[cfg(test)]
@@ -551,6 +757,124 @@ mod tests {
             "{}",
             errs[0].message
         );
+    }
+
+    /// `Site::replace` gives the site `build_site` gives, over a long run of random edits
+    /// (dates, departments, names, tags, categories, given 索引号, files added and removed).
+    #[test]
+    fn replacing_one_reply_equals_building_afresh() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let depts = ["甲局", "乙局", "丙委", "丁办"];
+        let people = ["吴忠彦", "李四", "王五", "赵六", "孙七"];
+        let tags = ["燃气", "管网", "教育", "交通"];
+        let random_reply = |file: usize, next: &mut dyn FnMut(usize) -> usize| {
+            let date = format!("202{}-0{}-1{}", 2 + next(3), 1 + next(9), next(10));
+            let mut r = reply(
+                &format!("f{file}.md"),
+                &(1 + next(12)).to_string(),
+                depts[next(depts.len())],
+                &date,
+            );
+            r.representatives = (0..1 + next(2))
+                .map(|_| people[next(people.len())].to_string())
+                .collect();
+            r.representatives.dedup();
+            r.tags = (0..next(3))
+                .map(|_| tags[next(tags.len())].to_string())
+                .collect();
+            r.tags.dedup();
+            r.category = ["A", "B", "C", "D"].get(next(5)).map(|c| c.to_string());
+            r.title = format!("关于第{}号的提案", next(100));
+            if next(8) == 0 {
+                r.index_code = Some(format!("ORG/given-{file}"));
+            }
+            r
+        };
+        let mut replies: Vec<Option<Reply>> =
+            (0..30).map(|f| Some(random_reply(f, &mut next))).collect();
+        let valid = |set: &[Option<Reply>]| -> Vec<Reply> {
+            // As check_duplicates would demand: one reply per identity, a given 索引号 once.
+            let mut seen = BTreeSet::new();
+            let mut codes = BTreeSet::new();
+            set.iter()
+                .flatten()
+                .filter(|r| {
+                    seen.insert((r.session.clone(), r.number.clone(), r.department.clone()))
+                        && r.index_code
+                            .as_ref()
+                            .is_none_or(|c| codes.insert(c.clone()))
+                })
+                .cloned()
+                .collect()
+        };
+        let mut current: Vec<Option<Reply>> = replies.clone();
+        // Keep only the replies a valid site may hold.
+        let keep = valid(&current);
+        for slot in current.iter_mut() {
+            if let Some(r) = slot
+                && !keep.iter().any(|k| k.source == r.source)
+            {
+                *slot = None;
+            }
+        }
+        replies.clone_from(&current);
+        let mut site = build_site(config(), valid(&replies)).unwrap();
+        let (mut patched, mut clashes) = (0, 0);
+        for step in 0..600 {
+            let file = next(40);
+            let old_slot = replies.get(file).cloned().flatten();
+            let new = match next(6) {
+                0 => None,
+                _ => {
+                    let mut r = random_reply(file, &mut next);
+                    // Now and then, a given 索引号 that another reply holds (generated or given).
+                    if next(10) == 0 && !site.entries.is_empty() {
+                        r.index_code =
+                            Some(site.entries[next(site.entries.len())].index_code.clone());
+                    }
+                    Some(r)
+                }
+            };
+            let mut candidate = replies.clone();
+            candidate.resize(candidate.len().max(file + 1), None);
+            candidate[file] = new.clone();
+            if valid(&candidate).len() != candidate.iter().flatten().count() {
+                continue; // a duplicate: the builder leaves that to a full build
+            }
+            let source = PathBuf::from(format!("content/f{file}.md"));
+            let before = format!("{site:?}");
+            let fresh = build_site(config(), valid(&candidate));
+            match site.replace(&source, new) {
+                Some(_) => {
+                    patched += 1;
+                    let fresh = fresh.unwrap_or_else(|e| {
+                        panic!(
+                            "step {step}: patched, but a fresh build fails: {}",
+                            e[0].message
+                        )
+                    });
+                    assert_eq!(format!("{site:?}"), format!("{fresh:?}"), "step {step}");
+                }
+                None => {
+                    assert_eq!(format!("{site:?}"), before, "step {step}: untouched");
+                    match fresh {
+                        Ok(fresh) => site = fresh,
+                        Err(_) => continue,
+                    }
+                }
+            }
+            let _ = old_slot;
+            clashes += usize::from(!site.codes_unclashed);
+            replies = candidate;
+        }
+        assert!(patched > 100, "only {patched} edits were patched");
+        assert!(clashes > 0, "no 索引号 clash was tried");
     }
 
     #[test]

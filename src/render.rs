@@ -834,15 +834,7 @@ impl<'s> Renderer<'s> {
 
     /// Each reply card's fingerprint, by entry.
     pub fn card_fingerprints(&self) -> Vec<u64> {
-        self.site
-            .entries
-            .par_iter()
-            .map(|e| {
-                let mut h = rustc_hash::FxHasher::default();
-                card(e).hash(&mut h);
-                h.finish()
-            })
-            .collect()
+        self.site.entries.par_iter().map(card_fingerprint).collect()
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -1010,6 +1002,13 @@ fn push(errors: &Mutex<Vec<Diagnostic>>, d: Diagnostic) {
 /// 2023年3月27日
 pub fn date_cn(d: NaiveDate) -> String {
     format!("{}年{}月{}日", d.year(), d.month(), d.day())
+}
+
+/// A fingerprint of what a list shows of a reply: equal fingerprints, equal cards.
+pub fn card_fingerprint(e: &Entry) -> u64 {
+    let mut h = rustc_hash::FxHasher::default();
+    card(e).hash(&mut h);
+    h.finish()
 }
 
 fn card(e: &Entry) -> ReplyCard {

@@ -528,6 +528,70 @@ fn incremental_equals_fresh_over_a_sequence_of_edits() {
             }),
         ),
         (
+            "change a title",
+            Box::new(|r: &Path| {
+                rewrite(
+                    r,
+                    "content/2024/c.md",
+                    "title: 关于第3号事项的提案",
+                    "title: 关于第3号事项（燃气）的提案",
+                )
+            }),
+        ),
+        (
+            "move to a department no other reply has",
+            Box::new(|r: &Path| {
+                rewrite(
+                    r,
+                    "content/2024/d.md",
+                    "department: 某市民政局",
+                    "department: 某市住房和城乡建设局",
+                )
+            }),
+        ),
+        (
+            "move to another year and representative",
+            Box::new(|r: &Path| {
+                rewrite(
+                    r,
+                    "content/2024/b.md",
+                    "representative: 张三\ndepartment: 某市教育局\ndate: 2024-03-02",
+                    "representative: 李四\ndepartment: 某市教育局\ndate: 2023-12-30",
+                )
+            }),
+        ),
+        (
+            "hide a reply as a draft",
+            Box::new(|r: &Path| {
+                rewrite(
+                    r,
+                    "content/2024/c.md",
+                    "date: 2024-03-03",
+                    "date: 2024-03-03\ndraft: true",
+                )
+            }),
+        ),
+        (
+            "publish the draft",
+            Box::new(|r: &Path| rewrite(r, "content/2024/c.md", "\ndraft: true", "")),
+        ),
+        (
+            "add a reply to an existing folder",
+            Box::new(|r: &Path| {
+                write(
+                    r,
+                    "content/2024/e.md",
+                    reply(
+                        "5",
+                        "某市民政局",
+                        "2024-03-03",
+                        "index_code: ORG/2024-given\n",
+                    )
+                    .as_bytes(),
+                )
+            }),
+        ),
+        (
             "change site.toml",
             Box::new(|r: &Path| {
                 let t = std::fs::read_to_string(r.join("site.toml")).unwrap();
