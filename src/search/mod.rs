@@ -29,6 +29,9 @@ use serde::Serialize;
 use crate::model::{Dim, Site};
 use tokenize::{Token, shard_of, tokens};
 
+/// A file of the index: site-relative path, bytes.
+pub type File = (String, Vec<u8>);
+
 /// Field bits stored with each posting.
 pub const FIELD_TITLE: u32 = 1;
 /// Proposal number or 文号.
@@ -69,7 +72,13 @@ struct Meta {
 /// Number of shards for a corpus: about one per 48 KB of text, a power of two, so that a
 /// shard stays a few kilobytes compressed at any size.
 pub fn shard_count(text_bytes: usize) -> u32 {
-    let want = (text_bytes / (48 * 1024)).clamp(1, 4096) as u32;
+    shards_for(text_bytes, BYTES_PER_SHARD)
+}
+
+const BYTES_PER_SHARD: usize = 48 * 1024;
+
+fn shards_for(text_bytes: usize, per_shard: usize) -> u32 {
+    let want = (text_bytes / per_shard.max(1)).clamp(1, 4096) as u32;
     want.next_power_of_two()
 }
 
@@ -129,6 +138,66 @@ struct Part {
     counts: Vec<u32>,
 }
 
+/// Tokenises reply `i` (fields, then text) into `doc_map` (key → tf << 3 | fields); `word`
+/// is called for each word token's key and text. Returns the reply's length in tokens.
+fn tokenize_doc(
+    site: &Site,
+    i: usize,
+    text: &str,
+    names: &mut String,
+    doc_map: &mut FxHashMap<u64, u32>,
+    mut word: impl FnMut(u64, &str),
+) -> u32 {
+    doc_map.clear();
+    let mut length = 0u32;
+    let fields = doc_fields(site, i, names);
+    for (field_text, bits) in fields.iter().copied().chain(std::iter::once((text, 0))) {
+        tokens(field_text, |t| {
+            let key = match t {
+                Token::Bigram(a, b) => bigram_key(a, b),
+                Token::Word(w) => {
+                    let k = word_key(w);
+                    word(k, w);
+                    k
+                }
+            };
+            // tf in the upper bits, field bits below: one add and one or per token.
+            let code = doc_map.entry(key).or_insert(0);
+            *code = (*code + (1 << FIELD_BITS)) | bits;
+            length += 1;
+        });
+    }
+    length
+}
+
+/// One reply's postings, kept by `dafu serve` to patch the index when the reply changes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DocTokens {
+    /// (key, tf << 3 | fields), sorted by key.
+    pub postings: Vec<(u64, u32)>,
+    pub length: u32,
+    /// Word keys and their text.
+    pub words: Vec<(u64, String)>,
+}
+
+/// The postings of entry `i` whose plain text is `text`.
+pub fn doc_tokens(site: &Site, i: usize, text: &str) -> DocTokens {
+    let mut doc_map = FxHashMap::default();
+    let mut words = Vec::new();
+    let length = tokenize_doc(site, i, text, &mut String::new(), &mut doc_map, |k, w| {
+        words.push((k, w.to_string()))
+    });
+    words.sort();
+    words.dedup();
+    let mut postings: Vec<(u64, u32)> = doc_map.into_iter().collect();
+    postings.sort_unstable();
+    DocTokens {
+        postings,
+        length,
+        words,
+    }
+}
+
 fn index_part(site: &Site, texts: &[&str], range: std::ops::Range<usize>) -> Part {
     let mut dict: FxHashMap<u64, u32> = FxHashMap::default();
     let mut part = Part {
@@ -142,26 +211,11 @@ fn index_part(site: &Site, texts: &[&str], range: std::ops::Range<usize>) -> Par
     let mut doc_map: FxHashMap<u64, u32> = FxHashMap::default();
     let mut names = String::new();
     for i in range {
-        doc_map.clear();
-        let mut length = 0u32;
         let text = texts.get(i).copied().unwrap_or("");
-        let fields = doc_fields(site, i, &mut names);
-        for (field_text, bits) in fields.iter().copied().chain(std::iter::once((text, 0))) {
-            tokens(field_text, |t| {
-                let key = match t {
-                    Token::Bigram(a, b) => bigram_key(a, b),
-                    Token::Word(w) => {
-                        let k = word_key(w);
-                        part.words.entry(k).or_insert_with(|| w.to_string());
-                        k
-                    }
-                };
-                // tf in the upper bits, field bits below: one add and one or per token.
-                let code = doc_map.entry(key).or_insert(0);
-                *code = (*code + (1 << FIELD_BITS)) | bits;
-                length += 1;
-            });
-        }
+        let words = &mut part.words;
+        let length = tokenize_doc(site, i, text, &mut names, &mut doc_map, |k, w| {
+            words.entry(k).or_insert_with(|| w.to_string());
+        });
         let mut postings = Vec::with_capacity(doc_map.len());
         for (&key, &code) in &doc_map {
             let next = part.keys.len() as u32;
@@ -226,9 +280,24 @@ fn days(d: NaiveDate) -> u16 {
 
 /// Every file of the search index: (site-relative path, bytes).
 pub fn build_index(site: &Site, texts: &[&str]) -> Vec<(String, Vec<u8>)> {
+    build(site, texts, false, BYTES_PER_SHARD).0
+}
+
+/// The search index, and the state `dafu serve` keeps to patch it (`IndexState::patch`).
+pub fn build_index_kept(site: &Site, texts: &[&str]) -> (Vec<(String, Vec<u8>)>, IndexState) {
+    let (files, state) = build(site, texts, true, BYTES_PER_SHARD);
+    (files, state.unwrap_or_default())
+}
+
+fn build(
+    site: &Site,
+    texts: &[&str],
+    keep: bool,
+    per_shard: usize,
+) -> (Vec<(String, Vec<u8>)>, Option<IndexState>) {
     let n = site.entries.len();
     let text_bytes: usize = texts.iter().map(|t| t.len()).sum();
-    let shards = shard_count(text_bytes);
+    let shards = shards_for(text_bytes, per_shard);
 
     // 1. Each worker indexes a contiguous run of replies with its own dictionary.
     let parts_wanted = (rayon::current_num_threads() * 2).clamp(1, n.max(1));
@@ -318,36 +387,60 @@ pub fn build_index(site: &Site, texts: &[&str]) -> Vec<(String, Vec<u8>)> {
     for s in 0..shards as usize {
         bounds[s + 1] += bounds[s];
     }
-    let mut files: Vec<(String, Vec<u8>)> = (0..shards as usize)
+    let built: Vec<(File, Option<ShardData>)> = (0..shards as usize)
         .into_par_iter()
         .map(|s| {
-            let mut out = Vec::new();
-            put_varint(&mut out, (bounds[s + 1] - bounds[s]) as u64);
-            let mut postings = Vec::new();
-            for (g, (_, _, token)) in keyed.iter().enumerate().take(bounds[s + 1]).skip(bounds[s]) {
-                postings.clear();
-                let mut prev = 0u32;
-                let mut df = 0u64;
-                for l in &laid {
+            let range = bounds[s]..bounds[s + 1];
+            let postings_of = |g: usize| {
+                laid.iter().flat_map(move |l| {
                     let start = l.offsets[g] as usize;
-                    for &(doc, code) in &l.flat[start..start + l.counts[g] as usize] {
-                        put_varint(&mut postings, u64::from(doc - prev));
-                        put_varint(&mut postings, u64::from(code));
-                        prev = doc;
-                        df += 1;
-                    }
-                }
-                put_varint(&mut out, token.len() as u64);
-                out.extend_from_slice(token.as_bytes());
-                put_varint(&mut out, df);
-                put_varint(&mut out, postings.len() as u64);
-                out.extend_from_slice(&postings);
-            }
-            (format!("search/s/{s}.bin"), gzip(&out))
+                    l.flat[start..start + l.counts[g] as usize].iter().copied()
+                })
+            };
+            let raw = encode_shard(
+                keyed[range.clone()]
+                    .iter()
+                    .zip(range.clone())
+                    .map(|((_, _, token), g)| (token.as_str(), postings_of(g))),
+            );
+            let data = keep.then(|| ShardData {
+                keys: keyed[range.clone()].iter().map(|(_, k, _)| *k).collect(),
+                tokens: keyed[range.clone()]
+                    .iter()
+                    .map(|(_, _, t)| t.as_str().into())
+                    .collect(),
+                lists: range.map(|g| postings_of(g).collect()).collect(),
+            });
+            ((shard_path(s), gzip(&raw)), data)
         })
         .collect();
+    let (mut files, shard_data): (Vec<File>, Vec<Option<ShardData>>) = built.into_iter().unzip();
     drop(laid);
 
+    files.extend(table_and_meta(site, &lengths, shards));
+    let chunks: Vec<(String, Vec<u8>)> = (0..n.div_ceil(DOC_CHUNK))
+        .into_par_iter()
+        .map(|k| display_chunk(site, k))
+        .collect();
+    files.extend(chunks);
+    let text_files: Vec<(String, Vec<u8>)> = (0..n)
+        .into_par_iter()
+        .map(|i| (text_path(i), utf16le(texts.get(i).copied().unwrap_or(""))))
+        .collect();
+    files.extend(text_files);
+    let state = keep.then(|| IndexState {
+        shards,
+        per_shard,
+        shard_data: shard_data.into_iter().flatten().collect(),
+        lengths,
+        text_bytes,
+    });
+    (files, state)
+}
+
+/// `search/docs.bin` and `search/meta.json`, from the replies' lengths in tokens.
+fn table_and_meta(site: &Site, lengths: &[u32], shards: u32) -> Vec<(String, Vec<u8>)> {
+    let n = site.entries.len();
     // docs.bin and facet tables.
     let facet = |dim: Dim| -> Vec<Facet> {
         site.dimension(dim)
@@ -399,56 +492,6 @@ pub fn build_index(site: &Site, texts: &[&str]) -> Vec<(String, Vec<u8>)> {
         table.extend_from_slice(&len.to_le_bytes());
         table.extend_from_slice(&[y, k, c, 0]);
     }
-    files.push(("search/docs.bin".into(), gzip(&table)));
-
-    // Display chunks and texts.
-    let chunks: Vec<(String, Vec<u8>)> = site
-        .entries
-        .par_chunks(DOC_CHUNK)
-        .enumerate()
-        .map(|(k, chunk)| {
-            let rows: Vec<[&str; 9]> = chunk
-                .iter()
-                .map(|e| {
-                    let r = &e.reply;
-                    [
-                        r.title.as_str(),
-                        e.url.as_str(),
-                        r.kind.label(),
-                        r.number.as_str(),
-                        r.session.as_str(),
-                        r.department.as_str(),
-                        "",
-                        r.doc_number.as_deref().unwrap_or(""),
-                        r.category.as_deref().unwrap_or(""),
-                    ]
-                })
-                .collect();
-            let dates: Vec<String> = chunk.iter().map(|e| e.reply.date.to_string()).collect();
-            let rows: Vec<Vec<&str>> = rows
-                .iter()
-                .zip(&dates)
-                .map(|(row, date)| {
-                    let mut v = row.to_vec();
-                    v[6] = date.as_str();
-                    v
-                })
-                .collect();
-            let json = serde_json::to_vec(&rows).unwrap_or_default();
-            (format!("search/d/{k}.bin"), gzip(&json))
-        })
-        .collect();
-    files.extend(chunks);
-    let text_files: Vec<(String, Vec<u8>)> = (0..n)
-        .into_par_iter()
-        .map(|i| {
-            (
-                format!("search/t/{i}.txt"),
-                utf16le(texts.get(i).copied().unwrap_or("")),
-            )
-        })
-        .collect();
-    files.extend(text_files);
 
     let total_len: u64 = lengths.iter().map(|&l| u64::from(l)).sum();
     let meta = Meta {
@@ -468,8 +511,275 @@ pub fn build_index(site: &Site, texts: &[&str]) -> Vec<(String, Vec<u8>)> {
     };
     let mut json = serde_json::to_vec(&meta).unwrap_or_default();
     json.push(b'\n');
-    files.push(("search/meta.json".into(), json));
-    files
+
+    vec![
+        ("search/docs.bin".into(), gzip(&table)),
+        ("search/meta.json".into(), json),
+    ]
+}
+
+fn shard_path(s: usize) -> String {
+    format!("search/s/{s}.bin")
+}
+
+fn text_path(i: usize) -> String {
+    format!("search/t/{i}.txt")
+}
+
+/// `search/d/<k>.bin`: what results show of replies `k * DOC_CHUNK ..`.
+fn display_chunk(site: &Site, k: usize) -> (String, Vec<u8>) {
+    let start = (k * DOC_CHUNK).min(site.entries.len());
+    let chunk = &site.entries[start..(start + DOC_CHUNK).min(site.entries.len())];
+    let rows: Vec<[&str; 9]> = chunk
+        .iter()
+        .map(|e| {
+            let r = &e.reply;
+            [
+                r.title.as_str(),
+                e.url.as_str(),
+                r.kind.label(),
+                r.number.as_str(),
+                r.session.as_str(),
+                r.department.as_str(),
+                "",
+                r.doc_number.as_deref().unwrap_or(""),
+                r.category.as_deref().unwrap_or(""),
+            ]
+        })
+        .collect();
+    let dates: Vec<String> = chunk.iter().map(|e| e.reply.date.to_string()).collect();
+    let rows: Vec<Vec<&str>> = rows
+        .iter()
+        .zip(&dates)
+        .map(|(row, date)| {
+            let mut v = row.to_vec();
+            v[6] = date.as_str();
+            v
+        })
+        .collect();
+    let json = serde_json::to_vec(&rows).unwrap_or_default();
+    (format!("search/d/{k}.bin"), gzip(&json))
+}
+
+/// A shard before compression: `varint count`, then per token `varint len, utf-8, varint df,
+/// varint nbytes, postings`, postings being `varint doc-delta, varint (tf << 3 | fields)`.
+fn encode_shard<'a, P: Iterator<Item = (u32, u32)>>(
+    tokens: impl ExactSizeIterator<Item = (&'a str, P)>,
+) -> Vec<u8> {
+    let mut out = Vec::new();
+    put_varint(&mut out, tokens.len() as u64);
+    let mut postings = Vec::new();
+    for (token, list) in tokens {
+        postings.clear();
+        let mut prev = 0u32;
+        let mut df = 0u64;
+        for (doc, code) in list {
+            put_varint(&mut postings, u64::from(doc - prev));
+            put_varint(&mut postings, u64::from(code));
+            prev = doc;
+            df += 1;
+        }
+        put_varint(&mut out, token.len() as u64);
+        out.extend_from_slice(token.as_bytes());
+        put_varint(&mut out, df);
+        put_varint(&mut out, postings.len() as u64);
+        out.extend_from_slice(&postings);
+    }
+    out
+}
+
+/// One shard's tokens, in key order, with their postings in reply order.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct ShardData {
+    keys: Vec<u64>,
+    tokens: Vec<Box<str>>,
+    lists: Vec<Vec<(u32, u32)>>,
+}
+
+impl ShardData {
+    fn encode(&self) -> Vec<u8> {
+        gzip(&encode_shard(
+            self.tokens
+                .iter()
+                .zip(&self.lists)
+                .map(|(t, l)| (&**t, l.iter().copied())),
+        ))
+    }
+
+    /// Sets reply `doc`'s posting for `key` (`None`: removes it).
+    fn set(&mut self, key: u64, token: &str, doc: u32, code: Option<u32>) {
+        match (self.keys.binary_search(&key), code) {
+            (Ok(t), code) => {
+                let list = &mut self.lists[t];
+                match (list.binary_search_by_key(&doc, |p| p.0), code) {
+                    (Ok(p), Some(code)) => list[p].1 = code,
+                    (Ok(p), None) => {
+                        list.remove(p);
+                    }
+                    (Err(p), Some(code)) => list.insert(p, (doc, code)),
+                    (Err(_), None) => {}
+                }
+                if list.is_empty() {
+                    self.keys.remove(t);
+                    self.tokens.remove(t);
+                    self.lists.remove(t);
+                }
+            }
+            (Err(t), Some(code)) => {
+                self.keys.insert(t, key);
+                self.tokens.insert(t, token.into());
+                self.lists.insert(t, vec![(doc, code)]);
+            }
+            (Err(_), None) => {}
+        }
+    }
+}
+
+/// What `dafu serve` keeps of the last index: every shard's postings, and each reply's
+/// length. With it, a changed reply costs the shards its tokens fall in, not a new index.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct IndexState {
+    shards: u32,
+    /// Text bytes per shard (`BYTES_PER_SHARD`, smaller in tests).
+    per_shard: usize,
+    shard_data: Vec<ShardData>,
+    lengths: Vec<u32>,
+    text_bytes: usize,
+}
+
+/// The token of a key, from the words of `docs`.
+fn token_of(key: u64, docs: &[&DocTokens]) -> String {
+    if key >> 63 == 1 {
+        for d in docs {
+            if let Ok(w) = d.words.binary_search_by_key(&key, |(k, _)| *k) {
+                return d.words[w].1.clone();
+            }
+        }
+        String::new()
+    } else {
+        key_string(key, &HashMap::new())
+    }
+}
+
+impl IndexState {
+    /// Brings the index up to date after one reply moved (`m`, as `Site::replace` reports
+    /// it; removed and inserted at the same place for an edit that moves nothing): `old` and
+    /// `new` are its postings before and after, `text_bytes` the new size of all texts.
+    /// Returns the files that changed, or `None` when the number of shards would change (then
+    /// build the index afresh). `site` is the new site model.
+    pub fn patch(
+        &mut self,
+        site: &Site,
+        m: crate::model::Replaced,
+        old: Option<&DocTokens>,
+        new: Option<&DocTokens>,
+        text_bytes: usize,
+    ) -> Option<Vec<(String, Vec<u8>)>> {
+        if shards_for(text_bytes, self.per_shard) != self.shards
+            || self.shard_data.len() != self.shards as usize
+            || m.removed.is_some() != old.is_some()
+            || m.inserted.is_some() != new.is_some()
+        {
+            return None;
+        }
+        let shards = self.shards;
+        let mut dirty = vec![false; shards as usize];
+        let empty = DocTokens::default();
+        let both = [old.unwrap_or(&empty), new.unwrap_or(&empty)];
+        let set =
+            |data: &mut [ShardData], dirty: &mut [bool], key: u64, doc: u32, code: Option<u32>| {
+                let token = token_of(key, &both);
+                let s = shard_of(&token, shards) as usize;
+                dirty[s] = true;
+                data[s].set(key, &token, doc, code);
+            };
+        match (m.removed, m.inserted) {
+            // Same place: only the tokens that differ.
+            (Some(r), Some(i)) if r == i => {
+                let (a, b) = (&both[0].postings, &both[1].postings);
+                let (mut x, mut y) = (0, 0);
+                while x < a.len() || y < b.len() {
+                    let ka = a.get(x).map(|p| p.0);
+                    let kb = b.get(y).map(|p| p.0);
+                    match (ka, kb) {
+                        (Some(ka), Some(kb)) if ka == kb => {
+                            if a[x].1 != b[y].1 {
+                                set(&mut self.shard_data, &mut dirty, kb, i as u32, Some(b[y].1));
+                            }
+                            x += 1;
+                            y += 1;
+                        }
+                        (Some(ka), kb) if kb.is_none_or(|kb| ka < kb) => {
+                            set(&mut self.shard_data, &mut dirty, ka, i as u32, None);
+                            x += 1;
+                        }
+                        (_, Some(kb)) => {
+                            set(&mut self.shard_data, &mut dirty, kb, i as u32, Some(b[y].1));
+                            y += 1;
+                        }
+                        _ => break,
+                    }
+                }
+            }
+            _ => {
+                if let Some(r) = m.removed {
+                    for &(key, _) in &both[0].postings {
+                        set(&mut self.shard_data, &mut dirty, key, r as u32, None);
+                    }
+                }
+                // Replies between the two places are renumbered: their shards change too.
+                let renumbered: Vec<bool> = self
+                    .shard_data
+                    .par_iter_mut()
+                    .map(|data| {
+                        let mut changed = false;
+                        for list in &mut data.lists {
+                            for p in list.iter_mut() {
+                                let to = m.renumber(p.0 as usize) as u32;
+                                changed |= to != p.0;
+                                p.0 = to;
+                            }
+                        }
+                        changed
+                    })
+                    .collect();
+                for (d, r) in dirty.iter_mut().zip(renumbered) {
+                    *d |= r;
+                }
+                if let Some(i) = m.inserted {
+                    for &(key, code) in &both[1].postings {
+                        set(&mut self.shard_data, &mut dirty, key, i as u32, Some(code));
+                    }
+                }
+            }
+        }
+        m.apply(&mut self.lengths, new.map(|d| d.length));
+        self.text_bytes = text_bytes;
+        let mut files: Vec<(String, Vec<u8>)> = dirty
+            .par_iter()
+            .enumerate()
+            .filter(|(_, d)| **d)
+            .map(|(s, _)| (shard_path(s), self.shard_data[s].encode()))
+            .collect();
+        files.extend(table_and_meta(site, &self.lengths, shards));
+        Some(files)
+    }
+}
+
+/// The display chunks (`search/d/<k>.bin`) holding replies `entries`, made again.
+pub fn display_chunks(site: &Site, entries: impl Iterator<Item = usize>) -> Vec<(String, Vec<u8>)> {
+    let mut chunks: Vec<usize> = entries.map(|i| i / DOC_CHUNK).collect();
+    chunks.sort_unstable();
+    chunks.dedup();
+    chunks
+        .into_par_iter()
+        .map(|k| display_chunk(site, k))
+        .collect()
+}
+
+/// `search/t/<i>.txt` of reply `i`.
+pub fn text_file(i: usize, text: &str) -> (String, Vec<u8>) {
+    (text_path(i), utf16le(text))
 }
 
 /// One shard's format: `varint count`, then per token `varint len, utf-8, varint df,
@@ -530,4 +840,164 @@ pub fn gunzip(bytes: &[u8]) -> Option<Vec<u8>> {
         .read_to_end(&mut out)
         .ok()?;
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::build_site;
+    use crate::reply::{Handling, Kind, Reply};
+    use std::path::PathBuf;
+
+    const HAN: &str = "燃气管网改造老旧小区供热教育学位交通道路停车医疗养老托育就业农业乡村振兴环境保护文化旅游安全生产";
+
+    struct Rng(u64);
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n as u64) as usize
+        }
+    }
+
+    fn reply(rng: &mut Rng, file: usize) -> Reply {
+        let date = chrono::NaiveDate::from_ymd_opt(
+            2022 + rng.below(3) as i32,
+            1 + rng.below(12) as u32,
+            1,
+        )
+        .unwrap_or_default();
+        Reply {
+            source: PathBuf::from(format!("content/f{file}.md")),
+            rel: PathBuf::from(format!("f{file}.md")),
+            title: format!("关于{}的提案", &HAN[rng.below(20) * 3..][..6]),
+            kind: Kind::Proposal,
+            number: file.to_string(),
+            session: "市政协十四届一次会议".into(),
+            representatives: vec!["吴忠彦".into()],
+            department: ["甲局", "乙局"][rng.below(2)].into(),
+            date,
+            handling: Handling::Lead,
+            co_departments: vec![],
+            category: None,
+            doc_number: Some(format!("某政〔2023〕{}号", rng.below(50))),
+            signer: None,
+            contact: None,
+            cc: vec![],
+            published: date,
+            index_code: None,
+            tags: vec![],
+            draft: false,
+            body: "".into(),
+        }
+    }
+
+    /// 900 bytes of Chinese from a few characters, so that a reply's tokens fall in some of
+    /// the shards only (and 30 to 60 replies make 64 shards of 1 KB).
+    fn text(rng: &mut Rng) -> String {
+        let all: Vec<char> = HAN.chars().collect();
+        let few: Vec<char> = (0..4).map(|_| all[rng.below(all.len())]).collect();
+        (0..300).map(|_| few[rng.below(few.len())]).collect()
+    }
+
+    fn kept(site: &Site, texts: &[&str]) -> (Vec<(String, Vec<u8>)>, IndexState) {
+        let (files, state) = build(site, texts, true, 1024);
+        (files, state.unwrap_or_default())
+    }
+
+    fn config() -> crate::config::SiteConfig {
+        crate::config::parse(
+            "title = \"t\"\nbase_url = \"https://e.gov.cn/\"\n[organisation]\nname = \"n\"\ncode = \"ORG\"\n",
+            None,
+        )
+        .unwrap()
+    }
+
+    /// Patching the kept index after one reply changes, moves, arrives or goes gives the
+    /// index a fresh build gives: the same state, and every changed file among those returned.
+    #[test]
+    fn patching_the_index_equals_building_it_afresh() {
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let mut texts: HashMap<PathBuf, String> = HashMap::new();
+        let mut replies = Vec::new();
+        for f in 0..45 {
+            let r = reply(&mut rng, f);
+            texts.insert(r.source.clone(), text(&mut rng));
+            replies.push(r);
+        }
+        let mut site = build_site(config(), replies).unwrap();
+        let texts_of = |site: &Site, texts: &HashMap<PathBuf, String>| -> Vec<String> {
+            site.entries
+                .iter()
+                .map(|e| texts[&e.reply.source].clone())
+                .collect()
+        };
+        let t = texts_of(&site, &texts);
+        let refs: Vec<&str> = t.iter().map(|s| s.as_str()).collect();
+        let (files, mut state) = kept(&site, &refs);
+        assert_eq!(
+            files,
+            build(&site, &refs, false, 1024).0,
+            "kept and plain builds agree"
+        );
+        assert_eq!(state.shards, 64);
+        let mut served: HashMap<String, Vec<u8>> = files.into_iter().collect();
+        let (mut in_place, mut moved, mut patched) = (0, 0, 0);
+        for step in 0..120 {
+            let file = rng.below(60);
+            let source = PathBuf::from(format!("content/f{file}.md"));
+            let at = site.entries.iter().position(|e| e.reply.source == source);
+            let old = at.map(|i| doc_tokens(&site, i, &texts[&source]));
+            let m = match (rng.below(3), at) {
+                // The text alone changes.
+                (0, Some(i)) => {
+                    texts.insert(source.clone(), text(&mut rng));
+                    in_place += 1;
+                    crate::model::Replaced {
+                        removed: Some(i),
+                        inserted: Some(i),
+                    }
+                }
+                // Gone.
+                (1, Some(_)) => site.replace(&source, None).unwrap(),
+                // New metadata and text (or a new file).
+                _ => {
+                    texts.insert(source.clone(), text(&mut rng));
+                    site.replace(&source, Some(reply(&mut rng, file))).unwrap()
+                }
+            };
+            moved += usize::from(m.removed != m.inserted);
+            let new = m
+                .inserted
+                .map(|i| doc_tokens(&site, i, &texts[&site.entries[i].reply.source]));
+            let t = texts_of(&site, &texts);
+            let refs: Vec<&str> = t.iter().map(|s| s.as_str()).collect();
+            let text_bytes = refs.iter().map(|t| t.len()).sum();
+            let (fresh_files, fresh) = kept(&site, &refs);
+            match state.patch(&site, m, old.as_ref(), new.as_ref(), text_bytes) {
+                Some(changed) => {
+                    patched += 1;
+                    assert_eq!(state, fresh, "step {step}");
+                    served.extend(changed);
+                    for (path, bytes) in &fresh_files {
+                        if path.starts_with("search/s/")
+                            || !path.contains("/d/") && !path.contains("/t/")
+                        {
+                            assert_eq!(served.get(path), Some(bytes), "step {step}: {path}");
+                        }
+                    }
+                }
+                None => {
+                    assert_ne!(shards_for(text_bytes, 1024), state.shards, "step {step}");
+                    state = fresh;
+                }
+            }
+            served.extend(fresh_files);
+        }
+        assert!(
+            in_place > 20 && moved > 20 && patched > 90,
+            "{in_place} in place, {moved} moved, {patched} patched"
+        );
+    }
 }
