@@ -19,21 +19,50 @@ const TIMEZONE: &str = "+08:00";
 
 /// Every feed of the site: (site-relative path, bytes). `texts[i]` is entry i's plain text.
 pub fn feeds(site: &Site, texts: &[&str]) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    let all: Vec<usize> = (0..site.entries.len()).take(FEED_LIMIT).collect();
-    out.push((
-        "feed.xml".to_string(),
-        feed(site, texts, "feed.xml", "", &site.config.title, &all),
-    ));
+    specs(site)
+        .iter()
+        .map(|spec| (spec.path.clone(), spec.render(site, texts)))
+        .collect()
+}
+
+/// One feed: where it goes, the page it belongs to, its title and entries (newest first).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Spec {
+    pub path: String,
+    pub page: String,
+    pub title: String,
+    pub entries: Vec<usize>,
+}
+
+impl Spec {
+    pub fn render(&self, site: &Site, texts: &[&str]) -> Vec<u8> {
+        feed(
+            site,
+            texts,
+            &self.path,
+            &self.page,
+            &self.title,
+            &self.entries,
+        )
+    }
+}
+
+/// The site's feed, then one per department.
+pub fn specs(site: &Site) -> Vec<Spec> {
+    let mut out = vec![Spec {
+        path: "feed.xml".into(),
+        page: String::new(),
+        title: site.config.title.clone(),
+        entries: (0..site.entries.len()).take(FEED_LIMIT).collect(),
+    }];
     if let Some(d) = site.dimension(Dim::Department) {
         for t in &d.terms {
-            let path = format!("{}feed.xml", t.url);
-            let title = format!("{} - {}", t.name, site.config.title);
-            let entries: Vec<usize> = t.entries.iter().copied().take(FEED_LIMIT).collect();
-            out.push((
-                path.clone(),
-                feed(site, texts, &path, &t.url, &title, &entries),
-            ));
+            out.push(Spec {
+                path: format!("{}feed.xml", t.url),
+                page: t.url.clone(),
+                title: format!("{} - {}", t.name, site.config.title),
+                entries: t.entries.iter().copied().take(FEED_LIMIT).collect(),
+            });
         }
     }
     out

@@ -30,64 +30,84 @@ pub struct ReplyRecord<'a> {
     pub tags: &'a [String],
 }
 
-#[derive(Serialize)]
-struct Dataset<'a> {
-    site: &'a str,
-    publisher: &'a str,
-    base_url: String,
-    count: usize,
-    replies: Vec<ReplyRecord<'a>>,
+/// What the open data says of one reply; `base` is the site's base URL with a slash.
+pub fn record<'a>(site: &'a Site, base: &str, e: &'a crate::model::Entry) -> ReplyRecord<'a> {
+    let r = &e.reply;
+    let category = r.category.as_deref();
+    ReplyRecord {
+        index_code: &e.index_code,
+        url: format!("{base}{}", e.url),
+        title: &r.title,
+        kind: r.kind.key(),
+        number: &r.number,
+        session: &r.session,
+        representatives: &r.representatives,
+        department: &r.department,
+        handling: match r.handling {
+            crate::reply::Handling::Lead => "lead",
+            crate::reply::Handling::Co => "co",
+        },
+        co_departments: &r.co_departments,
+        category,
+        category_label: category
+            .and_then(|k| site.config.category(k))
+            .map(|c| c.label.as_str()),
+        doc_number: r.doc_number.as_deref(),
+        signer: r.signer.as_deref(),
+        contact: r.contact.as_ref(),
+        cc: &r.cc,
+        date: r.date.to_string(),
+        published: r.published.to_string(),
+        tags: &r.tags,
+    }
 }
 
-pub fn records(site: &Site) -> Vec<ReplyRecord<'_>> {
-    let base = site.config.base_url_slash();
-    site.entries
-        .iter()
-        .map(|e| {
-            let r = &e.reply;
-            let category = r.category.as_deref();
-            ReplyRecord {
-                index_code: &e.index_code,
-                url: format!("{base}{}", e.url),
-                title: &r.title,
-                kind: r.kind.key(),
-                number: &r.number,
-                session: &r.session,
-                representatives: &r.representatives,
-                department: &r.department,
-                handling: match r.handling {
-                    crate::reply::Handling::Lead => "lead",
-                    crate::reply::Handling::Co => "co",
-                },
-                co_departments: &r.co_departments,
-                category,
-                category_label: category
-                    .and_then(|k| site.config.category(k))
-                    .map(|c| c.label.as_str()),
-                doc_number: r.doc_number.as_deref(),
-                signer: r.signer.as_deref(),
-                contact: r.contact.as_ref(),
-                cc: &r.cc,
-                date: r.date.to_string(),
-                published: r.published.to_string(),
-                tags: &r.tags,
-            }
-        })
-        .collect()
+/// One reply's line in `data/replies.json` (compact JSON, no separator).
+pub fn json_row(site: &Site, e: &crate::model::Entry) -> Result<Vec<u8>, String> {
+    serde_json::to_vec(&record(site, &site.config.base_url_slash(), e)).map_err(|e| e.to_string())
 }
 
-/// `data/replies.json`: newest first, pretty-printed for people who open it.
+/// `data/replies.json`: newest first, one reply per line, so that people who open it can read
+/// it and a diff between two versions shows the replies that changed.
 pub fn replies_json(site: &Site) -> Result<Vec<u8>, String> {
-    let replies = records(site);
-    let data = Dataset {
+    use rayon::prelude::*;
+    let rows: Result<Vec<Vec<u8>>, String> =
+        site.entries.par_iter().map(|e| json_row(site, e)).collect();
+    json_document(site, &rows?)
+}
+
+/// `data/replies.json` from its rows (`json_row`, in site order).
+pub fn json_document(site: &Site, rows: &[impl AsRef<[u8]>]) -> Result<Vec<u8>, String> {
+    #[derive(Serialize)]
+    struct Head<'a> {
+        site: &'a str,
+        publisher: &'a str,
+        base_url: String,
+        count: usize,
+    }
+    let head = serde_json::to_string_pretty(&Head {
         site: &site.config.title,
         publisher: &site.config.organisation.name,
         base_url: site.config.base_url_slash(),
-        count: replies.len(),
-        replies,
-    };
-    let mut out = serde_json::to_vec_pretty(&data).map_err(|e| e.to_string())?;
-    out.push(b'\n');
+        count: rows.len(),
+    })
+    .map_err(|e| e.to_string())?;
+    // The head without its closing brace, then the replies.
+    let head = head.trim_end().trim_end_matches('}').trim_end();
+    let mut out = Vec::with_capacity(
+        head.len() + rows.iter().map(|r| r.as_ref().len() + 6).sum::<usize>() + 32,
+    );
+    out.extend_from_slice(head.as_bytes());
+    out.extend_from_slice(b",\n  \"replies\": [");
+    for (i, row) in rows.iter().enumerate() {
+        out.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
+        out.extend_from_slice(row.as_ref());
+    }
+    out.extend_from_slice(if rows.is_empty() {
+        b"]\n}\n"
+    } else {
+        b"\n  ]\n}\n"
+    });
     Ok(out)
 }
 
@@ -116,44 +136,70 @@ pub const CSV_HEADER: [&str; 18] = [
 /// `data/replies.csv`: UTF-8 with BOM so Excel reads Chinese correctly; RFC 4180 quoting;
 /// lists joined with 、.
 pub fn replies_csv(site: &Site) -> Result<Vec<u8>, String> {
-    let mut w = csv::WriterBuilder::new()
+    use rayon::prelude::*;
+    let rows: Result<Vec<Vec<u8>>, String> =
+        site.entries.par_iter().map(|e| csv_row(site, e)).collect();
+    csv_document(&rows?)
+}
+
+fn csv_writer() -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
-        .from_writer(vec![0xEF, 0xBB, 0xBF]);
-    w.write_record(CSV_HEADER).map_err(|e| e.to_string())?;
-    for r in records(site) {
-        let kind = if r.kind == "proposal" {
-            "政协提案"
-        } else {
-            "人大代表建议"
-        };
-        let handling = if r.handling == "lead" {
-            "主办"
-        } else {
-            "会办"
-        };
-        w.write_record([
-            r.index_code,
-            r.title,
-            kind,
-            r.number,
-            r.session,
-            &r.representatives.join("、"),
-            r.department,
-            handling,
-            &r.co_departments.join("、"),
-            r.category.unwrap_or(""),
-            r.category_label.unwrap_or(""),
-            r.doc_number.unwrap_or(""),
-            r.signer.unwrap_or(""),
-            &r.cc.join("、"),
-            &r.date,
-            &r.published,
-            &r.tags.join("、"),
-            &r.url,
-        ])
-        .map_err(|e| e.to_string())?;
-    }
+        .from_writer(Vec::new())
+}
+
+/// One reply's record in `data/replies.csv`, with its line end.
+pub fn csv_row(site: &Site, e: &crate::model::Entry) -> Result<Vec<u8>, String> {
+    let r = record(site, &site.config.base_url_slash(), e);
+    let kind = if r.kind == "proposal" {
+        "政协提案"
+    } else {
+        "人大代表建议"
+    };
+    let handling = if r.handling == "lead" {
+        "主办"
+    } else {
+        "会办"
+    };
+    let mut w = csv_writer();
+    w.write_record([
+        r.index_code,
+        r.title,
+        kind,
+        r.number,
+        r.session,
+        &r.representatives.join("、"),
+        r.department,
+        handling,
+        &r.co_departments.join("、"),
+        r.category.unwrap_or(""),
+        r.category_label.unwrap_or(""),
+        r.doc_number.unwrap_or(""),
+        r.signer.unwrap_or(""),
+        &r.cc.join("、"),
+        &r.date,
+        &r.published,
+        &r.tags.join("、"),
+        &r.url,
+    ])
+    .map_err(|e| e.to_string())?;
     w.into_inner().map_err(|e| e.to_string())
+}
+
+/// `data/replies.csv` from its rows (`csv_row`, in site order): a UTF-8 byte-order mark (so
+/// that Excel reads Chinese correctly), the headings, the rows.
+pub fn csv_document(rows: &[impl AsRef<[u8]>]) -> Result<Vec<u8>, String> {
+    let mut w = csv_writer();
+    w.write_record(CSV_HEADER).map_err(|e| e.to_string())?;
+    let head = w.into_inner().map_err(|e| e.to_string())?;
+    let mut out =
+        Vec::with_capacity(3 + head.len() + rows.iter().map(|r| r.as_ref().len()).sum::<usize>());
+    out.extend_from_slice(&[0xEF, 0xBB, 0xBF]);
+    out.extend_from_slice(&head);
+    for row in rows {
+        out.extend_from_slice(row.as_ref());
+    }
+    Ok(out)
 }
 
 /// Most URLs one sitemap file may hold (sitemaps.org).

@@ -491,20 +491,9 @@ impl<'s> Renderer<'s> {
             Ok(b) => files.push(("data/replies.csv".to_string(), b)),
             Err(e) => eprintln!("warning: data/replies.csv not written: {e}"),
         }
-        let urls: Vec<(String, Option<String>)> = jobs
-            .iter()
-            .filter(|j| !matches!(j, Job::NotFound))
-            .map(|&j| {
-                let lastmod = match j {
-                    Job::Reply(i) => Some(site.entries[i].reply.published.to_string()),
-                    _ => None,
-                };
-                (self.job_url(j), lastmod)
-            })
-            .collect();
         files.extend(crate::opendata::sitemaps(
             site,
-            &urls,
+            &self.sitemap_urls(jobs),
             crate::opendata::SITEMAP_LIMIT,
         ));
         files.push(("robots.txt".to_string(), crate::opendata::robots(site)));
@@ -514,6 +503,25 @@ impl<'s> Renderer<'s> {
             files.extend(crate::search::build_index(site, &texts));
         }
         files
+    }
+
+    /// The site being rendered.
+    pub fn site(&self) -> &'s Site {
+        self.site
+    }
+
+    /// Every page's URL for the sitemap, with its last modification for reply pages.
+    pub fn sitemap_urls(&self, jobs: &[Job]) -> Vec<(String, Option<String>)> {
+        jobs.iter()
+            .filter(|j| !matches!(j, Job::NotFound))
+            .map(|&j| {
+                let lastmod = match j {
+                    Job::Reply(i) => Some(self.site.entries[i].reply.published.to_string()),
+                    _ => None,
+                };
+                (self.job_url(j), lastmod)
+            })
+            .collect()
     }
 
     /// Each entry's plain text, in entry order.

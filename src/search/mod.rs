@@ -766,15 +766,9 @@ impl IndexState {
     }
 }
 
-/// The display chunks (`search/d/<k>.bin`) holding replies `entries`, made again.
-pub fn display_chunks(site: &Site, entries: impl Iterator<Item = usize>) -> Vec<(String, Vec<u8>)> {
-    let mut chunks: Vec<usize> = entries.map(|i| i / DOC_CHUNK).collect();
-    chunks.sort_unstable();
-    chunks.dedup();
-    chunks
-        .into_par_iter()
-        .map(|k| display_chunk(site, k))
-        .collect()
+/// The display chunks (`search/d/<k>.bin`) numbered `chunks`, made again.
+pub fn display_chunks(site: &Site, chunks: Vec<usize>) -> Vec<File> {
+    chunks.into_par_iter().map(|k| display_chunk(site, k)).collect()
 }
 
 /// `search/t/<i>.txt` of reply `i`.

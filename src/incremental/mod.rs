@@ -28,6 +28,8 @@ use crate::render::Renderer;
 use crate::reply::Reply;
 use crate::serve::Snapshot;
 
+mod machine;
+
 /// What is kept of one content file between rebuilds.
 struct CachedFile {
     modified: Option<SystemTime>,
@@ -66,7 +68,7 @@ pub struct Builder {
     site: Option<Site>,
     model_config: u64,
     /// The last build's feeds, open data and search index.
-    machine: Vec<(String, Arc<[u8]>)>,
+    machine: machine::Machine,
     /// The last build's pages and theme files, and its templates.
     served: BTreeMap<String, Arc<[u8]>>,
     templates: u64,
@@ -77,13 +79,15 @@ pub struct Builder {
     card_fp: Vec<u64>,
 }
 
-/// How the last site model was brought up to date without building it afresh.
-#[derive(Debug, Clone, Copy)]
-enum Patch {
-    /// Only the body of this entry changed.
-    Body(usize),
-    /// One reply was replaced, added or removed, and moved between lists.
-    Moved(crate::model::Replaced),
+/// How the last site model was brought up to date without building it afresh: one reply
+/// was replaced, added or removed, and moved between lists (`Site::replace`).
+#[derive(Debug, Clone)]
+struct Patch {
+    moved: crate::model::Replaced,
+    /// Only the body of the reply changed (removed and inserted at the same place).
+    body_only: bool,
+    /// The search postings of the reply as it was, to take out of the index.
+    old_tokens: Option<crate::search::DocTokens>,
 }
 
 fn templates_hash(theme: &crate::theme::Theme) -> u64 {
@@ -116,7 +120,7 @@ impl Builder {
             failed: Default::default(),
             site: None,
             model_config: 0,
-            machine: Vec::new(),
+            machine: machine::Machine::default(),
             served: BTreeMap::new(),
             templates: 0,
             bodies: Vec::new(),
@@ -289,8 +293,8 @@ impl Builder {
         self.base_path = site.config.base_path();
         self.model_config = config_hash;
         let result = match patch {
-            Some(Patch::Body(i)) if self.can_render_one(&site, &theme) => {
-                self.render_one(&site, &theme, i, pages_ready)
+            Some(p) if p.body_only && self.can_render_one(&site, &theme) => {
+                self.render_one(&site, &theme, p, pages_ready)
             }
             _ => self.render(&site, &theme, patch, pages_ready),
         };
@@ -322,18 +326,30 @@ impl Builder {
             None => None,
         };
         let mut site = self.site.take()?;
+        let source = new.map_or(one.as_path(), |r| r.source.as_path());
+        let removed = site.entries.iter().position(|e| e.reply.source == source);
+        // Its postings as they were, for the search index to take out.
+        let old_tokens = removed
+            .filter(|_| site.config.search && self.bodies.len() == site.entries.len())
+            .map(|r| crate::search::doc_tokens(&site, r, &self.bodies[r].text));
         // Only the body changed: the model does not depend on bodies.
-        if let Some(new) = new
-            && let Some(i) = site
-                .entries
-                .iter()
-                .position(|e| e.reply.source == new.source)
-        {
+        if let (Some(new), Some(i)) = (new, removed) {
             let mut same = site.entries[i].reply.clone();
             same.body = new.body.clone();
             if same == *new {
                 site.entries[i].reply.body = new.body.clone();
-                return Some((site, Patch::Body(i)));
+                let moved = crate::model::Replaced {
+                    removed: Some(i),
+                    inserted: Some(i),
+                };
+                return Some((
+                    site,
+                    Patch {
+                        moved,
+                        body_only: true,
+                        old_tokens,
+                    },
+                ));
             }
         }
         // What `check_duplicates` would report (drafts included): leave it to a full build.
@@ -350,11 +366,15 @@ impl Builder {
             })
         });
         let visible = new.filter(|r| self.opts.drafts || !r.draft).cloned();
-        if !duplicate {
-            let source = new.map_or(one.as_path(), |r| r.source.as_path());
-            if let Some(moved) = site.replace(source, visible) {
-                return Some((site, Patch::Moved(moved)));
-            }
+        if !duplicate && let Some(moved) = site.replace(source, visible) {
+            return Some((
+                site,
+                Patch {
+                    moved,
+                    body_only: false,
+                    old_tokens,
+                },
+            ));
         }
         self.site = Some(site);
         None
@@ -413,9 +433,9 @@ impl Builder {
 
     /// Brings bodies and fingerprints (by entry) up to date: after a patch, for the one entry
     /// that moved; else for all, bodies rendered again only when the file's text changed.
-    fn update_entries(&mut self, site: &Site, patch: Option<Patch>) {
+    fn update_entries(&mut self, site: &Site, patch: Option<&Patch>) {
         let n = site.entries.len();
-        if let Some(Patch::Moved(m)) = patch {
+        if let Some(m) = patch.map(|p| p.moved) {
             let before = n + usize::from(m.removed.is_some()) - usize::from(m.inserted.is_some());
             if [self.bodies.len(), self.entry_fp.len(), self.card_fp.len()] == [before; 3] {
                 let (mut body, mut fp, mut card) = (None, None, None);
@@ -463,7 +483,7 @@ impl Builder {
         patch: Option<Patch>,
         pages_ready: &mut dyn FnMut(Snapshot),
     ) -> Result<Snapshot, Vec<Diagnostic>> {
-        self.update_entries(site, patch);
+        self.update_entries(site, patch.as_ref());
         let entry_fp = &self.entry_fp;
         self.templates = templates_hash(theme);
         let renderer = Renderer::with_bodies(site, theme, self.bodies.clone())?;
@@ -532,7 +552,7 @@ impl Builder {
         for (rel, bytes) in &theme.files {
             files.insert(rel.clone(), Arc::from(bytes.as_slice()));
         }
-        self.finish(&renderer, &jobs, files, pages_ready)
+        self.finish(&renderer, &jobs, files, patch, pages_ready)
     }
 
     /// Whether the last build can be reused but for one reply page.
@@ -549,9 +569,10 @@ impl Builder {
         &mut self,
         site: &Site,
         theme: &crate::theme::Theme,
-        i: usize,
+        patch: Patch,
         pages_ready: &mut dyn FnMut(Snapshot),
     ) -> Result<Snapshot, Vec<Diagnostic>> {
+        let i = patch.moved.inserted.unwrap_or(0);
         let (body, fp) = self.entry_data(&site.entries[i]);
         self.cache_body(&site.entries[i], &body);
         self.bodies[i] = body;
@@ -567,7 +588,7 @@ impl Builder {
         let mut files = self.served.clone();
         files.insert(path, Arc::from(html.into_bytes()));
         let jobs = renderer.jobs();
-        self.finish(&renderer, &jobs, files, pages_ready)
+        self.finish(&renderer, &jobs, files, Some(patch), pages_ready)
     }
 
     /// Serves the pages at once, then adds feeds, open data and the search index.
@@ -576,28 +597,36 @@ impl Builder {
         renderer: &Renderer<'_>,
         jobs: &[crate::render::Job],
         mut files: BTreeMap<String, Arc<[u8]>>,
+        patch: Option<Patch>,
         pages_ready: &mut dyn FnMut(Snapshot),
     ) -> Result<Snapshot, Vec<Diagnostic>> {
         self.served = files.clone();
         // Served at once, with the last build's feeds, open data and search index until the
         // new ones are ready.
         let mut early = files.clone();
-        for (rel, bytes) in &self.machine {
+        for (rel, bytes) in self.machine.files() {
             early.entry(rel.clone()).or_insert_with(|| bytes.clone());
         }
         pages_ready(Snapshot {
             files: early,
             base_path: self.base_path.clone(),
         });
-        let machine: Vec<(String, Arc<[u8]>)> = renderer
-            .machine_readable(jobs)
-            .into_iter()
-            .map(|(rel, bytes)| (rel, Arc::from(bytes)))
-            .collect();
-        for (rel, bytes) in &machine {
+        let texts = renderer.texts();
+        let sitemap_urls = renderer.sitemap_urls(jobs);
+        let inputs = machine::Inputs {
+            site: renderer.site(),
+            texts: &texts,
+            entry_fp: &self.entry_fp,
+            sitemap_urls: &sitemap_urls,
+            config: self.model_config,
+        };
+        let change = patch.as_ref().map(|p| machine::Change {
+            moved: p.moved,
+            old_tokens: p.old_tokens.as_ref(),
+        });
+        for (rel, bytes) in self.machine.update(&inputs, change) {
             files.insert(rel.clone(), bytes.clone());
         }
-        self.machine = machine;
         Ok(Snapshot {
             files,
             base_path: self.base_path.clone(),

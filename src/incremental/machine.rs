@@ -1,0 +1,258 @@
+//! Feeds, open data and the search index for `dafu serve`. After a fresh site model they are
+//! made in full, as `dafu build` makes them; after one reply changed (a patched model), only
+//! the pieces that reply touches are made again:
+//!
+//! - `data/replies.json` and `data/replies.csv`: one row per reply is kept, and only the
+//!   changed reply's row is made again (the files are the rows joined);
+//! - feeds: a feed is made again only when the replies it shows changed (by fingerprint);
+//! - search: the shards the reply's tokens fall in (`IndexState::patch`), the display chunks
+//!   that hold changed replies, the texts whose numbers changed, `docs.bin` and `meta.json`.
+//!
+//! The sitemap (a list of every URL) is cheap and made again every time.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::model::{Replaced, Site};
+use crate::search::{DOC_CHUNK, DocTokens, IndexState};
+
+use super::hash_of;
+
+type Files = BTreeMap<String, Arc<[u8]>>;
+
+/// What changed since the last update: the move of one reply, and its postings before.
+pub struct Change<'a> {
+    pub moved: Replaced,
+    pub old_tokens: Option<&'a DocTokens>,
+}
+
+/// The inputs of the machine-readable files.
+pub struct Inputs<'a> {
+    pub site: &'a Site,
+    /// Each entry's plain text, and its fingerprint (`Builder::entry_data`).
+    pub texts: &'a [&'a str],
+    pub entry_fp: &'a [u64],
+    /// The sitemap's URLs (`Renderer::sitemap_urls`).
+    pub sitemap_urls: &'a [(String, Option<String>)],
+    /// The configuration's hash: every file depends on it.
+    pub config: u64,
+}
+
+#[derive(Default)]
+pub struct Machine {
+    files: Files,
+    config: u64,
+    json_rows: Vec<Arc<[u8]>>,
+    csv_rows: Vec<Arc<[u8]>>,
+    /// Feed path → fingerprint of what it shows.
+    feeds: HashMap<String, u64>,
+    /// Display chunk → fingerprint of its replies.
+    chunks: Vec<u64>,
+    index: Option<IndexState>,
+}
+
+impl Machine {
+    /// The files as the last update left them.
+    pub fn files(&self) -> &Files {
+        &self.files
+    }
+
+    /// Brings the files up to date: piece by piece after `change`, else in full.
+    pub fn update(&mut self, inputs: &Inputs<'_>, change: Option<Change<'_>>) -> &Files {
+        let n = inputs.site.entries.len();
+        let patched = match change {
+            Some(c)
+                if self.config == inputs.config
+                    && !self.files.is_empty()
+                    && self.json_rows.len() + usize::from(c.moved.inserted.is_some())
+                        == n + usize::from(c.moved.removed.is_some()) =>
+            {
+                self.patch(inputs, c)
+            }
+            _ => false,
+        };
+        if !patched {
+            self.fresh(inputs);
+        }
+        &self.files
+    }
+
+    fn fresh(&mut self, inputs: &Inputs<'_>) {
+        let site = inputs.site;
+        let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+        let rows: Vec<(Arc<[u8]>, Arc<[u8]>)> = site
+            .entries
+            .par_iter()
+            .map(|e| {
+                let json = crate::opendata::json_row(site, e).unwrap_or_default();
+                let csv = crate::opendata::csv_row(site, e).unwrap_or_default();
+                (Arc::from(json), Arc::from(csv))
+            })
+            .collect();
+        (self.json_rows, self.csv_rows) = rows.into_iter().unzip();
+        let specs = crate::feed::specs(site);
+        let feeds: Vec<(String, Vec<u8>)> = specs
+            .par_iter()
+            .map(|spec| (spec.path.clone(), spec.render(site, inputs.texts)))
+            .collect();
+        self.feeds = specs
+            .iter()
+            .map(|spec| (spec.path.clone(), feed_fp(inputs, spec)))
+            .collect();
+        files.extend(feeds);
+        self.chunks = chunk_fps(inputs);
+        self.index = None;
+        if site.config.search {
+            let (index_files, state) = crate::search::build_index_kept(site, inputs.texts);
+            files.extend(index_files);
+            self.index = Some(state);
+        }
+        self.files = files
+            .into_iter()
+            .map(|(path, bytes)| (path, Arc::from(bytes)))
+            .collect();
+        self.config = inputs.config;
+        self.opendata(inputs);
+    }
+
+    /// The open data documents from the kept rows, the sitemap and robots.txt.
+    fn opendata(&mut self, inputs: &Inputs<'_>) {
+        let site = inputs.site;
+        match crate::opendata::json_document(site, &self.json_rows) {
+            Ok(b) => self.put("data/replies.json", b),
+            Err(e) => eprintln!("warning: data/replies.json not written: {e}"),
+        }
+        match crate::opendata::csv_document(&self.csv_rows) {
+            Ok(b) => self.put("data/replies.csv", b),
+            Err(e) => eprintln!("warning: data/replies.csv not written: {e}"),
+        }
+        self.files
+            .retain(|path, _| !(path.starts_with("sitemap") && path.ends_with(".xml")));
+        for (path, bytes) in crate::opendata::sitemaps(
+            site,
+            inputs.sitemap_urls,
+            crate::opendata::SITEMAP_LIMIT,
+        ) {
+            self.put(&path, bytes);
+        }
+        self.put("robots.txt", crate::opendata::robots(site));
+    }
+
+    fn put(&mut self, path: &str, bytes: Vec<u8>) {
+        self.files.insert(path.to_string(), Arc::from(bytes));
+    }
+
+    /// Makes again what one reply's change touches; false when the index cannot be patched
+    /// (then everything is made afresh).
+    fn patch(&mut self, inputs: &Inputs<'_>, change: Change<'_>) -> bool {
+        let site = inputs.site;
+        let m = change.moved;
+        let n = site.entries.len();
+        // The search index first: it is the one piece that may refuse.
+        if site.config.search {
+            let Some(index) = self.index.as_mut() else {
+                return false;
+            };
+            let new_tokens = m
+                .inserted
+                .map(|i| crate::search::doc_tokens(site, i, inputs.texts[i]));
+            let text_bytes = inputs.texts.iter().map(|t| t.len()).sum();
+            let Some(files) = index.patch(
+                site,
+                m,
+                change.old_tokens,
+                new_tokens.as_ref(),
+                text_bytes,
+            ) else {
+                return false;
+            };
+            for (path, bytes) in files {
+                self.put(&path, bytes);
+            }
+            // Texts are numbered by place: those between the two places changed number.
+            let old_n = n + usize::from(m.removed.is_some()) - usize::from(m.inserted.is_some());
+            let places = [m.removed, m.inserted];
+            let lo = places.iter().flatten().min().copied().unwrap_or(0);
+            let hi = match (m.removed, m.inserted) {
+                (Some(r), Some(i)) => r.max(i) + 1,
+                _ => n.max(old_n),
+            };
+            let texts: Vec<(String, Vec<u8>)> = (lo..hi.min(n))
+                .into_par_iter()
+                .map(|i| crate::search::text_file(i, inputs.texts[i]))
+                .collect();
+            for (path, bytes) in texts {
+                self.put(&path, bytes);
+            }
+            for i in n..old_n {
+                self.files.remove(&crate::search::text_file(i, "").0);
+            }
+            let chunks = chunk_fps(inputs);
+            let changed: Vec<usize> = (0..chunks.len())
+                .filter(|&k| self.chunks.get(k) != Some(&chunks[k]))
+                .collect();
+            for (path, bytes) in crate::search::display_chunks(site, changed) {
+                self.put(&path, bytes);
+            }
+            for k in chunks.len()..self.chunks.len() {
+                self.files.remove(&format!("search/d/{k}.bin"));
+            }
+            self.chunks = chunks;
+        }
+
+        // Open data rows.
+        let rows = m.inserted.map(|i| {
+            let e = &site.entries[i];
+            (
+                crate::opendata::json_row(site, e).unwrap_or_default(),
+                crate::opendata::csv_row(site, e).unwrap_or_default(),
+            )
+        });
+        let (json, csv) = rows.map_or((None, None), |(j, c)| (Some(j), Some(c)));
+        m.apply(&mut self.json_rows, json.map(Arc::from));
+        m.apply(&mut self.csv_rows, csv.map(Arc::from));
+        self.opendata(inputs);
+
+        // Feeds whose replies changed, and none for a department that is gone.
+        let specs = crate::feed::specs(site);
+        let mut feeds = HashMap::with_capacity(specs.len());
+        let redo: Vec<&crate::feed::Spec> = specs
+            .iter()
+            .filter(|spec| {
+                let fp = feed_fp(inputs, spec);
+                feeds.insert(spec.path.clone(), fp);
+                self.feeds.get(&spec.path) != Some(&fp)
+            })
+            .collect();
+        let made: Vec<(String, Vec<u8>)> = redo
+            .par_iter()
+            .map(|spec| (spec.path.clone(), spec.render(site, inputs.texts)))
+            .collect();
+        for path in self.feeds.keys() {
+            if !feeds.contains_key(path) {
+                self.files.remove(path);
+            }
+        }
+        for (path, bytes) in made {
+            self.put(&path, bytes);
+        }
+        self.feeds = feeds;
+        true
+    }
+}
+
+/// What a feed shows: its spec and its replies (fingerprints cover their files' text).
+fn feed_fp(inputs: &Inputs<'_>, spec: &crate::feed::Spec) -> u64 {
+    let replies: Vec<u64> = spec.entries.iter().map(|&i| inputs.entry_fp[i]).collect();
+    hash_of(&(inputs.config, spec, replies))
+}
+
+fn chunk_fps(inputs: &Inputs<'_>) -> Vec<u64> {
+    inputs
+        .entry_fp
+        .chunks(DOC_CHUNK)
+        .map(|c| hash_of(&(inputs.config, c)))
+        .collect()
+}
