@@ -20,7 +20,8 @@ use crate::search::{DOC_CHUNK, DocTokens, IndexState};
 
 use super::hash_of;
 
-type Files = BTreeMap<String, Arc<[u8]>>;
+type Bytes = Arc<[u8]>;
+type Files = BTreeMap<String, Bytes>;
 
 /// What changed since the last update: the move of one reply, and its postings before.
 pub struct Change<'a> {
@@ -82,7 +83,7 @@ impl Machine {
     fn fresh(&mut self, inputs: &Inputs<'_>) {
         let site = inputs.site;
         let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-        let rows: Vec<(Arc<[u8]>, Arc<[u8]>)> = site
+        let rows: Vec<(Bytes, Bytes)> = site
             .entries
             .par_iter()
             .map(|e| {
@@ -130,11 +131,9 @@ impl Machine {
         }
         self.files
             .retain(|path, _| !(path.starts_with("sitemap") && path.ends_with(".xml")));
-        for (path, bytes) in crate::opendata::sitemaps(
-            site,
-            inputs.sitemap_urls,
-            crate::opendata::SITEMAP_LIMIT,
-        ) {
+        for (path, bytes) in
+            crate::opendata::sitemaps(site, inputs.sitemap_urls, crate::opendata::SITEMAP_LIMIT)
+        {
             self.put(&path, bytes);
         }
         self.put("robots.txt", crate::opendata::robots(site));
@@ -159,13 +158,9 @@ impl Machine {
                 .inserted
                 .map(|i| crate::search::doc_tokens(site, i, inputs.texts[i]));
             let text_bytes = inputs.texts.iter().map(|t| t.len()).sum();
-            let Some(files) = index.patch(
-                site,
-                m,
-                change.old_tokens,
-                new_tokens.as_ref(),
-                text_bytes,
-            ) else {
+            let Some(files) =
+                index.patch(site, m, change.old_tokens, new_tokens.as_ref(), text_bytes)
+            else {
                 return false;
             };
             for (path, bytes) in files {

@@ -768,7 +768,10 @@ impl IndexState {
 
 /// The display chunks (`search/d/<k>.bin`) numbered `chunks`, made again.
 pub fn display_chunks(site: &Site, chunks: Vec<usize>) -> Vec<File> {
-    chunks.into_par_iter().map(|k| display_chunk(site, k)).collect()
+    chunks
+        .into_par_iter()
+        .map(|k| display_chunk(site, k))
+        .collect()
 }
 
 /// `search/t/<i>.txt` of reply `i`.
