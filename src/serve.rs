@@ -41,6 +41,9 @@ pub struct ServeOptions {
     /// containers and virtual machines).
     #[arg(long)]
     pub poll: bool,
+    /// After each rebuild, print how long each step took.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 /// Where the live-reload script and event stream live: outside any base path.
@@ -54,9 +57,12 @@ const PORT_TRIES: u16 = 20;
 
 /// One complete build, as served.
 pub struct Snapshot {
-    pub files: BTreeMap<String, Arc<[u8]>>,
+    pub files: Files,
     pub base_path: String,
 }
+
+/// Site-relative path → bytes. Shared keys and bytes: a rebuild copies the map, not the files.
+pub type Files = BTreeMap<Arc<str>, Arc<[u8]>>;
 
 /// What the server threads share.
 pub struct State {
@@ -191,19 +197,37 @@ fn changed_urls(a: &Snapshot, b: &Snapshot) -> Vec<String> {
             out.push(format!("{}{dir}", b.base_path));
         }
     };
-    for (path, bytes) in &b.files {
-        // Pages reused from the last build share their bytes: compare pointers first.
-        let same = a
-            .files
-            .get(path)
-            .is_some_and(|old| Arc::ptr_eq(old, bytes) || old == bytes);
-        if !same {
-            push(path);
-        }
-    }
-    for path in a.files.keys() {
-        if !b.files.contains_key(path) {
-            push(path);
+    // Both maps are sorted: walk them side by side.
+    let (mut old, mut new) = (a.files.iter().peekable(), b.files.iter().peekable());
+    loop {
+        match (old.peek(), new.peek()) {
+            (Some((ka, va)), Some((kb, vb))) => match ka.cmp(kb) {
+                std::cmp::Ordering::Equal => {
+                    // Pages reused from the last build share their bytes: pointers first.
+                    if !(Arc::ptr_eq(va, vb) || va == vb) {
+                        push(kb);
+                    }
+                    old.next();
+                    new.next();
+                }
+                std::cmp::Ordering::Less => {
+                    push(ka);
+                    old.next();
+                }
+                std::cmp::Ordering::Greater => {
+                    push(kb);
+                    new.next();
+                }
+            },
+            (Some((ka, _)), None) => {
+                push(ka);
+                old.next();
+            }
+            (None, Some((kb, _))) => {
+                push(kb);
+                new.next();
+            }
+            (None, None) => break,
         }
     }
     out
@@ -262,7 +286,8 @@ pub fn serve(opts: &ServeOptions) -> Result<(), String> {
     }
 
     let rebuild_state = state.clone();
-    std::thread::spawn(move || rebuild_loop(builder, watching, rx, rebuild_state));
+    let timings = opts.timings;
+    std::thread::spawn(move || rebuild_loop(builder, watching, rx, rebuild_state, timings));
 
     let server = Arc::new(server);
     for request in server.incoming_requests() {
@@ -324,6 +349,7 @@ fn rebuild_loop(
     mut watching: Watching,
     rx: Receiver<Change>,
     state: Arc<State>,
+    timings: bool,
 ) {
     while let Ok(first) = rx.recv() {
         // Merge everything that arrived meanwhile into one rebuild.
@@ -352,15 +378,29 @@ fn rebuild_loop(
                 if let Some(t) = pages_at {
                     println!("pages ready in {} ms", t.as_millis());
                 }
+                let report = builder.report();
                 println!(
-                    "rebuilt in {} ms: {} changed",
+                    "rebuilt in {} ms ({}): {} changed",
                     start.elapsed().as_millis(),
+                    if report.one_reply {
+                        "one reply"
+                    } else {
+                        "whole site"
+                    },
                     if changed == 0 {
                         "nothing".to_string()
                     } else {
                         format!("{} URLs", changed)
                     }
                 );
+                if timings {
+                    let steps: Vec<String> = report
+                        .steps
+                        .iter()
+                        .map(|(name, t)| format!("{name} {:.1} ms", t.as_secs_f64() * 1000.0))
+                        .collect();
+                    println!("  {}", steps.join(" · "));
+                }
             }
             Err(diags) => {
                 eprint!("{}", render(&diags, true));
@@ -627,10 +667,10 @@ fn handle(request: tiny_http::Request, state: &State) {
     if path == FILES {
         // What is being served, for tests and scripts: path → FNV-1a hash of the bytes.
         let snapshot = state.snapshot();
-        let map: BTreeMap<&String, String> = snapshot
+        let map: BTreeMap<&str, String> = snapshot
             .files
             .iter()
-            .map(|(k, v)| (k, format!("{:016x}", crate::slug::fnv1a(v))))
+            .map(|(k, v)| (&**k, format!("{:016x}", crate::slug::fnv1a(v))))
             .collect();
         let body = serde_json::to_vec(&map).unwrap_or_default();
         return respond(request, 200, "application/json", body);
@@ -654,7 +694,7 @@ fn handle(request: tiny_http::Request, state: &State) {
         Ok(Some(rel)) => Some(rel),
     };
     if let Some(rel) = rel {
-        if let Some(bytes) = snapshot.files.get(&rel) {
+        if let Some(bytes) = snapshot.files.get(rel.as_str()) {
             let mime = mime_guess::from_path(&rel).first_or_octet_stream();
             let is_html = mime.essence_str() == "text/html";
             let content_type =
@@ -671,7 +711,10 @@ fn handle(request: tiny_http::Request, state: &State) {
             return respond(request, 200, &content_type, body);
         }
         // `/jyta/years` → `/jyta/years/` when that is a page.
-        if !rel.ends_with("index.html") && snapshot.files.contains_key(&format!("{rel}/index.html"))
+        if !rel.ends_with("index.html")
+            && snapshot
+                .files
+                .contains_key(format!("{rel}/index.html").as_str())
         {
             return redirect(request, &format!("{path}/"));
         }

@@ -10,7 +10,7 @@
 //!
 //! The sitemap (a list of every URL) is cheap and made again every time.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -19,9 +19,9 @@ use crate::model::{Replaced, Site};
 use crate::search::{DOC_CHUNK, DocTokens, IndexState};
 
 use super::hash_of;
+use crate::serve::Files;
 
 type Bytes = Arc<[u8]>;
-type Files = BTreeMap<String, Bytes>;
 
 /// What changed since the last update: the move of one reply, and its postings before.
 pub struct Change<'a> {
@@ -112,7 +112,7 @@ impl Machine {
         }
         self.files = files
             .into_iter()
-            .map(|(path, bytes)| (path, Arc::from(bytes)))
+            .map(|(path, bytes)| (Arc::from(path), Arc::from(bytes)))
             .collect();
         self.config = inputs.config;
         self.opendata(inputs);
@@ -140,7 +140,7 @@ impl Machine {
     }
 
     fn put(&mut self, path: &str, bytes: Vec<u8>) {
-        self.files.insert(path.to_string(), Arc::from(bytes));
+        self.files.insert(Arc::from(path), Arc::from(bytes));
     }
 
     /// Makes again what one reply's change touches; false when the index cannot be patched
@@ -182,7 +182,8 @@ impl Machine {
                 self.put(&path, bytes);
             }
             for i in n..old_n {
-                self.files.remove(&crate::search::text_file(i, "").0);
+                self.files
+                    .remove(crate::search::text_file(i, "").0.as_str());
             }
             let chunks = chunk_fps(inputs);
             let changed: Vec<usize> = (0..chunks.len())
@@ -192,7 +193,7 @@ impl Machine {
                 self.put(&path, bytes);
             }
             for k in chunks.len()..self.chunks.len() {
-                self.files.remove(&format!("search/d/{k}.bin"));
+                self.files.remove(format!("search/d/{k}.bin").as_str());
             }
             self.chunks = chunks;
         }
@@ -227,7 +228,7 @@ impl Machine {
             .collect();
         for path in self.feeds.keys() {
             if !feeds.contains_key(path) {
-                self.files.remove(path);
+                self.files.remove(path.as_str());
             }
         }
         for (path, bytes) in made {

@@ -17,7 +17,7 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use rayon::prelude::*;
-use rustc_hash::FxHasher;
+use rustc_hash::{FxHashMap, FxHasher};
 
 use crate::build::BuildOptions;
 use crate::diagnostics::Diagnostic;
@@ -26,7 +26,7 @@ use crate::markdown::{MarkdownRenderer, Rendered};
 use crate::model::Site;
 use crate::render::Renderer;
 use crate::reply::Reply;
-use crate::serve::Snapshot;
+use crate::serve::{Files, Snapshot};
 
 mod machine;
 
@@ -56,7 +56,9 @@ type RenderedPage = (String, u64, Arc<[u8]>);
 pub struct Builder {
     opts: BuildOptions,
     base_path: String,
-    files: HashMap<PathBuf, CachedFile>,
+    files: FxHashMap<PathBuf, CachedFile>,
+    /// Every content file, sorted.
+    paths: Vec<PathBuf>,
     /// Output path → (fingerprint, site-wide hash, bytes) of every page of the last build.
     pages: HashMap<String, (u64, u64, Arc<[u8]>)>,
     markdown: MarkdownRenderer,
@@ -70,13 +72,40 @@ pub struct Builder {
     /// The last build's feeds, open data and search index.
     machine: machine::Machine,
     /// The last build's pages and theme files, and its templates.
-    served: BTreeMap<String, Arc<[u8]>>,
+    served: Files,
     templates: u64,
     /// By entry of the last site model: rendered bodies, and the fingerprints of each
     /// reply's page content and of its card in lists.
     bodies: Vec<Arc<Rendered>>,
     entry_fp: Vec<u64>,
     card_fp: Vec<u64>,
+    /// What the last rebuild did, for `dafu serve --timings`.
+    report: Report,
+}
+
+/// What a rebuild did: whether it could work on one reply, and how long each step took.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    /// Only one reply's change was worked through (else the whole site).
+    pub one_reply: bool,
+    pub steps: Vec<(&'static str, std::time::Duration)>,
+    mark: Option<std::time::Instant>,
+}
+
+impl Report {
+    fn start() -> Report {
+        Report {
+            mark: Some(std::time::Instant::now()),
+            ..Report::default()
+        }
+    }
+
+    fn step(&mut self, name: &'static str) {
+        let now = std::time::Instant::now();
+        if let Some(mark) = self.mark.replace(now) {
+            self.steps.push((name, now - mark));
+        }
+    }
 }
 
 /// How the last site model was brought up to date without building it afresh: one reply
@@ -113,7 +142,8 @@ impl Builder {
         Builder {
             opts,
             base_path: "/".into(),
-            files: HashMap::new(),
+            files: FxHashMap::default(),
+            paths: Vec::new(),
             pages: HashMap::new(),
             markdown: MarkdownRenderer::new(),
             scanned: false,
@@ -126,7 +156,13 @@ impl Builder {
             bodies: Vec::new(),
             entry_fp: Vec::new(),
             card_fp: Vec::new(),
+            report: Report::default(),
         }
+    }
+
+    /// What the last rebuild did.
+    pub fn report(&self) -> &Report {
+        &self.report
     }
 
     /// The base path of the last configuration read ("/" before the first good one).
@@ -137,36 +173,39 @@ impl Builder {
     /// Reads content/, reusing files whose size and modification time are unchanged. With
     /// `changed` (paths relative to the site folder, from the file watcher), only those files
     /// are looked at; the others are known from the last rebuild.
-    fn load_content(&mut self, changed: Option<&[PathBuf]>) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+    fn load_content(&mut self, changed: Option<&[PathBuf]>) -> Vec<Diagnostic> {
         let root = &self.opts.root;
         let content_dir = root.join("content");
-        let known = !self.files.is_empty() || self.scanned;
-        let paths = if let (Some(changed), true) = (changed, known) {
-            let mut set: std::collections::BTreeSet<PathBuf> = self.files.keys().cloned().collect();
-            set.extend(self.failed.iter().filter(|p| p.is_file()).cloned());
-            for rel in changed {
-                let p = root.join(rel);
-                if p.is_file() {
-                    set.insert(p);
-                } else {
-                    set.remove(&p);
+        let candidates: Vec<PathBuf> = match (changed, self.scanned) {
+            (Some(changed), true) => {
+                // The listing is kept sorted as `content_paths` sorts it (by path components).
+                for rel in changed {
+                    let p = root.join(rel);
+                    match (self.paths.binary_search(&p), p.is_file()) {
+                        (Err(at), true) => self.paths.insert(at, p),
+                        (Ok(at), false) => {
+                            self.paths.remove(at);
+                            self.files.remove(&p);
+                        }
+                        _ => {}
+                    }
                 }
+                changed
+                    .iter()
+                    .map(|rel| root.join(rel))
+                    .chain(self.failed.iter().cloned())
+                    .filter(|p| p.is_file())
+                    .collect()
             }
-            set.into_iter().collect()
-        } else {
-            match crate::load::content_paths(root) {
-                Ok(p) => p,
-                Err(d) => return (Vec::new(), vec![d]),
-            }
-        };
-        let candidates: Vec<PathBuf> = match (changed, known) {
-            (Some(changed), true) => changed
-                .iter()
-                .map(|rel| root.join(rel))
-                .chain(self.failed.iter().cloned())
-                .filter(|p| p.is_file())
-                .collect(),
-            _ => paths.clone(),
+            _ => match crate::load::content_paths(root) {
+                Ok(p) => {
+                    self.paths = p;
+                    let keep: std::collections::HashSet<&PathBuf> = self.paths.iter().collect();
+                    self.files.retain(|p, _| keep.contains(p));
+                    self.paths.clone()
+                }
+                Err(d) => return vec![d],
+            },
         };
         self.scanned = true;
         let stale: Vec<(PathBuf, Option<SystemTime>, u64)> = candidates
@@ -221,9 +260,7 @@ impl Builder {
                 }
             }
         }
-        let keep: std::collections::HashSet<&PathBuf> = paths.iter().collect();
-        self.files.retain(|p, _| keep.contains(p));
-        (paths, diags)
+        diags
     }
 
     /// Builds the site as it is on disk now (`changed`: see `load_content`). `pages_ready` receives the pages (and theme
@@ -234,12 +271,13 @@ impl Builder {
         changed: Option<&[PathBuf]>,
         pages_ready: &mut dyn FnMut(Snapshot),
     ) -> Result<Snapshot, Vec<Diagnostic>> {
+        self.report = Report::start();
         let root = self.opts.root.clone();
         if !root.is_dir() {
             return Err(vec![Diagnostic::new(&root, "site folder not found")]);
         }
         let config = crate::config::load(&root, self.opts.base_url.as_deref());
-        let (paths, mut diags) = self.load_content(changed);
+        let mut diags = self.load_content(changed);
         let config = match config {
             Ok(c) => c,
             Err(mut e) => {
@@ -249,16 +287,14 @@ impl Builder {
         };
         let config_hash = hash_of(&format!("{config:?}"));
         let theme = crate::theme::load(&root, &config.theme);
+        self.report.step("read");
 
         // Validate what changed (in parallel), then the cross-file rules over all.
-        let todo: Vec<PathBuf> = paths
+        let todo: Vec<PathBuf> = self
+            .files
             .iter()
-            .filter(|p| {
-                self.files
-                    .get(*p)
-                    .is_some_and(|c| !matches!(&c.validated, Some((h, _)) if *h == config_hash))
-            })
-            .cloned()
+            .filter(|(_, c)| !matches!(&c.validated, Some((h, _)) if *h == config_hash))
+            .map(|(p, _)| p.clone())
             .collect();
         let results: Vec<(PathBuf, Result<Reply, Vec<Diagnostic>>)> = todo
             .par_iter()
@@ -280,6 +316,7 @@ impl Builder {
                 return Err(diags);
             }
         };
+        self.report.step("validate");
         // One file changed: patch the last site model instead of building a new one.
         let patched = if diags.is_empty() {
             self.patch_model(changed, config_hash)
@@ -288,8 +325,10 @@ impl Builder {
         };
         let (site, patch) = match patched {
             Some((site, patch)) => (site, Some(patch)),
-            None => (self.new_model(config, &paths, diags)?, None),
+            None => (self.new_model(config, diags)?, None),
         };
+        self.report.one_reply = patch.is_some();
+        self.report.step("model");
         self.base_path = site.config.base_path();
         self.model_config = config_hash;
         let result = match patch {
@@ -327,7 +366,10 @@ impl Builder {
         };
         let mut site = self.site.take()?;
         let source = new.map_or(one.as_path(), |r| r.source.as_path());
-        let removed = site.entries.iter().position(|e| e.reply.source == source);
+        let removed = site
+            .entries
+            .iter()
+            .position(|e| e.reply.source.as_os_str() == source.as_os_str());
         // Its postings as they were, for the search index to take out.
         let old_tokens = removed
             .filter(|_| site.config.search && self.bodies.len() == site.entries.len())
@@ -355,7 +397,7 @@ impl Builder {
         // What `check_duplicates` would report (drafts included): leave it to a full build.
         let duplicate = new.is_some_and(|new| {
             self.files.values().any(|c| match &c.validated {
-                Some((_, Ok(r))) if r.source != new.source => {
+                Some((_, Ok(r))) if r.source.as_os_str() != new.source.as_os_str() => {
                     (r.session == new.session
                         && r.kind == new.kind
                         && r.number == new.number
@@ -384,13 +426,12 @@ impl Builder {
     fn new_model(
         &mut self,
         config: crate::config::SiteConfig,
-        paths: &[PathBuf],
         mut diags: Vec<Diagnostic>,
     ) -> Result<Site, Vec<Diagnostic>> {
         self.site = None;
         let mut replies = Vec::new();
         let mut sources = Vec::new();
-        for p in paths {
+        for p in &self.paths {
             let Some(c) = self.files.get(p) else { continue };
             match &c.validated {
                 Some((_, Ok(r))) => {
@@ -484,9 +525,11 @@ impl Builder {
         pages_ready: &mut dyn FnMut(Snapshot),
     ) -> Result<Snapshot, Vec<Diagnostic>> {
         self.update_entries(site, patch.as_ref());
+        self.report.step("bodies");
         let entry_fp = &self.entry_fp;
         self.templates = templates_hash(theme);
         let renderer = Renderer::with_bodies(site, theme, self.bodies.clone())?;
+        self.report.step("templates");
         // Everything every page depends on: configuration, templates, the browse menu.
         let mut templates: Vec<(&String, &String)> = theme
             .templates
@@ -521,6 +564,7 @@ impl Builder {
                 (path, fp, reuse)
             })
             .collect();
+        self.report.step("fingerprints");
         let rendered: Vec<Result<RenderedPage, Diagnostic>> = jobs
             .par_iter()
             .zip(planned.into_par_iter())
@@ -533,11 +577,11 @@ impl Builder {
             .collect();
         let mut errors = Vec::new();
         let mut pages = HashMap::with_capacity(rendered.len());
-        let mut files: BTreeMap<String, Arc<[u8]>> = BTreeMap::new();
+        let mut files = Files::new();
         for r in rendered {
             match r {
                 Ok((path, fp, bytes)) => {
-                    files.insert(path.clone(), bytes.clone());
+                    files.insert(Arc::from(path.as_str()), bytes.clone());
                     pages.insert(path, (fp, global, bytes));
                 }
                 Err(d) => errors.push(d),
@@ -550,7 +594,7 @@ impl Builder {
         }
         self.pages = pages;
         for (rel, bytes) in &theme.files {
-            files.insert(rel.clone(), Arc::from(bytes.as_slice()));
+            files.insert(Arc::from(rel.as_str()), Arc::from(bytes.as_slice()));
         }
         self.finish(&renderer, &jobs, files, patch, pages_ready)
     }
@@ -586,7 +630,7 @@ impl Builder {
         // Its fingerprint no longer matches: the next full render redoes it.
         self.pages.remove(&path);
         let mut files = self.served.clone();
-        files.insert(path, Arc::from(html.into_bytes()));
+        files.insert(Arc::from(path.as_str()), Arc::from(html.into_bytes()));
         let jobs = renderer.jobs();
         self.finish(&renderer, &jobs, files, Some(patch), pages_ready)
     }
@@ -596,7 +640,7 @@ impl Builder {
         &mut self,
         renderer: &Renderer<'_>,
         jobs: &[crate::render::Job],
-        mut files: BTreeMap<String, Arc<[u8]>>,
+        mut files: Files,
         patch: Option<Patch>,
         pages_ready: &mut dyn FnMut(Snapshot),
     ) -> Result<Snapshot, Vec<Diagnostic>> {
@@ -607,10 +651,12 @@ impl Builder {
         for (rel, bytes) in self.machine.files() {
             early.entry(rel.clone()).or_insert_with(|| bytes.clone());
         }
+        self.report.step("pages");
         pages_ready(Snapshot {
             files: early,
             base_path: self.base_path.clone(),
         });
+        self.report.step("serve pages");
         let texts = renderer.texts();
         let sitemap_urls = renderer.sitemap_urls(jobs);
         let inputs = machine::Inputs {
@@ -627,6 +673,7 @@ impl Builder {
         for (rel, bytes) in self.machine.update(&inputs, change) {
             files.insert(rel.clone(), bytes.clone());
         }
+        self.report.step("feeds, open data, search");
         Ok(Snapshot {
             files,
             base_path: self.base_path.clone(),
