@@ -725,3 +725,95 @@ fn a_stylesheet_change_is_announced_as_css_only() {
     assert_eq!(m["changed"][0], "/jyta/assets/dafu.css", "{body}");
     assert_eq!(s.get("/jyta/assets/dafu.css").1, "body { color: #000; }");
 }
+
+/// On a generated site large enough for many search shards, every one-reply edit (text,
+/// title, date, department, a reply deleted, a reply added) is worked through as one reply —
+/// model, pages, feeds, open data and search index patched — and still equals a fresh build.
+#[test]
+fn one_reply_edits_on_a_generated_site_are_patched_and_equal_fresh() {
+    let site = generated_site(300);
+    let root: PathBuf = site.path().to_path_buf();
+    let mut replies: Vec<PathBuf> = walkdir::WalkDir::new(root.join("content"))
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    replies.truncate(3);
+    let s = start(&root, &[]);
+    let shards = s
+        .files()
+        .keys()
+        .filter(|k| k.starts_with("search/s/"))
+        .count();
+    assert!(shards >= 8, "only {shards} search shards");
+    let save = |path: &Path, edit: &dyn Fn(&str) -> String| {
+        let text = std::fs::read_to_string(path).unwrap();
+        let new = edit(&text);
+        assert_ne!(new, text, "the edit changes nothing");
+        let tmp = path.with_file_name(".save.tmp");
+        std::fs::write(&tmp, new).unwrap();
+        std::fs::rename(&tmp, path).unwrap();
+    };
+    let line_edit = |key: &'static str, value: &'static str| {
+        move |text: &str| {
+            text.lines()
+                .map(|l| {
+                    if l.starts_with(key) {
+                        format!("{key} {value}")
+                    } else {
+                        l.to_string()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+                + "\n"
+        }
+    };
+    let (a, b, c) = (&replies[0], &replies[1], &replies[2]);
+    let added = a.with_file_name("added-reply.md");
+    type Step<'a> = (&'static str, Box<dyn Fn() + 'a>);
+    let steps: Vec<Step> = vec![
+        (
+            "text",
+            Box::new(|| save(a, &|t| format!("{t}\n燃气管网改造工程已于年内全部完工。\n"))),
+        ),
+        (
+            "title",
+            Box::new(|| save(b, &line_edit("title:", "\"关于加快燃气管网改造的提案\""))),
+        ),
+        (
+            "date (moves the reply)",
+            Box::new(|| save(c, &line_edit("date:", "2019-01-02"))),
+        ),
+        (
+            "department (a new one)",
+            Box::new(|| save(a, &line_edit("department:", "\"某市住房和城乡建设局\""))),
+        ),
+        ("delete", Box::new(|| std::fs::remove_file(b).unwrap())),
+        (
+            "add",
+            Box::new(|| {
+                let text = std::fs::read_to_string(c).unwrap();
+                let text = line_edit("number:", "\"99999\"")(&text);
+                std::fs::write(&added, line_edit("date:", "2026-01-05")(&text)).unwrap();
+            }),
+        ),
+    ];
+    for (name, step) in steps {
+        s.edit(|| step());
+        let last = s
+            .output()
+            .lines()
+            .rev()
+            .find(|l| l.starts_with("rebuilt in"))
+            .unwrap_or_default()
+            .to_string();
+        assert!(
+            last.contains("(one reply)"),
+            "after {name}: {last}\n{}",
+            s.output()
+        );
+        assert_same_as_fresh(&s, &root, name);
+    }
+}
