@@ -1,15 +1,20 @@
 #!/usr/bin/env python3
 """Edit-to-reload benchmark: `dafu serve` against `hugo server` on the same replies.
 
-  python3 bench/serve_bench.py                  # 10,000 proposals, 10 edits
-  python3 bench/serve_bench.py --n 1000 --edits 5
+  python3 bench/serve_bench.py                  # 10,000 proposals, 10 edits of each kind
+  python3 bench/serve_bench.py --n 1000 --edits 5 --kinds text date
 
 Uses the corpora of bench/bench.py (bench/out/<n>/dafu and bench/out/<n>/hugo; run that
-first, or pass --generate). For each edit it appends a unique sentence to one reply (an
-atomic save: temporary file, then rename) and measures, from the rename:
+first). Each edit is an atomic save (temporary file, then rename) of one reply:
+  - text:  a unique sentence appended to the reply's text;
+  - title: a unique title (the reply's card changes on every list that shows it);
+  - date:  a unique title and a date years earlier (the reply moves on every list).
+From the rename it measures:
   - reload signal: until dafu's live-reload request (/__dafu/events) answers;
-  - page served: until the reply's page, fetched in a tight loop, holds the sentence.
-For Hugo only the second can be measured the same way (its reload goes over a WebSocket).
+  - page served: until the reply's page, fetched in a tight loop, holds the new words;
+  - all rebuilt: dafu's own timing of the whole rebuild, feeds, open data and search index
+    included (printed by `dafu serve --timings`).
+For Hugo only "page served" can be measured the same way (its reload goes over a WebSocket).
 """
 import argparse
 import json
@@ -64,6 +69,18 @@ def until_served(url, marker, start, timeout=60):
     return float("nan")
 
 
+def edited(original, kind, i):
+    """The reply's text after edit `i` of `kind`, and the words its page must then show."""
+    marker = f"基准测试第{i}次修改{time.time_ns() % 10**9}"
+    if kind == "text":
+        return original + "\n" + marker + "。\n", marker
+    text = re.sub(r'^title: .*$', f'title: "关于{marker}的提案"', original, count=1, flags=re.M)
+    if kind == "date":
+        # Years before every other reply, a different day each time: the reply moves.
+        text = re.sub(r'^date: .*$', f"date: 2001-{1 + i % 12:02d}-{1 + i % 28:02d}", text, count=1, flags=re.M)
+    return text, marker
+
+
 def pick_reply(content):
     for d, _, files in sorted(os.walk(content)):
         for f in sorted(files):
@@ -72,21 +89,24 @@ def pick_reply(content):
     sys.exit("no reply found")
 
 
-def bench_dafu(site, edits):
+def bench_dafu(site, edits, kind):
     dafu = os.path.join(REPO, "target", "release", "dafu")
-    proc = subprocess.Popen([dafu, "serve", "--root", site, "--port", "0"], stdout=subprocess.PIPE,
+    proc = subprocess.Popen([dafu, "serve", "--root", site, "--port", "0", "--timings"], stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, bufsize=1)
     try:
         url = wait_line(proc, r"serving (\S+)").group(1)
-        done = {"rebuilds": 0, "pages": []}
+        done = {"rebuilds": 0, "pages": [], "all": [], "whole": 0}
 
         def drain():
             for line in proc.stdout:
                 m = re.match(r"pages ready in (\d+) ms", line)
                 if m:
                     done["pages"].append(int(m.group(1)))
-                if line.startswith("rebuilt in"):
+                m = re.match(r"rebuilt in (\d+) ms", line)
+                if m:
+                    done["all"].append(int(m.group(1)))
                     done["rebuilds"] += 1
+                    done["whole"] += "(whole site)" in line
 
         threading.Thread(target=drain, daemon=True).start()
         origin = url.split("/jyta/")[0]
@@ -102,7 +122,7 @@ def bench_dafu(site, edits):
                 time.sleep(0.05)
             time.sleep(0.2)
             latest = json.loads(fetch(f"{origin}/__dafu/events"))["latest"]
-            marker = f"基准测试第{i}次修改{time.time_ns()}。"
+            text, marker = edited(original, kind, i)
             got = {}
 
             def wait_signal():
@@ -113,19 +133,23 @@ def bench_dafu(site, edits):
             t.start()
             time.sleep(0.3)
             start = time.perf_counter()
-            save(path, original + "\n" + marker + "\n")
+            save(path, text)
             served.append(until_served(page, marker, start))
             t.join()
             signal.append(got["t"] - start)
             time.sleep(0.3)
+        while done["rebuilds"] < edits:
+            time.sleep(0.05)
         save(path, original)
-        return signal, served, done["pages"]
+        if done["whole"]:
+            print(f"  note: {done['whole']} of {edits} rebuilds were of the whole site")
+        return signal, served, done["pages"], done["all"]
     finally:
         proc.terminate()
         proc.wait()
 
 
-def bench_hugo(site, edits):
+def bench_hugo(site, edits, kind):
     hugo = find_hugo()
     if not hugo:
         return None
@@ -150,10 +174,10 @@ def bench_hugo(site, edits):
         original = open(path, encoding="utf-8").read()
         served = []
         for i in range(edits):
-            marker = f"基准测试第{i}次修改{time.time_ns()}。"
+            text, marker = edited(original, kind, i)
             time.sleep(0.5)
             start = time.perf_counter()
-            save(path, original + "\n" + marker + "\n")
+            save(path, text)
             served.append(until_served(page, marker, start))
         save(path, original)
         return served
@@ -166,6 +190,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=10000)
     ap.add_argument("--edits", type=int, default=10)
+    ap.add_argument("--kinds", nargs="+", default=["text", "title", "date"], choices=["text", "title", "date"])
     ap.add_argument("--no-hugo", action="store_true")
     a = ap.parse_args()
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO, check=True)
@@ -174,17 +199,22 @@ def main():
     if not os.path.isdir(site):
         sys.exit(f"{site} is missing: run python3 bench/bench.py --sizes {a.n} first")
     ms = lambda xs: f"median {statistics.median(xs) * 1000:7.0f} ms (min {min(xs) * 1000:.0f}, max {max(xs) * 1000:.0f})"
-    signal, served, internal = bench_dafu(site, a.edits)
-    print(f"dafu serve, {a.n} proposals, {a.edits} edits of one reply:")
-    if internal:
-        print(f"  pages rebuilt  median {statistics.median(internal):7.0f} ms (dafu's own timing, from the debounced event)")
-    print(f"  reload signal  {ms(signal)}")
-    print(f"  page served    {ms(served)}")
-    if not a.no_hugo and os.path.isdir(hsite):
-        h = bench_hugo(hsite, a.edits)
-        if h:
-            print(f"hugo server, same replies:\n  page served    {ms(h)}")
-            print(f"  dafu serves the edited page {statistics.median(h) / statistics.median(served):.1f}x sooner")
+    own = lambda xs: f"median {statistics.median(xs):7.0f} ms (min {min(xs)}, max {max(xs)})"
+    for kind in a.kinds:
+        signal, served, pages, whole = bench_dafu(site, a.edits, kind)
+        print(f"dafu serve, {a.n} proposals, {a.edits} edits of one reply's {kind}:")
+        print(f"  reload signal  {ms(signal)}")
+        print(f"  page served    {ms(served)}")
+        if pages:
+            print(f"  pages ready    {own(pages)} (dafu's own timing, from the debounced event)")
+        if whole:
+            print(f"  all rebuilt    {own(whole)} (feeds, open data and search index included)")
+        if not a.no_hugo and os.path.isdir(hsite):
+            h = bench_hugo(hsite, a.edits, kind)
+            if h:
+                print(f"hugo server, same replies, same edits:\n  page served    {ms(h)}")
+                print(f"  dafu serves the edited page {statistics.median(h) / statistics.median(served):.1f}x sooner")
+        sys.stdout.flush()
 
 
 if __name__ == "__main__":

@@ -801,7 +801,7 @@ fn one_reply_edits_on_a_generated_site_are_patched_and_equal_fresh() {
         ),
     ];
     for (name, step) in steps {
-        s.edit(|| step());
+        s.edit(step);
         let last = s
             .output()
             .lines()
