@@ -8,7 +8,8 @@ Uses the corpora of bench/bench.py (bench/out/<n>/dafu and bench/out/<n>/hugo; r
 first). Each edit is an atomic save (temporary file, then rename) of one reply:
   - text:  a unique sentence appended to the reply's text;
   - title: a unique title (the reply's card changes on every list that shows it);
-  - date:  a unique title and a date years earlier (the reply moves on every list).
+  - date:  a unique title and a date before, then after, every other reply's (the reply
+           moves across every list).
 From the rename it measures:
   - reload signal: until dafu's live-reload request (/__dafu/events) answers;
   - page served: until the reply's page, fetched in a tight loop, holds the new words;
@@ -76,8 +77,10 @@ def edited(original, kind, i):
         return original + "\n" + marker + "。\n", marker
     text = re.sub(r'^title: .*$', f'title: "关于{marker}的提案"', original, count=1, flags=re.M)
     if kind == "date":
-        # Years before every other reply, a different day each time: the reply moves.
-        text = re.sub(r'^date: .*$', f"date: 2001-{1 + i % 12:02d}-{1 + i % 28:02d}", text, count=1, flags=re.M)
+        # Before every other reply, then after every other: each edit moves the reply across
+        # the whole site (the worst case: every list and every search shard renumbered).
+        date = f"2001-{1 + i % 12:02d}-{1 + i % 28:02d}" if i % 2 else f"2026-12-{1 + i % 28:02d}"
+        text = re.sub(r'^date: .*$', f"date: {date}", text, count=1, flags=re.M)
     return text, marker
 
 

@@ -8,7 +8,8 @@
 //! - search: the shards the reply's tokens fall in (`IndexState::patch`), the display chunks
 //!   that hold changed replies, the texts whose numbers changed, `docs.bin` and `meta.json`.
 //!
-//! The sitemap (a list of every URL) is cheap and made again every time.
+//! The sitemap (a list of every URL) is cheap and made again every time. A rebuild that
+//! changed no reply (a template, a stylesheet) leaves all of them as they are.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -52,6 +53,8 @@ pub struct Machine {
     /// Display chunk → fingerprint of its replies.
     chunks: Vec<u64>,
     index: Option<IndexState>,
+    /// The replies the files were made from (`Inputs::entry_fp`).
+    entry_fp: Vec<u64>,
 }
 
 impl Machine {
@@ -63,6 +66,14 @@ impl Machine {
     /// Brings the files up to date: piece by piece after `change`, else in full.
     pub fn update(&mut self, inputs: &Inputs<'_>, change: Option<Change<'_>>) -> &Files {
         let n = inputs.site.entries.len();
+        // A rebuild that changed no reply (a template, a stylesheet): nothing to do.
+        if change.is_none()
+            && !self.files.is_empty()
+            && self.config == inputs.config
+            && self.entry_fp == inputs.entry_fp
+        {
+            return &self.files;
+        }
         let patched = match change {
             Some(c)
                 if self.config == inputs.config
@@ -77,6 +88,7 @@ impl Machine {
         if !patched {
             self.fresh(inputs);
         }
+        self.entry_fp = inputs.entry_fp.to_vec();
         &self.files
     }
 
