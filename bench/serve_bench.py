@@ -98,13 +98,16 @@ def bench_dafu(site, edits, kind):
                             stderr=subprocess.STDOUT, text=True, bufsize=1)
     try:
         url = wait_line(proc, r"serving (\S+)").group(1)
-        done = {"rebuilds": 0, "pages": [], "all": [], "whole": 0}
+        done = {"rebuilds": 0, "pages": [], "first": [], "all": [], "whole": 0}
 
         def drain():
             for line in proc.stdout:
-                m = re.match(r"pages ready in (\d+) ms", line)
+                m = re.search(r"pages ready in (\d+) ms", line)
                 if m:
                     done["pages"].append(int(m.group(1)))
+                m = re.match(r"edited page ready in (\d+) ms", line)
+                if m:
+                    done["first"].append(int(m.group(1)))
                 m = re.match(r"rebuilt in (\d+) ms", line)
                 if m:
                     done["all"].append(int(m.group(1)))
@@ -146,7 +149,7 @@ def bench_dafu(site, edits, kind):
         save(path, original)
         if done["whole"]:
             print(f"  note: {done['whole']} of {edits} rebuilds were of the whole site")
-        return signal, served, done["pages"], done["all"]
+        return signal, served, done["first"], done["pages"], done["all"]
     finally:
         proc.terminate()
         proc.wait()
@@ -204,10 +207,12 @@ def main():
     ms = lambda xs: f"median {statistics.median(xs) * 1000:7.0f} ms (min {min(xs) * 1000:.0f}, max {max(xs) * 1000:.0f})"
     own = lambda xs: f"median {statistics.median(xs):7.0f} ms (min {min(xs)}, max {max(xs)})"
     for kind in a.kinds:
-        signal, served, pages, whole = bench_dafu(site, a.edits, kind)
+        signal, served, first, pages, whole = bench_dafu(site, a.edits, kind)
         print(f"dafu serve, {a.n} proposals, {a.edits} edits of one reply's {kind}:")
         print(f"  reload signal  {ms(signal)}")
         print(f"  page served    {ms(served)}")
+        if first:
+            print(f"  edited page    {own(first)} (served before the other pages, in {len(first)} of the edits)")
         if pages:
             print(f"  pages ready    {own(pages)} (dafu's own timing, from the debounced event)")
         if whole:

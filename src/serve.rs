@@ -362,6 +362,7 @@ fn rebuild_loop(
         }
         let start = Instant::now();
         let mut pages_at = None;
+        let mut first_at = None;
         let changed = match &change {
             Change::Files(files) => Some(files.as_slice()),
             Change::Everything => None,
@@ -370,15 +371,22 @@ fn rebuild_loop(
             // Pages first; the snapshot carries the last build's feeds, open data and
             // search index until the new ones are ready.
             state.publish(pages);
+            first_at = first_at.or(Some(start.elapsed()));
             pages_at = Some(start.elapsed());
         });
         match result {
             Ok(snapshot) => {
                 let changed = state.publish(snapshot);
-                if let Some(t) = pages_at {
-                    println!("pages ready in {} ms", t.as_millis());
-                }
                 let report = builder.report();
+                match (first_at, pages_at) {
+                    (Some(first), Some(all)) if report.edited_page_first => println!(
+                        "edited page ready in {} ms, pages ready in {} ms",
+                        first.as_millis(),
+                        all.as_millis()
+                    ),
+                    (_, Some(all)) => println!("pages ready in {} ms", all.as_millis()),
+                    _ => {}
+                }
                 println!(
                     "rebuilt in {} ms ({}): {} changed",
                     start.elapsed().as_millis(),

@@ -733,6 +733,13 @@ fn a_stylesheet_change_is_announced_as_css_only() {
 fn one_reply_edits_on_a_generated_site_are_patched_and_equal_fresh() {
     let site = generated_site(300);
     let root: PathBuf = site.path().to_path_buf();
+    // Short pages: a reply moved across the site shifts many list pages.
+    let config = std::fs::read_to_string(root.join("site.toml")).unwrap();
+    std::fs::write(
+        root.join("site.toml"),
+        config.replace("page_size = 20", "page_size = 2"),
+    )
+    .unwrap();
     let mut replies: Vec<PathBuf> = walkdir::WalkDir::new(root.join("content"))
         .sort_by_file_name()
         .into_iter()
@@ -783,8 +790,12 @@ fn one_reply_edits_on_a_generated_site_are_patched_and_equal_fresh() {
             Box::new(|| save(b, &line_edit("title:", "\"关于加快燃气管网改造的提案\""))),
         ),
         (
-            "date (moves the reply)",
-            Box::new(|| save(c, &line_edit("date:", "2019-01-02"))),
+            "date (moves the reply to the end)",
+            Box::new(|| save(c, &line_edit("date:", "2001-01-02"))),
+        ),
+        (
+            "date (moves the reply to the front)",
+            Box::new(|| save(c, &line_edit("date:", "2026-12-30"))),
         ),
         (
             "department (a new one)",
@@ -816,4 +827,10 @@ fn one_reply_edits_on_a_generated_site_are_patched_and_equal_fresh() {
         );
         assert_same_as_fresh(&s, &root, name);
     }
+    // The moves re-rendered many list pages, after serving the edited page.
+    assert!(
+        s.output().contains("edited page ready in"),
+        "{}",
+        s.output()
+    );
 }

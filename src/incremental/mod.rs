@@ -50,6 +50,10 @@ type ReadResult = (
 );
 /// A page to produce: output path, fingerprint, and the last build's bytes if still good.
 type PlannedPage = (String, u64, Option<Arc<[u8]>>);
+/// Above this many pages to render after a one-reply change, the edited reply's page is
+/// served before the others are rendered.
+const EDITED_PAGE_FIRST: usize = 64;
+
 /// A page produced: output path, fingerprint, bytes.
 type RenderedPage = (String, u64, Arc<[u8]>);
 
@@ -88,6 +92,8 @@ pub struct Builder {
 pub struct Report {
     /// Only one reply's change was worked through (else the whole site).
     pub one_reply: bool,
+    /// The edited reply's page was served before the other pages were rendered.
+    pub edited_page_first: bool,
     pub steps: Vec<(&'static str, std::time::Duration)>,
     mark: Option<std::time::Instant>,
 }
@@ -546,7 +552,7 @@ impl Builder {
 
         let jobs = renderer.jobs();
         let card_fp = &self.card_fp;
-        let planned: Vec<PlannedPage> = jobs
+        let mut planned: Vec<PlannedPage> = jobs
             .par_iter()
             .map(|&job| {
                 let url = renderer.job_url(job);
@@ -565,6 +571,32 @@ impl Builder {
             })
             .collect();
         self.report.step("fingerprints");
+        // Many pages to render (a reply moved across long lists): serve the edited reply's
+        // page first, which is the page its editor is looking at; the lists follow.
+        let todo = planned.iter().filter(|p| p.2.is_none()).count();
+        if let Some(i) = patch.as_ref().and_then(|p| p.moved.inserted)
+            && todo > EDITED_PAGE_FIRST
+            && !self.served.is_empty()
+        {
+            let (path, html) = renderer
+                .render_job(crate::render::Job::Reply(i))
+                .map_err(|d| vec![d])?;
+            let bytes: Arc<[u8]> = Arc::from(html.into_bytes());
+            if let Some(p) = planned.iter_mut().find(|p| p.0 == path) {
+                p.2 = Some(bytes.clone());
+            }
+            let mut early = self.served.clone();
+            early.insert(Arc::from(path.as_str()), bytes);
+            for (rel, bytes) in self.machine.files() {
+                early.entry(rel.clone()).or_insert_with(|| bytes.clone());
+            }
+            self.report.step("edited page");
+            pages_ready(Snapshot {
+                files: early,
+                base_path: self.base_path.clone(),
+            });
+            self.report.edited_page_first = true;
+        }
         let rendered: Vec<Result<RenderedPage, Diagnostic>> = jobs
             .par_iter()
             .zip(planned.into_par_iter())
