@@ -5,10 +5,14 @@
 //!
 //! - a content file is read again only when its size or modification time changed, and
 //!   validated and rendered to HTML again only when its text changed;
+//! - when one file changed, the last site model is patched (`Site::replace`) instead of
+//!   built afresh, unless that would not give what a fresh build gives;
 //! - a page is rendered again only when its fingerprint changed (`Renderer::job_fingerprint`:
 //!   the replies and list entries it shows) or when the configuration or templates changed;
+//!   when many pages must be, the edited reply's page is served first;
 //! - feeds, open data and the search index follow in a second step, after the pages are
-//!   served, so that the edited page reloads without waiting for them.
+//!   served, so that the edited page reloads without waiting for them; after a one-reply
+//!   change only their pieces that the reply touches are made again (`machine`).
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
