@@ -263,6 +263,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn replies_json_from_rows_parses_with_none_one_or_more() {
+        let config = crate::config::parse("title = \"t\"\nbase_url = \"https://e.gov.cn/x/\"\n[organisation]\nname = \"n\"\ncode = \"C\"\n", None).unwrap();
+        let site = crate::model::build_site(config, Vec::new()).unwrap();
+        for rows in [vec![], vec!["{\"a\":1}"], vec!["{\"a\":1}", "{\"a\":2}"]] {
+            let bytes = json_document(&site, &rows).unwrap();
+            let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            assert_eq!(v["count"], rows.len());
+            assert_eq!(v["replies"].as_array().map(|a| a.len()), Some(rows.len()));
+            assert_eq!(v["base_url"], "https://e.gov.cn/x/");
+            assert!(bytes.ends_with(b"}\n"));
+        }
+        let csv = csv_document(&[b"a,b\r\n".to_vec()]).unwrap();
+        assert!(csv.starts_with(&[0xEF, 0xBB, 0xBF]) && csv.ends_with(b"a,b\r\n"));
+    }
+
+    #[test]
     fn sitemap_splits_into_an_index_past_the_limit() {
         let config = crate::config::parse("title = \"t\"\nbase_url = \"https://e.gov.cn/x/\"\n[organisation]\nname = \"n\"\ncode = \"C\"\n", None).unwrap();
         let site = crate::model::build_site(config, Vec::new()).unwrap();
