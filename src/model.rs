@@ -124,15 +124,6 @@ impl Site {
         self.dimensions.iter().find(|d| d.dim == dim)
     }
 
-    /// Other replies to the same proposal as entry `i`.
-    pub fn same_proposal(&self, i: usize) -> Vec<usize> {
-        let r = &self.entries[i].reply;
-        self.proposals
-            .get(&(r.session.clone(), r.kind, r.number.clone()))
-            .map(|v| v.iter().copied().filter(|&j| j != i).collect())
-            .unwrap_or_default()
-    }
-
     /// The term of `dim` whose slug is `slug`.
     pub fn term(&self, dim: Dim, slug: &str) -> Option<&Term> {
         self.dimension(dim)?.terms.iter().find(|t| t.slug == slug)

@@ -281,6 +281,10 @@ pub struct Renderer<'s> {
     all_entries: Vec<usize>,
     /// Each entry's body rendered once: HTML for its page, text for feeds and search.
     bodies: Vec<Arc<Rendered>>,
+    /// Each entry's department term, and the entries that answer the same proposal (itself
+    /// included), looked up once rather than per page.
+    departments: Vec<Option<&'s crate::model::Term>>,
+    proposals: Vec<&'s [usize]>,
 }
 
 /// Latest replies on the home page, and "other replies" on a reply page.
@@ -349,6 +353,23 @@ impl<'s> Renderer<'s> {
             return Err(diags);
         }
         let view = site_view(&site.config, site);
+        let by_slug: std::collections::HashMap<&str, &crate::model::Term> = site
+            .dimension(Dim::Department)
+            .map(|d| d.terms.iter().map(|t| (t.slug.as_str(), t)).collect())
+            .unwrap_or_default();
+        let departments = site
+            .entries
+            .iter()
+            .map(|e| by_slug.get(e.department_slug.as_str()).copied())
+            .collect();
+        let mut proposals: Vec<&[usize]> = vec![&[]; site.entries.len()];
+        for list in site.proposals.values() {
+            for &i in list {
+                if let Some(p) = proposals.get_mut(i) {
+                    *p = list;
+                }
+            }
+        }
         Ok(Renderer {
             site,
             tera,
@@ -357,6 +378,8 @@ impl<'s> Renderer<'s> {
             origins,
             all_entries: (0..site.entries.len()).collect(),
             bodies,
+            departments,
+            proposals,
         })
     }
 
@@ -505,6 +528,11 @@ impl<'s> Renderer<'s> {
         files
     }
 
+    /// Other replies to the same proposal as entry `i`.
+    fn same_proposal(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
+        self.proposals[i].iter().copied().filter(move |&j| j != i)
+    }
+
     /// The site being rendered.
     pub fn site(&self) -> &'s Site {
         self.site
@@ -606,13 +634,11 @@ impl<'s> Renderer<'s> {
                     r.kind.label()
                 );
                 let page = self.page(&e.url, &r.title, &description, "", "答复详情");
-                let same_proposal = site
+                let same_proposal = self
                     .same_proposal(i)
-                    .into_iter()
                     .map(|j| card(&site.entries[j]))
                     .collect();
-                let department_more = site
-                    .term(Dim::Department, &e.department_slug)
+                let department_more = self.departments[i]
                     .map(|t| {
                         t.entries
                             .iter()
@@ -811,10 +837,10 @@ impl<'s> Renderer<'s> {
             }
             Job::Reply(i) => {
                 entry_fp[i].hash(&mut h);
-                for j in site.same_proposal(i) {
+                for j in self.same_proposal(i) {
                     card_fp[j].hash(&mut h);
                 }
-                if let Some(t) = site.term(Dim::Department, &site.entries[i].department_slug) {
+                if let Some(t) = self.departments[i] {
                     for &j in t.entries.iter().filter(|&&j| j != i).take(DEPARTMENT_MORE) {
                         card_fp[j].hash(&mut h);
                     }
