@@ -834,3 +834,44 @@ fn one_reply_edits_on_a_generated_site_are_patched_and_equal_fresh() {
         s.output()
     );
 }
+
+/// A broken save and its fix are still worked through as one reply (the model kept is the
+/// last good one); another file saved while one is broken makes the fix a whole-site rebuild.
+/// Either way the result equals a fresh build.
+#[test]
+fn after_a_broken_save_the_fix_is_patched_and_equals_fresh() {
+    let site = fixture();
+    let root: PathBuf = site.path().to_path_buf();
+    let s = start(&root, &[]);
+    let last_rebuild = |s: &Server| {
+        s.output()
+            .lines()
+            .rev()
+            .find(|l| l.starts_with("rebuilt in"))
+            .unwrap_or_default()
+            .to_string()
+    };
+    let path = "content/2024/a.md";
+    let good = std::fs::read_to_string(root.join(path)).unwrap();
+    s.edit(|| rewrite(&root, path, "date: 2024-03-01", "date: 2024-13-01"));
+    assert!(s.output().contains("still serving the last good build"));
+    s.edit(|| rewrite(&root, path, "date: 2024-13-01", "date: 2024-03-05"));
+    assert!(last_rebuild(&s).contains("(one reply)"), "{}", s.output());
+    assert_same_as_fresh(&s, &root, "a fix after a broken save");
+
+    // Broken, then another reply edited, then fixed: both changes arrive.
+    s.edit(|| rewrite(&root, path, "date: 2024-03-05", "date: 2024-13-01"));
+    s.edit(|| {
+        rewrite(
+            &root,
+            "content/2024/b.md",
+            "title: 关于第2号事项的提案",
+            "title: 关于第2号事项（已改）的提案",
+        )
+    });
+    s.edit(|| std::fs::write(root.join(path), &good).unwrap());
+    assert!(last_rebuild(&s).contains("(whole site)"), "{}", s.output());
+    assert_same_as_fresh(&s, &root, "a fix after a broken save and another edit");
+    let (_, page) = s.get("/jyta/replies/2024/b/");
+    assert!(page.contains("（已改）"), "{page}");
+}

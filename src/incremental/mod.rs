@@ -89,6 +89,15 @@ pub struct Builder {
     card_fp: Vec<u64>,
     /// What the last rebuild did, for `dafu serve --timings`.
     report: Report,
+    /// Changes since the last good rebuild (the model is the last good one).
+    unapplied: Unapplied,
+}
+
+/// Files changed by rebuilds that failed, or everything.
+#[derive(Debug, Default)]
+struct Unapplied {
+    files: std::collections::BTreeSet<PathBuf>,
+    everything: bool,
 }
 
 /// What a rebuild did: whether it could work on one reply, and how long each step took.
@@ -167,6 +176,7 @@ impl Builder {
             entry_fp: Vec::new(),
             card_fp: Vec::new(),
             report: Report::default(),
+            unapplied: Unapplied::default(),
         }
     }
 
@@ -281,6 +291,32 @@ impl Builder {
         changed: Option<&[PathBuf]>,
         pages_ready: &mut dyn FnMut(Snapshot),
     ) -> Result<Snapshot, Vec<Diagnostic>> {
+        // What failed rebuilds did not bring into the model counts as changed now: after a
+        // broken save and its fix, the fix is still a one-file change.
+        let effective: Option<Vec<PathBuf>> = match (changed, self.unapplied.everything) {
+            (Some(files), false) => {
+                let mut all = self.unapplied.files.clone();
+                all.extend(files.iter().cloned());
+                Some(all.into_iter().collect())
+            }
+            _ => None,
+        };
+        let result = self.rebuild_changed(changed, effective.as_deref(), pages_ready);
+        match (&result, changed) {
+            (Ok(_), _) => self.unapplied = Unapplied::default(),
+            (Err(_), Some(files)) => self.unapplied.files.extend(files.iter().cloned()),
+            (Err(_), None) => self.unapplied.everything = true,
+        }
+        result
+    }
+
+    /// `rebuild`, where `effective` is what changed since the last good rebuild.
+    fn rebuild_changed(
+        &mut self,
+        changed: Option<&[PathBuf]>,
+        effective: Option<&[PathBuf]>,
+        pages_ready: &mut dyn FnMut(Snapshot),
+    ) -> Result<Snapshot, Vec<Diagnostic>> {
         self.report = Report::start();
         let root = self.opts.root.clone();
         if !root.is_dir() {
@@ -329,7 +365,7 @@ impl Builder {
         self.report.step("validate");
         // One file changed: patch the last site model instead of building a new one.
         let patched = if diags.is_empty() {
-            self.patch_model(changed, config_hash)
+            self.patch_model(effective, config_hash)
         } else {
             None
         };
@@ -347,6 +383,11 @@ impl Builder {
             }
             _ => self.render(&site, &theme, patch, pages_ready),
         };
+        if result.is_err() {
+            // The machine-readable files were not brought up to the new model: made afresh
+            // next time.
+            self.machine = machine::Machine::default();
+        }
         self.site = Some(site);
         result
     }
@@ -438,7 +479,6 @@ impl Builder {
         config: crate::config::SiteConfig,
         mut diags: Vec<Diagnostic>,
     ) -> Result<Site, Vec<Diagnostic>> {
-        self.site = None;
         let mut replies = Vec::new();
         let mut sources = Vec::new();
         for p in &self.paths {
