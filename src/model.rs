@@ -25,6 +25,30 @@ pub struct Entry {
     pub tag_slugs: Vec<String>,
 }
 
+impl Entry {
+    /// A reply with its address and 索引号; `slug(name, with_hash)` gives names' slugs.
+    fn new(
+        reply: Reply,
+        url: String,
+        index_code: String,
+        mut slug: impl FnMut(&str, bool) -> String,
+    ) -> Entry {
+        Entry {
+            department_slug: slug(&reply.department, false),
+            representative_slugs: reply
+                .representatives
+                .iter()
+                .map(|n| slug(n, true))
+                .collect(),
+            session_slug: slug(&reply.session, false),
+            tag_slugs: reply.tags.iter().map(|t| slug(t, false)).collect(),
+            reply,
+            url,
+            index_code,
+        }
+    }
+}
+
 /// The ways to browse, in menu order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Dim {
@@ -162,21 +186,9 @@ impl Site {
                 if others().any(|e| e.url == url || e.index_code == index_code) {
                     return None;
                 }
-                let slug =
-                    |name: &str, with_hash: bool| name_slug(name, &self.config.slugs, with_hash);
-                let entry = Entry {
-                    department_slug: slug(&reply.department, false),
-                    representative_slugs: reply
-                        .representatives
-                        .iter()
-                        .map(|n| slug(n, true))
-                        .collect(),
-                    session_slug: slug(&reply.session, false),
-                    tag_slugs: reply.tags.iter().map(|t| slug(t, false)).collect(),
-                    reply,
-                    url,
-                    index_code,
-                };
+                let entry = Entry::new(reply, url, index_code, |name, with_hash| {
+                    name_slug(name, &self.config.slugs, with_hash)
+                });
                 // A new name must not take a slug another name has.
                 for d in &self.dimensions {
                     let mut clash = false;
@@ -360,19 +372,7 @@ pub fn build_site(config: SiteConfig, replies: Vec<Reply>) -> Result<Site, Vec<D
             .index_code
             .clone()
             .unwrap_or_else(|| generated[i].clone());
-        entries.push(Entry {
-            department_slug: slug(&reply.department, false),
-            representative_slugs: reply
-                .representatives
-                .iter()
-                .map(|n| slug(n, true))
-                .collect(),
-            session_slug: slug(&reply.session, false),
-            tag_slugs: reply.tags.iter().map(|t| slug(t, false)).collect(),
-            reply,
-            url,
-            index_code,
-        });
+        entries.push(Entry::new(reply, url, index_code, &mut slug));
     }
 
     let mut proposals: BTreeMap<(String, Kind, String), Vec<usize>> = BTreeMap::new();

@@ -63,16 +63,21 @@ pub fn record<'a>(site: &'a Site, base: &str, e: &'a crate::model::Entry) -> Rep
 }
 
 /// One reply's line in `data/replies.json` (compact JSON, no separator).
-pub fn json_row(site: &Site, e: &crate::model::Entry) -> Result<Vec<u8>, String> {
-    serde_json::to_vec(&record(site, &site.config.base_url_slash(), e)).map_err(|e| e.to_string())
+/// `base` is the site's base URL with a slash (`SiteConfig::base_url_slash`).
+pub fn json_row(site: &Site, base: &str, e: &crate::model::Entry) -> Result<Vec<u8>, String> {
+    serde_json::to_vec(&record(site, base, e)).map_err(|e| e.to_string())
 }
 
 /// `data/replies.json`: newest first, one reply per line, so that people who open it can read
 /// it and a diff between two versions shows the replies that changed.
 pub fn replies_json(site: &Site) -> Result<Vec<u8>, String> {
     use rayon::prelude::*;
-    let rows: Result<Vec<Vec<u8>>, String> =
-        site.entries.par_iter().map(|e| json_row(site, e)).collect();
+    let base = site.config.base_url_slash();
+    let rows: Result<Vec<Vec<u8>>, String> = site
+        .entries
+        .par_iter()
+        .map(|e| json_row(site, &base, e))
+        .collect();
     json_document(site, &rows?)
 }
 
@@ -137,8 +142,12 @@ pub const CSV_HEADER: [&str; 18] = [
 /// lists joined with 、.
 pub fn replies_csv(site: &Site) -> Result<Vec<u8>, String> {
     use rayon::prelude::*;
-    let rows: Result<Vec<Vec<u8>>, String> =
-        site.entries.par_iter().map(|e| csv_row(site, e)).collect();
+    let base = site.config.base_url_slash();
+    let rows: Result<Vec<Vec<u8>>, String> = site
+        .entries
+        .par_iter()
+        .map(|e| csv_row(site, &base, e))
+        .collect();
     csv_document(&rows?)
 }
 
@@ -149,8 +158,8 @@ fn csv_writer() -> csv::Writer<Vec<u8>> {
 }
 
 /// One reply's record in `data/replies.csv`, with its line end.
-pub fn csv_row(site: &Site, e: &crate::model::Entry) -> Result<Vec<u8>, String> {
-    let r = record(site, &site.config.base_url_slash(), e);
+pub fn csv_row(site: &Site, base: &str, e: &crate::model::Entry) -> Result<Vec<u8>, String> {
+    let r = record(site, base, e);
     let kind = if r.kind == "proposal" {
         "政协提案"
     } else {

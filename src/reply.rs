@@ -114,4 +114,10 @@ impl Reply {
     pub fn proposal_key(&self) -> (&str, Kind, &str) {
         (&self.session, self.kind, &self.number)
     }
+
+    /// What makes a reply one of a kind: one department's reply to one proposal. Two files
+    /// with the same identity are duplicates.
+    pub fn identity(&self) -> (&str, Kind, &str, &str) {
+        (&self.session, self.kind, &self.number, &self.department)
+    }
 }

@@ -470,12 +470,7 @@ pub fn check_duplicates(replies: &[Reply], files: &[SourceFile]) -> Vec<Diagnost
     let mut sorted: Vec<&Reply> = replies.iter().collect();
     sorted.sort_by(|a, b| a.source.cmp(&b.source));
     for r in sorted {
-        let key = (
-            r.session.as_str(),
-            r.kind,
-            r.number.as_str(),
-            r.department.as_str(),
-        );
+        let key = r.identity();
         if let Some(first) = seen.get(&key) {
             let mut d = Diagnostic::new(
                 &r.source,

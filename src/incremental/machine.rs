@@ -95,12 +95,13 @@ impl Machine {
     fn fresh(&mut self, inputs: &Inputs<'_>) {
         let site = inputs.site;
         let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+        let base = site.config.base_url_slash();
         let rows: Vec<(Bytes, Bytes)> = site
             .entries
             .par_iter()
             .map(|e| {
-                let json = crate::opendata::json_row(site, e).unwrap_or_default();
-                let csv = crate::opendata::csv_row(site, e).unwrap_or_default();
+                let json = crate::opendata::json_row(site, &base, e).unwrap_or_default();
+                let csv = crate::opendata::csv_row(site, &base, e).unwrap_or_default();
                 (Arc::from(json), Arc::from(csv))
             })
             .collect();
@@ -211,11 +212,12 @@ impl Machine {
         }
 
         // Open data rows.
+        let base = site.config.base_url_slash();
         let rows = m.inserted.map(|i| {
             let e = &site.entries[i];
             (
-                crate::opendata::json_row(site, e).unwrap_or_default(),
-                crate::opendata::csv_row(site, e).unwrap_or_default(),
+                crate::opendata::json_row(site, &base, e).unwrap_or_default(),
+                crate::opendata::csv_row(site, &base, e).unwrap_or_default(),
             )
         });
         let (json, csv) = rows.map_or((None, None), |(j, c)| (Some(j), Some(c)));

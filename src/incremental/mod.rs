@@ -449,10 +449,7 @@ impl Builder {
         let duplicate = new.is_some_and(|new| {
             self.files.values().any(|c| match &c.validated {
                 Some((_, Ok(r))) if r.source.as_os_str() != new.source.as_os_str() => {
-                    (r.session == new.session
-                        && r.kind == new.kind
-                        && r.number == new.number
-                        && r.department == new.department)
+                    r.identity() == new.identity()
                         || (r.index_code.is_some() && r.index_code == new.index_code)
                 }
                 _ => false,
@@ -631,14 +628,8 @@ impl Builder {
             }
             let mut early = self.served.clone();
             early.insert(Arc::from(path.as_str()), bytes);
-            for (rel, bytes) in self.machine.files() {
-                early.entry(rel.clone()).or_insert_with(|| bytes.clone());
-            }
             self.report.step("edited page");
-            pages_ready(Snapshot {
-                files: early,
-                base_path: self.base_path.clone(),
-            });
+            pages_ready(self.with_last_machine_files(early));
             self.report.edited_page_first = true;
         }
         let rendered: Vec<Result<RenderedPage, Diagnostic>> = jobs
@@ -711,6 +702,18 @@ impl Builder {
         self.finish(&renderer, &jobs, files, Some(patch), pages_ready)
     }
 
+    /// Pages to serve at once, with the last build's feeds, open data and search index until
+    /// the new ones are ready.
+    fn with_last_machine_files(&self, mut pages: Files) -> Snapshot {
+        for (rel, bytes) in self.machine.files() {
+            pages.entry(rel.clone()).or_insert_with(|| bytes.clone());
+        }
+        Snapshot {
+            files: pages,
+            base_path: self.base_path.clone(),
+        }
+    }
+
     /// Serves the pages at once, then adds feeds, open data and the search index.
     fn finish(
         &mut self,
@@ -721,17 +724,8 @@ impl Builder {
         pages_ready: &mut dyn FnMut(Snapshot),
     ) -> Result<Snapshot, Vec<Diagnostic>> {
         self.served = files.clone();
-        // Served at once, with the last build's feeds, open data and search index until the
-        // new ones are ready.
-        let mut early = files.clone();
-        for (rel, bytes) in self.machine.files() {
-            early.entry(rel.clone()).or_insert_with(|| bytes.clone());
-        }
         self.report.step("pages");
-        pages_ready(Snapshot {
-            files: early,
-            base_path: self.base_path.clone(),
-        });
+        pages_ready(self.with_last_machine_files(files.clone()));
         self.report.step("serve pages");
         let texts = renderer.texts();
         let sitemap_urls = renderer.sitemap_urls(jobs);
