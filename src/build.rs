@@ -39,6 +39,8 @@ pub struct BuildReport {
     pub stats: RenderStats,
     pub elapsed: Duration,
     pub output: PathBuf,
+    /// What the build repaired or let pass (see [`Site::warnings`]).
+    pub warnings: Vec<Diagnostic>,
 }
 
 #[derive(Debug)]
@@ -109,6 +111,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         stats,
         elapsed: start.elapsed(),
         output,
+        warnings: site.warnings.clone(),
     })
 }
 

@@ -47,6 +47,7 @@ pub fn check(opts: &BuildOptions, today: NaiveDate) -> CheckReport {
             return report;
         }
     };
+    report.problems.extend(site.warnings.iter().cloned());
     report
         .problems
         .extend(future_dated(&site, &opts.root, today));

@@ -69,6 +69,10 @@ pub fn run(cli: Cli) -> i32 {
             };
             match crate::build::build(&opts) {
                 Ok(report) => {
+                    eprint!(
+                        "{}",
+                        crate::diagnostics::render_warnings(&report.warnings, use_color())
+                    );
                     println!(
                         "built {} replies into {} ({} reply pages, {} index pages) in {:.2} s",
                         report.replies,

@@ -25,6 +25,8 @@ pub struct Diagnostic {
     pub span: Option<std::ops::Range<usize>>,
     /// Another place that takes part in the problem (e.g. the first of two duplicates).
     pub related: Option<(PathBuf, usize, String)>,
+    /// A warning: the build goes on (with the problem repaired or harmless), `check` fails.
+    pub warning: bool,
 }
 
 impl Diagnostic {
@@ -38,7 +40,14 @@ impl Diagnostic {
             source: None,
             span: None,
             related: None,
+            warning: false,
         }
+    }
+
+    /// Marks the diagnostic as a warning.
+    pub fn warning(mut self) -> Self {
+        self.warning = true;
+        self
     }
 
     /// Points the diagnostic at a byte range of the file's text; line and column follow from it.
@@ -94,7 +103,12 @@ impl Diagnostic {
             Renderer::plain()
         };
         let path = self.file.display().to_string();
-        let mut group = Group::with_title(Level::ERROR.primary_title(self.message.as_str()));
+        let level = if self.warning {
+            Level::WARNING
+        } else {
+            Level::ERROR
+        };
+        let mut group = Group::with_title(level.primary_title(self.message.as_str()));
         if let (Some(source), Some(span)) = (&self.source, &self.span) {
             // Show only the lines around the problem: excerpts of whole files are noise.
             let (window, first_line, shift) = excerpt_window(source, span.start, 2);
@@ -115,6 +129,9 @@ impl Diagnostic {
         let mut origin = annotate_snippets::Origin::path(path.as_str());
         if self.line > 0 {
             origin = origin.line(self.line);
+            if self.column > 0 {
+                origin = origin.char_column(self.column);
+            }
         }
         group = group.element(origin);
         if let Some(help) = &self.help {
@@ -143,6 +160,20 @@ pub type Diagnostics = Vec<Diagnostic>;
 
 /// Renders all diagnostics, sorted by file and position, with a closing count.
 pub fn render_all(diags: &[Diagnostic], color: bool) -> String {
+    let (sorted, mut out) = render_sorted(diags, color);
+    let files: std::collections::BTreeSet<&Path> =
+        sorted.iter().map(|d| d.file.as_path()).collect();
+    out.push_str(&format!(
+        "error: {} problem{} in {} file{}; nothing was published\n",
+        sorted.len(),
+        if sorted.len() == 1 { "" } else { "s" },
+        files.len(),
+        if files.len() == 1 { "" } else { "s" },
+    ));
+    out
+}
+
+fn render_sorted(diags: &[Diagnostic], color: bool) -> (Vec<&Diagnostic>, String) {
     let mut sorted: Vec<&Diagnostic> = diags.iter().collect();
     sorted.sort_by(|a, b| {
         (&a.file, a.line, a.column, &a.message).cmp(&(&b.file, b.line, b.column, &b.message))
@@ -152,14 +183,19 @@ pub fn render_all(diags: &[Diagnostic], color: bool) -> String {
         out.push_str(&d.render(color));
         out.push_str("\n\n");
     }
-    let files: std::collections::BTreeSet<&Path> =
-        sorted.iter().map(|d| d.file.as_path()).collect();
+    (sorted, out)
+}
+
+/// Renders warnings (the build went on), sorted, with a closing count; empty when none.
+pub fn render_warnings(diags: &[Diagnostic], color: bool) -> String {
+    if diags.is_empty() {
+        return String::new();
+    }
+    let (sorted, mut out) = render_sorted(diags, color);
     out.push_str(&format!(
-        "error: {} problem{} in {} file{}; nothing was published\n",
+        "warning: {} warning{}; `dafu check` fails until they are fixed\n",
         sorted.len(),
         if sorted.len() == 1 { "" } else { "s" },
-        files.len(),
-        if files.len() == 1 { "" } else { "s" },
     ));
     out
 }

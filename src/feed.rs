@@ -4,6 +4,8 @@
 //! stay the same when a reply's file is moved or its text is edited.
 
 use quick_xml::Writer;
+
+use crate::policy::xml_text;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 
 use crate::model::{Dim, Site};
@@ -129,7 +131,7 @@ fn feed(
         w.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))?;
         let mut root = BytesStart::new("feed");
         root.push_attribute(("xmlns", "http://www.w3.org/2005/Atom"));
-        root.push_attribute(("xml:lang", site.config.language.as_str()));
+        root.push_attribute(("xml:lang", &*xml_text(&site.config.language)));
         w.write_event(Event::Start(root))?;
         text_element(&mut w, "id", &format!("{base}{path}"))?;
         text_element(&mut w, "title", title)?;
@@ -202,9 +204,11 @@ fn feed(
     bytes
 }
 
+/// Every text and attribute of a feed passes [`crate::policy::xml_text`]: one reply's stray
+/// control character must not make the whole feed ill-formed.
 fn text_element(w: &mut Writer<Vec<u8>>, name: &str, text: &str) -> std::io::Result<()> {
     w.create_element(name)
-        .write_text_content(BytesText::new(text))?;
+        .write_text_content(BytesText::new(&xml_text(text)))?;
     Ok(())
 }
 
@@ -212,7 +216,7 @@ fn link(w: &mut Writer<Vec<u8>>, rel: &str, kind: &str, href: &str) -> std::io::
     w.create_element("link")
         .with_attribute(("rel", rel))
         .with_attribute(("type", kind))
-        .with_attribute(("href", href))
+        .with_attribute(("href", &*xml_text(href)))
         .write_empty()?;
     Ok(())
 }

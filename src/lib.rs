@@ -19,6 +19,7 @@ pub mod markdown;
 pub mod model;
 pub mod opendata;
 pub mod output;
+pub mod policy;
 pub mod render;
 pub mod reply;
 pub mod search;

@@ -22,6 +22,9 @@ pub struct SourceFile {
     pub front_matter: Range<usize>,
     /// Byte range of the Markdown body.
     pub body: Range<usize>,
+    /// Control characters replaced by a space when the file was read (see
+    /// [`crate::policy::is_forbidden_char`]): 1-based line and column, and the character.
+    pub replaced: Vec<(usize, usize, char)>,
 }
 
 impl SourceFile {
@@ -115,7 +118,17 @@ pub fn read_source(root: &Path, content_dir: &Path, path: &Path) -> Result<Sourc
         let (message, help) = msg;
         Diagnostic::new(&shown, message).with_help(help)
     })?;
-    let text: Arc<str> = Arc::from(text);
+    // Control characters (a NUL, a backspace, Word's vertical tab) would break feeds and
+    // pages: they are replaced here, once, before anything reads the text.
+    let (clean, found) = crate::policy::replace_forbidden(&text);
+    let text: Arc<str> = Arc::from(clean);
+    let replaced = found
+        .into_iter()
+        .map(|(at, c)| {
+            let (line, col) = crate::diagnostics::line_col(&text, at);
+            (line, col, c)
+        })
+        .collect();
     let (front_matter, body) = split_front_matter(&text).map_err(|(message, span, help)| {
         Diagnostic::new(&shown, message)
             .at(&text, span)
@@ -127,6 +140,7 @@ pub fn read_source(root: &Path, content_dir: &Path, path: &Path) -> Result<Sourc
         text,
         front_matter,
         body,
+        replaced,
     })
 }
 

@@ -2,8 +2,9 @@
 //!
 //! comrak with `cjk_friendly_emphasis`, because Chinese documents bold their lead sentences
 //! as `**一是科学安排部署。**充分发挥…`, which CommonMark's flanking rules leave literal.
-//! Raw HTML is passed to ammonia's sanitiser, and only when a document has any, so the common
-//! case pays nothing. Code fences are highlighted by syntect (pure-Rust regex) with classes.
+//! Every link and image address passes [`policy::check_url`]; refused ones become plain text
+//! and are reported. Raw HTML is passed to the one sanitiser ([`policy::sanitizer`]), and only
+//! when a document has any, so the common case pays nothing. Code fences are highlighted by syntect (pure-Rust regex) with classes.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -14,6 +15,8 @@ use comrak::adapters::{HeadingAdapter, HeadingMeta, SyntaxHighlighterAdapter};
 use comrak::nodes::{NodeValue, Sourcepos};
 use comrak::{Anchorizer, Arena, Options, options::Plugins};
 use syntect::html::{ClassStyle, ClassedHTMLGenerator};
+
+use crate::policy::{self, UrlUse};
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
@@ -26,6 +29,17 @@ pub struct Rendered {
     pub html: String,
     /// The text without markup, for excerpts and search.
     pub text: String,
+    /// What the security policy refused (the page was rendered without it).
+    pub problems: Vec<BodyProblem>,
+}
+
+/// A problem in a reply's body, at a 1-based line and character column of the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyProblem {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    pub help: String,
 }
 
 /// Holds what is expensive to build once per run (the syntax set, loaded on first use).
@@ -44,7 +58,7 @@ impl MarkdownRenderer {
     pub fn new() -> Self {
         MarkdownRenderer {
             syntaxes: OnceLock::new(),
-            sanitizer: sanitizer(),
+            sanitizer: policy::sanitizer(),
         }
     }
 
@@ -67,10 +81,21 @@ impl MarkdownRenderer {
         let root = comrak::parse_document(&arena, markdown, &options);
         let mut has_raw_html = false;
         let mut has_code = false;
+        let mut refused = Vec::new();
         let mut text = String::with_capacity(markdown.len());
         for node in root.descendants() {
             match &node.data().value {
                 NodeValue::HtmlBlock(_) | NodeValue::HtmlInline(_) => has_raw_html = true,
+                NodeValue::Link(link) => {
+                    if let Err(why) = policy::check_url(&link.url, UrlUse::Link) {
+                        refused.push((node, why, UrlUse::Link));
+                    }
+                }
+                NodeValue::Image(link) => {
+                    if let Err(why) = policy::check_url(&link.url, UrlUse::Image) {
+                        refused.push((node, why, UrlUse::Image));
+                    }
+                }
                 NodeValue::CodeBlock(c) => {
                     has_code = true;
                     text.push_str(&c.literal);
@@ -85,6 +110,43 @@ impl MarkdownRenderer {
                     text.push('\n');
                 }
                 _ => {}
+            }
+        }
+        // A refused link or image is replaced by its text: the words stay, the address goes.
+        let mut problems = Vec::with_capacity(refused.len());
+        for (node, why, usage) in refused {
+            let pos = node.data().sourcepos.start;
+            let what = match usage {
+                UrlUse::Link => "link",
+                UrlUse::Image => "image",
+            };
+            problems.push(BodyProblem {
+                line: pos.line,
+                column: char_column(markdown, pos.line, pos.column),
+                message: format!("unsafe {what} address: {why}"),
+                help: policy::url_help(usage),
+            });
+            let children: Vec<_> = node.children().collect();
+            for child in children {
+                node.insert_before(child);
+            }
+            node.detach();
+        }
+        if has_raw_html && let Some(p) = nesting_problem(markdown) {
+            problems.push(p);
+            has_raw_html = false;
+            // Too deep to sanitise in reasonable time: the raw HTML is left out entirely.
+            let html_nodes: Vec<_> = root
+                .descendants()
+                .filter(|n| {
+                    matches!(
+                        n.data().value,
+                        NodeValue::HtmlBlock(_) | NodeValue::HtmlInline(_)
+                    )
+                })
+                .collect();
+            for n in html_nodes {
+                n.detach();
             }
         }
         let headings = Headings {
@@ -104,50 +166,79 @@ impl MarkdownRenderer {
         if has_raw_html {
             html = self.sanitizer.clean(&html).to_string();
         }
-        Rendered { html, text }
+        Rendered {
+            html,
+            text,
+            problems,
+        }
     }
 }
 
-/// What ammonia keeps: everything comrak and syntect produce, nothing that runs.
-fn sanitizer() -> ammonia::Builder<'static> {
-    let mut b = ammonia::Builder::default();
-    b.add_tags([
-        "section",
-        "input",
-        "del",
-        "sup",
-        "sub",
-        "span",
-        "figure",
-        "figcaption",
-    ]);
-    b.add_generic_attributes(["id", "class", "title", "lang"]);
-    b.add_tag_attributes("th", ["align", "style"]);
-    b.add_tag_attributes("td", ["align", "style"]);
-    b.add_tag_attributes("input", ["type", "checked", "disabled"]);
-    b.add_tag_attributes(
-        "a",
-        [
-            "data-footnote-ref",
-            "data-footnote-backref",
-            "aria-label",
-            "data-footnote-backref-idx",
-        ],
-    );
-    b.add_tag_attributes("section", ["data-footnotes"]);
-    b.add_tag_attributes("ol", ["start"]);
-    b.attribute_filter(|element, attribute, value| {
-        // Only the alignment that comrak writes is allowed in style.
-        if attribute == "style" && !(element == "th" || element == "td") {
-            return None;
+/// 1-based character column of a 1-based byte column on a 1-based line.
+fn char_column(text: &str, line: usize, byte_column: usize) -> usize {
+    let Some(l) = text.split('\n').nth(line.saturating_sub(1)) else {
+        return byte_column;
+    };
+    let mut end = byte_column.saturating_sub(1).min(l.len());
+    while !l.is_char_boundary(end) {
+        end -= 1;
+    }
+    l[..end].chars().count() + 1
+}
+
+/// How deep raw HTML elements may nest. Real replies nest a few levels (a table in a div);
+/// the HTML parser's work grows with the square of the depth, so absurd nesting would stall
+/// a build or the preview for minutes.
+pub const MAX_HTML_DEPTH: usize = 100;
+
+/// Refuses raw HTML nested deeper than [`MAX_HTML_DEPTH`]. A linear scan of start and end
+/// tags; void elements and self-closing tags do not count.
+fn nesting_problem(markdown: &str) -> Option<BodyProblem> {
+    const VOID: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr", "p", "li", "td", "th", "tr", "dt", "dd", "option",
+    ];
+    let bytes = markdown.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while let Some(off) = memchr_lt(&bytes[i..]) {
+        let at = i + off;
+        let rest = &markdown[at + 1..];
+        let closing = rest.starts_with('/');
+        let name: String = rest
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        i = at + 1;
+        if name.is_empty() || VOID.contains(&name.as_str()) {
+            continue;
         }
-        if attribute == "style" && !value.starts_with("text-align:") {
-            return None;
+        let tag_end = rest.find('>').map_or(rest.len(), |e| e);
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else if !rest[..tag_end].ends_with('/') {
+            depth += 1;
+            if depth > MAX_HTML_DEPTH {
+                let line = markdown[..at].matches('\n').count() + 1;
+                let line_start = markdown[..at].rfind('\n').map_or(0, |p| p + 1);
+                return Some(BodyProblem {
+                    line,
+                    column: markdown[line_start..at].chars().count() + 1,
+                    message: format!(
+                        "raw HTML is nested more than {MAX_HTML_DEPTH} elements deep"
+                    ),
+                    help: "simplify the HTML (or write the text in Markdown); the HTML of this reply is left out until then".into(),
+                });
+            }
         }
-        Some(Cow::Borrowed(value))
-    });
-    b.link_rel(Some("noopener noreferrer"));
-    b
+    }
+    None
+}
+
+fn memchr_lt(b: &[u8]) -> Option<usize> {
+    b.iter().position(|&c| c == b'<')
 }
 
 /// `<h2 id="…">` with ids made from the heading text (stable while the text stays).

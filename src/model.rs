@@ -141,6 +141,9 @@ pub struct Site {
     /// Whether every generated 索引号 is its first choice (no clash had to be resolved):
     /// then one reply can be replaced without changing any other reply's code.
     pub codes_unclashed: bool,
+    /// What the build repaired or let pass but a careful editor should fix (`dafu check`
+    /// fails on these): control characters removed, a generated 索引号 moved by a pinned one.
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Site {
@@ -202,6 +205,11 @@ impl Site {
                 Some(entry)
             }
         };
+        self.warnings
+            .retain(|d| d.file.as_os_str() != source.as_os_str());
+        if let Some(e) = &entry {
+            self.warnings.extend(reply_warnings(&e.reply));
+        }
         if removed.is_none() && entry.is_none() {
             return Some(Replaced::default());
         }
@@ -342,6 +350,13 @@ pub fn build_site(config: SiteConfig, replies: Vec<Reply>) -> Result<Site, Vec<D
         .collect();
     let (generated, codes_unclashed) =
         generate_index_codes(&replies, &config.organisation.code, &given_codes);
+    let mut warnings: Vec<Diagnostic> = replies.iter().flat_map(reply_warnings).collect();
+    warnings.extend(moved_codes(
+        &replies,
+        &config.organisation.code,
+        &given_codes,
+        &generated,
+    ));
 
     let mut urls: BTreeMap<String, usize> = BTreeMap::new();
     let mut entries = Vec::with_capacity(replies.len());
@@ -408,6 +423,7 @@ pub fn build_site(config: SiteConfig, replies: Vec<Reply>) -> Result<Site, Vec<D
             dimensions,
             proposals,
             codes_unclashed,
+            warnings,
         })
     } else {
         Err(diags)
@@ -476,6 +492,69 @@ fn index_code(org: &str, r: &Reply, serial: u64) -> String {
 /// A reply's generated 索引号 when no other reply holds it.
 fn first_choice_code(org: &str, r: &Reply) -> String {
     index_code(org, r, fnv1a(code_identity(r).as_bytes()) % CODE_SPACE)
+}
+
+/// One reply's own warnings: the control characters replaced when its file was read.
+fn reply_warnings(r: &Reply) -> Vec<Diagnostic> {
+    r.replaced
+        .iter()
+        .map(|&(line, column, c)| {
+            let mut d = Diagnostic::new(
+                &r.source,
+                format!(
+                    "invisible control character U+{:04X} (replaced by a space on the site)",
+                    c as u32
+                ),
+            )
+            .with_help("delete it; such characters come from copying out of Word or other programs")
+            .warning();
+            d.line = line;
+            d.column = column;
+            d
+        })
+        .collect()
+}
+
+/// Replies whose generated 索引号 had to move because another reply pinned its first choice
+/// in front matter: the moved code (and feed id) changes without anyone having touched that
+/// reply, so the pinning file is warned, naming the other.
+fn moved_codes(
+    replies: &[Reply],
+    org: &str,
+    given: &BTreeSet<String>,
+    generated: &[String],
+) -> Vec<Diagnostic> {
+    if given.is_empty() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (i, r) in replies.iter().enumerate() {
+        if r.index_code.is_some() {
+            continue;
+        }
+        let first = first_choice_code(org, r);
+        if first == generated[i] || !given.contains(&first) {
+            continue;
+        }
+        if let Some(pinner) = replies
+            .iter()
+            .find(|p| p.index_code.as_deref() == Some(first.as_str()))
+        {
+            let d = Diagnostic::new(
+                &pinner.source,
+                format!(
+                    "index_code {first} is the 索引号 dafu generates for {}; that reply now gets {} instead",
+                    r.source.display(),
+                    generated[i]
+                ),
+            )
+            .with_help("pin a code of your own numbering, or pin the other reply's index_code too so that it cannot move")
+            .with_related(&r.source, 1, "the reply whose 索引号 moved")
+            .warning();
+            out.push(d);
+        }
+    }
+    out
 }
 
 /// `{org}/{year}-{serial}`: the serial comes from a hash of the reply's identity (session,
@@ -672,6 +751,8 @@ mod tests {
             tags: vec!["安全生产".into()],
             draft: false,
             body: "".into(),
+            body_line: 1,
+            replaced: Vec::new(),
         }
     }
 

@@ -171,7 +171,7 @@ pub fn csv_row(site: &Site, base: &str, e: &crate::model::Entry) -> Result<Vec<u
         "会办"
     };
     let mut w = csv_writer();
-    w.write_record([
+    let cells = [
         r.index_code,
         r.title,
         kind,
@@ -190,7 +190,13 @@ pub fn csv_row(site: &Site, base: &str, e: &crate::model::Entry) -> Result<Vec<u
         &r.published,
         &r.tags.join("、"),
         &r.url,
-    ])
+    ];
+    // Every cell through the one escaping rule: no cell can be a spreadsheet formula.
+    w.write_record(
+        cells
+            .iter()
+            .map(|c| crate::policy::csv_cell(c).into_owned()),
+    )
     .map_err(|e| e.to_string())?;
     w.into_inner().map_err(|e| e.to_string())
 }
@@ -228,7 +234,9 @@ pub fn sitemaps(
         );
         for (url, lastmod) in chunk {
             s.push_str("  <url><loc>");
-            s.push_str(&quick_xml::escape::escape(format!("{base}{url}")));
+            s.push_str(&quick_xml::escape::escape(crate::policy::xml_text(
+                &format!("{base}{url}"),
+            )));
             s.push_str("</loc>");
             if let Some(d) = lastmod {
                 s.push_str(&format!("<lastmod>{d}</lastmod>"));
@@ -249,7 +257,7 @@ pub fn sitemaps(
         let name = format!("sitemap-{}.xml", i + 1);
         index.push_str(&format!(
             "  <sitemap><loc>{}</loc></sitemap>\n",
-            quick_xml::escape::escape(format!("{base}{name}"))
+            quick_xml::escape::escape(crate::policy::xml_text(&format!("{base}{name}")))
         ));
         files.push((name, urlset(chunk)));
     }

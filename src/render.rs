@@ -308,9 +308,12 @@ impl<'s> Renderer<'s> {
         theme: &'s Theme,
         bodies: Vec<Arc<Rendered>>,
     ) -> Result<Renderer<'s>, Vec<Diagnostic>> {
+        let mut diags = body_diagnostics(site, &bodies);
+        if !diags.is_empty() {
+            return Err(diags);
+        }
         let mut tera = Tera::default();
         let mut origins = std::collections::BTreeMap::new();
-        let mut diags = Vec::new();
         // Parse each template on its own first, so syntax errors name the right file.
         for t in theme.templates.values() {
             let mut probe = Tera::default();
@@ -1025,6 +1028,28 @@ impl<'s> Renderer<'s> {
             body_html: self.bodies[i].html.clone(),
         }
     }
+}
+
+/// What the security policy refused in the replies' bodies, as errors at file:line:column:
+/// the page would lose a link or the HTML, so the build stops and says where.
+fn body_diagnostics(site: &Site, bodies: &[Arc<Rendered>]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (e, body) in site.entries.iter().zip(bodies) {
+        if body.problems.is_empty() {
+            continue;
+        }
+        // The body placed on its own lines of the file, for a true excerpt and line numbers.
+        let first = e.reply.body_line.max(1);
+        let source: Arc<str> = Arc::from(format!("{}{}", "\n".repeat(first - 1), e.reply.body));
+        for p in &body.problems {
+            out.push(
+                Diagnostic::new(&e.reply.source, p.message.clone())
+                    .at_line_col(&source, first + p.line.saturating_sub(1), p.column)
+                    .with_help(p.help.clone()),
+            );
+        }
+    }
+    out
 }
 
 fn push(errors: &Mutex<Vec<Diagnostic>>, d: Diagnostic) {

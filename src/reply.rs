@@ -107,6 +107,10 @@ pub struct Reply {
     pub draft: bool,
     /// The Markdown text after the front matter.
     pub body: std::sync::Arc<str>,
+    /// The line of the file on which the body starts (1-based), for body diagnostics.
+    pub body_line: usize,
+    /// Control characters replaced when the file was read: line, column, character.
+    pub replaced: Vec<(usize, usize, char)>,
 }
 
 impl Reply {

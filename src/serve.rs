@@ -254,6 +254,7 @@ pub fn serve(opts: &ServeOptions) -> Result<(), String> {
         ),
     };
     let pages = snapshot.files.len();
+    print_warnings(builder.warnings());
     let state = State::new(snapshot);
     match &first_error {
         None => println!(
@@ -332,6 +333,12 @@ pub fn bind(bind: &str, port: u16) -> Result<(tiny_http::Server, u16), String> {
     ))
 }
 
+fn print_warnings(warnings: &[Diagnostic]) {
+    let color = std::io::IsTerminal::is_terminal(&std::io::stderr())
+        && std::env::var_os("NO_COLOR").is_none();
+    eprint!("{}", crate::diagnostics::render_warnings(warnings, color));
+}
+
 fn render(diags: &[Diagnostic], color: bool) -> String {
     let color = color
         && std::io::IsTerminal::is_terminal(&std::io::stderr())
@@ -377,6 +384,7 @@ fn rebuild_loop(
         match result {
             Ok(snapshot) => {
                 let changed = state.publish(snapshot);
+                print_warnings(builder.warnings());
                 let report = builder.report();
                 match (first_at, pages_at) {
                     (Some(first), Some(all)) if report.edited_page_first => println!(

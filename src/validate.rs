@@ -380,6 +380,8 @@ pub fn validate_file(file: &SourceFile, config: &SiteConfig) -> Result<Reply, Ve
         tags,
         draft: raw.draft.map(|d| d.value).unwrap_or(false),
         body: std::sync::Arc::from(file.body_text()),
+        body_line: crate::diagnostics::line_col(&file.text, file.body.start).0,
+        replaced: file.replaced.clone(),
     })
 }
 
@@ -544,6 +546,7 @@ mod tests {
             text,
             front_matter,
             body,
+            replaced: Vec::new(),
         }
     }
 

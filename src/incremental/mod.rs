@@ -181,6 +181,11 @@ impl Builder {
     }
 
     /// What the last rebuild did.
+    /// The warnings of the last good build (see [`Site::warnings`]).
+    pub fn warnings(&self) -> &[Diagnostic] {
+        self.site.as_ref().map_or(&[], |s| s.warnings.as_slice())
+    }
+
     pub fn report(&self) -> &Report {
         &self.report
     }

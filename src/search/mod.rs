@@ -887,6 +887,8 @@ mod tests {
             tags: vec![],
             draft: false,
             body: "".into(),
+            body_line: 1,
+            replaced: Vec::new(),
         }
     }
 
