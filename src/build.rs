@@ -1,6 +1,8 @@
 //! `dafu build`: the whole pipeline, from a site folder to a published output folder.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::diagnostics::Diagnostic;
@@ -49,6 +51,8 @@ pub enum BuildError {
     Content(Vec<Diagnostic>),
     /// The build could not write its output.
     Io(String),
+    /// Stopped by Ctrl+C or SIGTERM; nothing was published.
+    Interrupted,
 }
 
 /// Stages 1–3: configuration, content and theme → the site model. All problems at once.
@@ -88,18 +92,30 @@ pub fn load_site(opts: &BuildOptions) -> Result<(Site, crate::theme::Theme), Vec
 
 /// Builds the site into a staging folder and swaps it in only if everything succeeded.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
+    build_until(opts, Arc::new(AtomicBool::new(false)))
+}
+
+/// [`build`], stopping as soon as `stop` is set (Ctrl+C, SIGTERM): the previous output stays,
+/// and the work done is kept for the next build.
+pub fn build_until(opts: &BuildOptions, stop: Arc<AtomicBool>) -> Result<BuildReport, BuildError> {
     let start = Instant::now();
     let output = opts.output_dir();
     check_output_is_safe(&opts.root, &output).map_err(BuildError::Io)?;
     let (site, theme) = load_site(opts).map_err(BuildError::Content)?;
     let renderer = Renderer::new(&site, &theme).map_err(BuildError::Content)?;
-    let staging = Staging::new(&output).map_err(|e| {
-        BuildError::Io(format!(
-            "cannot create a staging folder next to {}: {e}",
-            output.display()
-        ))
-    })?;
-    let stats = render_into(&renderer, staging.sink())?;
+    if stop.load(Ordering::SeqCst) {
+        return Err(BuildError::Interrupted);
+    }
+    let staging = Staging::new(&output, stop).map_err(BuildError::Io)?;
+    let rendered = render_into(&renderer, staging.sink());
+    // A write that failed stopped all others: one report, not one per page.
+    if staging.sink().interrupted() && staging.sink().failure().is_none() {
+        return Err(BuildError::Interrupted);
+    }
+    if let Some(e) = staging.sink().failure() {
+        return Err(BuildError::Io(format!("cannot write the site: {e}")));
+    }
+    let stats = rendered?;
     staging.commit().map_err(|e| {
         BuildError::Io(format!(
             "cannot move the new site into {}: {e}",
@@ -119,29 +135,38 @@ fn render_into(renderer: &Renderer<'_>, sink: &dyn Sink) -> Result<RenderStats, 
     renderer.render_all(sink).map_err(BuildError::Content)
 }
 
-/// Refuses outputs that would replace the site's own files (`--output .`, `--output content`).
-fn check_output_is_safe(root: &Path, output: &Path) -> Result<(), String> {
-    let abs = |p: &Path| -> PathBuf {
-        let p = if p.is_absolute() {
-            p.to_path_buf()
-        } else {
-            std::env::current_dir().unwrap_or_default().join(p)
-        };
-        // Normalise `.` and `..` without touching the file system (the output may not exist).
-        let mut out = PathBuf::new();
-        for c in p.components() {
-            match c {
-                std::path::Component::ParentDir => {
-                    out.pop();
+/// `p` made absolute, with `.` and `..` resolved and symbolic links followed as far as the
+/// path exists (the output may not exist yet).
+fn resolved(p: &Path) -> PathBuf {
+    let p = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(p)
+    };
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => {
+                out.push(other);
+                if let Ok(real) = out.canonicalize() {
+                    out = real;
                 }
-                std::path::Component::CurDir => {}
-                other => out.push(other),
             }
         }
-        out
-    };
-    let root = abs(root);
-    let output = abs(output);
+    }
+    out
+}
+
+/// Refuses outputs that would replace the site's own files (`--output .`, `--output content`,
+/// or a link that leads there). Folders dafu did not write are refused later, by
+/// [`crate::output::check_output`].
+fn check_output_is_safe(root: &Path, output: &Path) -> Result<(), String> {
+    let root = resolved(root);
+    let output = resolved(output);
     if root.starts_with(&output) {
         return Err(format!(
             "refusing to build into {}: it holds the site itself; choose an output folder such as public/",
@@ -170,5 +195,19 @@ mod tests {
         assert!(check_output_is_safe(Path::new("/s"), Path::new("/s/content/x")).is_err());
         assert!(check_output_is_safe(Path::new("/s"), Path::new("/s/public")).is_ok());
         assert!(check_output_is_safe(Path::new("/s"), Path::new("/tmp/out")).is_ok());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_to_the_sources_is_seen_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        std::fs::create_dir_all(site.join("content")).unwrap();
+        let link = dir.path().join("out");
+        std::os::unix::fs::symlink(site.join("content"), &link).unwrap();
+        let err = check_output_is_safe(&site, &link).unwrap_err();
+        assert!(err.contains("content"), "{err}");
+        std::os::unix::fs::symlink(&site, dir.path().join("whole")).unwrap();
+        assert!(check_output_is_safe(&site, &dir.path().join("whole/public/..")).is_err());
     }
 }

@@ -67,7 +67,16 @@ pub fn run(cli: Cli) -> i32 {
                 base_url,
                 drafts,
             };
-            match crate::build::build(&opts) {
+            // Ctrl+C or SIGTERM: stop writing, keep the previous output; a second one ends
+            // the process at once (the next build cleans up after it).
+            let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let flag = stop.clone();
+            let _ = ctrlc::set_handler(move || {
+                if flag.swap(true, std::sync::atomic::Ordering::SeqCst) {
+                    std::process::exit(130);
+                }
+            });
+            match crate::build::build_until(&opts, stop) {
                 Ok(report) => {
                     eprint!(
                         "{}",
@@ -138,6 +147,10 @@ fn report_error(e: &BuildError) -> i32 {
             eprint!("{}", crate::diagnostics::render_all(diags, use_color()));
         }
         BuildError::Io(msg) => eprintln!("error: {msg}\nerror: nothing was published"),
+        BuildError::Interrupted => {
+            eprintln!("stopped: nothing was published; the previous output is unchanged");
+            return 130;
+        }
     }
     1
 }

@@ -27,6 +27,11 @@ pub fn feeds(site: &Site, texts: &[&str]) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
+/// Where the feeds go (for the check that no static file takes their place).
+pub fn feed_paths(site: &Site) -> impl Iterator<Item = String> {
+    specs(site).into_iter().map(|s| s.path)
+}
+
 /// One feed: where it goes, the page it belongs to, its title and entries (newest first).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Spec {

@@ -53,7 +53,19 @@ pub fn find_content_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     for entry in walker
         .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()))
     {
-        let entry = entry.map_err(std::io::Error::other)?;
+        let entry = match entry {
+            Ok(e) => e,
+            // Following links means reading where they lead: an editor's lock file (Emacs'
+            // `.#name.md`, a link to nowhere) fails there, before any filter sees its name.
+            Err(e)
+                if e.path()
+                    .and_then(|p| p.file_name())
+                    .is_some_and(|n| is_ignored_name(&n.to_string_lossy())) =>
+            {
+                continue;
+            }
+            Err(e) => return Err(std::io::Error::other(e)),
+        };
         if entry.file_type().is_file() && is_markdown(entry.path()) {
             files.push(entry.into_path());
         }
@@ -269,6 +281,20 @@ mod tests {
         assert!(split_front_matter("  \n").unwrap_err().0.contains("empty"));
         let (fm, body) = split_front_matter("---\n---\n").unwrap();
         assert!(fm.is_empty() && body.is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_editors_dangling_lock_link_is_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let content = dir.path().join("content/2023");
+        std::fs::create_dir_all(&content).unwrap();
+        std::fs::write(content.join("proposal-146.md"), "---\n---\n").unwrap();
+        // What Emacs leaves while the file is open: a link to user@host.pid.
+        std::os::unix::fs::symlink("user@host.1234:1700000000", content.join(".#proposal-146.md"))
+            .unwrap();
+        let files = find_content_files(&dir.path().join("content")).unwrap();
+        assert_eq!(files, vec![content.join("proposal-146.md")]);
     }
 
     #[test]

@@ -186,7 +186,9 @@ impl Site {
                     Some(code) => code.clone(),
                     None => first_choice_code(&self.config.organisation.code, &reply),
                 };
-                if others().any(|e| e.url == url || e.index_code == index_code) {
+                if others().any(|e| e.url == url || e.index_code == index_code)
+                    || crate::slug::url_problem(&url).is_some()
+                {
                     return None;
                 }
                 let entry = Entry::new(reply, url, index_code, |name, with_hash| {
@@ -196,7 +198,8 @@ impl Site {
                 for d in &self.dimensions {
                     let mut clash = false;
                     for_each_term(d.dim, &entry, &self.config, |name, slug, _| {
-                        clash |= d.terms.iter().any(|t| t.slug == slug && t.name != name);
+                        clash |= d.terms.iter().any(|t| t.slug == slug && t.name != name)
+                            || slug.len() > crate::slug::MAX_SEGMENT_BYTES;
                     });
                     if clash {
                         return None;
@@ -415,6 +418,7 @@ pub fn build_site(config: SiteConfig, replies: Vec<Reply>) -> Result<Site, Vec<D
         dimensions.push(d);
         diags.append(&mut found);
     }
+    diags.extend(address_problems(&entries, &dimensions));
 
     if diags.is_empty() {
         Ok(Site {
@@ -492,6 +496,36 @@ fn index_code(org: &str, r: &Reply, serial: u64) -> String {
 /// A reply's generated 索引号 when no other reply holds it.
 fn first_choice_code(org: &str, r: &Reply) -> String {
     index_code(org, r, fnv1a(code_identity(r).as_bytes()) % CODE_SPACE)
+}
+
+/// Addresses the file system or browsers cannot take (a file name or a name whose pinyin
+/// is too long): found here, so that build, check and serve all refuse them alike.
+fn address_problems(entries: &[Entry], dimensions: &[Dimension]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for e in entries {
+        if let Some(why) = crate::slug::url_problem(&e.url) {
+            out.push(
+                Diagnostic::new(&e.reply.source, format!("this reply cannot be published: {why}"))
+                    .with_help("shorten the file name or its folders' names"),
+            );
+        }
+    }
+    for d in dimensions {
+        for t in &d.terms {
+            if let Some(why) = crate::slug::url_problem(&t.url) {
+                let file = t
+                    .entries
+                    .first()
+                    .map(|&i| entries[i].reply.source.clone())
+                    .unwrap_or_default();
+                out.push(
+                    Diagnostic::new(file, format!("the {} page of 「{}」 cannot be published: {why}", d.dim.key(), t.name))
+                        .with_help(format!("give the name a shorter address in site.toml's [slugs]: \"{}\" = \"short-slug\"", t.name)),
+                );
+            }
+        }
+    }
+    out
 }
 
 /// One reply's own warnings: the control characters replaced when its file was read.

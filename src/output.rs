@@ -4,7 +4,8 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 /// Where rendered files go.
 pub trait Sink: Sync {
@@ -38,20 +39,55 @@ impl Sink for MemorySink {
     }
 }
 
+/// The file that marks a folder as dafu's output. dafu replaces or deletes a folder only when
+/// it carries this mark (or is empty): never a folder of someone else's files.
+pub const MARKER: &str = ".dafu-output";
+const MARKER_TEXT: &str = "This folder was written by dafu, the static site generator, and is replaced on every build.\nDo not keep other files in it: they are deleted.\n";
+
+/// Whether `dir` is a real folder (not a link) that dafu wrote: it holds the marker.
+fn is_ours(dir: &Path) -> bool {
+    std::fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir())
+        && std::fs::symlink_metadata(dir.join(MARKER)).is_ok_and(|m| m.is_file())
+}
+
 /// Writes into a folder, creating parent folders as needed. A file that already holds the
 /// same bytes is left alone, so unchanged pages keep their modification time (uploads with
 /// rsync skip them) and the file system is spared the writes.
+///
+/// The first failure stops all later writes (a full disk is one problem, not thousands), and
+/// so does `stop` (set when the build is interrupted).
 pub struct DirSink {
     pub root: PathBuf,
     written: Mutex<HashSet<PathBuf>>,
+    stop: Arc<AtomicBool>,
+    failure: Mutex<Option<std::io::Error>>,
 }
 
 impl DirSink {
     pub fn new(root: impl Into<PathBuf>) -> Self {
+        Self::with_stop(root, Arc::new(AtomicBool::new(false)))
+    }
+
+    fn with_stop(root: impl Into<PathBuf>, stop: Arc<AtomicBool>) -> Self {
         DirSink {
             root: root.into(),
             written: Mutex::new(HashSet::new()),
+            stop,
+            failure: Mutex::new(None),
         }
+    }
+
+    /// The first write that failed, if any: the build reports it once.
+    pub fn failure(&self) -> Option<String> {
+        self.failure
+            .lock()
+            .ok()
+            .and_then(|f| f.as_ref().map(|e| e.to_string()))
+    }
+
+    /// Whether writing was stopped by an interruption.
+    pub fn interrupted(&self) -> bool {
+        self.stop.load(Ordering::SeqCst)
     }
 
     /// Deletes every file and folder under the root that this sink did not write.
@@ -62,6 +98,7 @@ impl DirSink {
             .map_err(|_| std::io::Error::other("lock poisoned"))?;
         let mut removed = 0;
         let mut dirs = Vec::new();
+        // Links are not followed: a link is removed as itself.
         for entry in walkdir::WalkDir::new(&self.root)
             .min_depth(1)
             .contents_first(true)
@@ -81,23 +118,48 @@ impl DirSink {
         }
         Ok(removed)
     }
+
+    fn write_file(&self, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+        let meta = std::fs::symlink_metadata(path).ok();
+        let unchanged = meta
+            .as_ref()
+            .is_some_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+            && std::fs::read(path).is_ok_and(|old| old == bytes);
+        if unchanged {
+            return Ok(());
+        }
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        match meta {
+            // A folder where a file now belongs is replaced; a link is replaced, never
+            // written through.
+            Some(m) if m.is_dir() => std::fs::remove_dir_all(path)?,
+            Some(m) if m.file_type().is_symlink() => std::fs::remove_file(path)?,
+            _ => {}
+        }
+        std::fs::write(path, bytes)
+    }
 }
 
 impl Sink for DirSink {
     fn write(&self, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
+        if self.stop.load(Ordering::Relaxed) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::Interrupted,
+                "the build was stopped",
+            ));
+        }
         let path = self.root.join(rel);
-        let unchanged = std::fs::metadata(&path)
-            .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
-            && std::fs::read(&path).is_ok_and(|old| old == bytes);
-        if !unchanged {
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent)?;
+        if let Err(e) = self.write_file(&path, bytes) {
+            let text = format!("{}: {e}", path.display());
+            if let Ok(mut f) = self.failure.lock()
+                && f.is_none()
+            {
+                *f = Some(std::io::Error::new(e.kind(), text));
             }
-            // A folder where a file now belongs (or the reverse) is replaced.
-            if path.is_dir() {
-                std::fs::remove_dir_all(&path)?;
-            }
-            std::fs::write(&path, bytes)?;
+            self.stop.store(true, Ordering::SeqCst);
+            return Err(e);
         }
         if let Ok(mut w) = self.written.lock() {
             w.insert(path);
@@ -106,11 +168,18 @@ impl Sink for DirSink {
     }
 }
 
-/// A staging folder next to `output`; removed on drop unless committed.
+/// Why an output folder cannot be used; the text says what to do.
+#[derive(Debug)]
+pub struct Refused(pub String);
+
+/// A staging folder next to `output`, swapped in by [`Staging::commit`].
 ///
 /// The previous output is kept after a swap (as `.NAME.dafu-prev`) and becomes the next
 /// build's staging folder: most of its files are already right, and rewriting files in place
 /// is much cheaper than deleting a tree of tens of thousands of files and creating it anew.
+/// A build that fails or is interrupted turns its staging folder back into `.NAME.dafu-prev`
+/// for the next build; one that was killed leaves `.NAME.dafu-staging-PID`, which the next
+/// build takes over. Every folder dafu renames, reuses or deletes carries [`MARKER`].
 pub struct Staging {
     pub dir: PathBuf,
     output: PathBuf,
@@ -126,27 +195,136 @@ fn sibling(output: &Path, suffix: &str) -> PathBuf {
     output.with_file_name(format!(".{name}.dafu-{suffix}"))
 }
 
+/// Whether a process with this id runs (Linux: /proc; elsewhere unknown, `None`).
+fn process_alive(pid: u32) -> Option<bool> {
+    let proc = Path::new("/proc");
+    proc.is_dir().then(|| proc.join(pid.to_string()).exists())
+}
+
+/// Staging folders of builds that are no longer running (killed, or the machine went down).
+fn stale_stagings(output: &Path) -> Vec<PathBuf> {
+    let Some(parent) = output.parent() else {
+        return Vec::new();
+    };
+    let parent = if parent.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        parent
+    };
+    let prefix = sibling(output, "staging-")
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(pid) = name.strip_prefix(&prefix).and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
+        let path = e.path();
+        if pid == std::process::id() || !is_ours(&path) {
+            continue;
+        }
+        let stale = match process_alive(pid) {
+            Some(alive) => !alive,
+            // Without /proc: a day without change means nobody is building there.
+            None => e
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age.as_secs() > 86_400),
+        };
+        if stale {
+            out.push(path);
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Checks that dafu may replace `output`: a folder it wrote, an empty folder, or nothing.
+pub fn check_output(output: &Path) -> Result<(), Refused> {
+    let Ok(meta) = std::fs::symlink_metadata(output) else {
+        return Ok(());
+    };
+    let shown = output.display();
+    if meta.file_type().is_symlink() {
+        let target = std::fs::read_link(output)
+            .map(|t| t.display().to_string())
+            .unwrap_or_else(|_| "?".into());
+        return Err(Refused(format!(
+            "{shown} is a symbolic link (to {target}); dafu replaces its output folder as a whole and never builds through a link. \
+             Pass the real folder with --output (it must be empty or a folder dafu built), or remove the link"
+        )));
+    }
+    if !meta.is_dir() {
+        return Err(Refused(format!(
+            "{shown} is a file, not a folder; choose another --output, or delete it yourself"
+        )));
+    }
+    if is_ours(output) {
+        return Ok(());
+    }
+    let empty = std::fs::read_dir(output).map_or(false, |mut d| d.next().is_none());
+    if empty {
+        return Ok(());
+    }
+    Err(Refused(format!(
+        "{shown} is not empty and was not written by dafu (it has no {MARKER} file); dafu replaces and deletes only what it wrote itself. \
+         Choose a new or empty folder with --output, or move the files in {shown} away yourself"
+    )))
+}
+
 impl Staging {
-    pub fn new(output: &Path) -> std::io::Result<Staging> {
+    /// A staging folder for `output`; writes stop when `stop` is set.
+    pub fn new(output: &Path, stop: Arc<AtomicBool>) -> Result<Staging, String> {
         let output = if output.file_name().is_none() {
             output.join("public")
         } else {
             output.to_path_buf()
         };
+        check_output(&output).map_err(|r| r.0)?;
+        let io = |what: &str, p: &Path, e: std::io::Error| format!("{what} {}: {e}", p.display());
         if let Some(parent) = output.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)?;
+            std::fs::create_dir_all(parent).map_err(|e| io("cannot create", parent, e))?;
         }
         let dir = sibling(&output, &format!("staging-{}", std::process::id()));
-        if dir.exists() {
-            std::fs::remove_dir_all(&dir)?;
+        if std::fs::symlink_metadata(&dir).is_ok() {
+            if !is_ours(&dir) {
+                return Err(format!(
+                    "{} exists and was not written by dafu; move it away",
+                    dir.display()
+                ));
+            }
+            std::fs::remove_dir_all(&dir).map_err(|e| io("cannot remove", &dir, e))?;
         }
+        // Reuse, in order: the previous output, a killed build's staging folder; the other
+        // stale staging folders are removed (they are dafu's own, by their marker).
         let prev = sibling(&output, "prev");
-        if prev.is_dir() && std::fs::rename(&prev, &dir).is_ok() {
-            // Reused: stale files are removed before commit.
-        } else {
-            std::fs::create_dir_all(&dir)?;
+        let mut candidates = Vec::new();
+        if is_ours(&prev) {
+            candidates.push(prev);
         }
-        let sink = DirSink::new(&dir);
+        candidates.extend(stale_stagings(&output));
+        let mut reused = false;
+        for c in candidates {
+            if !reused && std::fs::rename(&c, &dir).is_ok() {
+                reused = true;
+            } else if is_ours(&c) {
+                let _ = std::fs::remove_dir_all(&c);
+            }
+        }
+        if !reused {
+            std::fs::create_dir_all(&dir).map_err(|e| io("cannot create", &dir, e))?;
+        }
+        let sink = DirSink::with_stop(&dir, stop);
+        // The marker first: a build killed from here on leaves a folder the next one knows.
+        sink.write(MARKER, MARKER_TEXT.as_bytes())
+            .map_err(|e| io("cannot write in", &dir, e))?;
         Ok(Staging {
             dir,
             output,
@@ -162,16 +340,26 @@ impl Staging {
     /// Replaces the output with the staged tree; the old output is kept for the next build.
     pub fn commit(mut self) -> std::io::Result<()> {
         self.sink.remove_unwritten()?;
+        // Checked again: the output may have changed while the site was rendered.
+        check_output(&self.output).map_err(|r| std::io::Error::other(r.0))?;
         let prev = sibling(&self.output, "prev");
-        if prev.exists() {
+        if is_ours(&prev) {
             std::fs::remove_dir_all(&prev)?;
         }
-        let had_output = self.output.exists();
+        let had_output = std::fs::symlink_metadata(&self.output).is_ok();
+        let keep_as_prev = std::fs::symlink_metadata(&prev).is_err();
         if had_output {
-            std::fs::rename(&self.output, &prev)?;
+            if keep_as_prev {
+                std::fs::rename(&self.output, &prev)?;
+            } else if is_ours(&self.output) {
+                std::fs::remove_dir_all(&self.output)?;
+            } else {
+                // An empty folder (checked above).
+                std::fs::remove_dir(&self.output)?;
+            }
         }
         if let Err(e) = std::fs::rename(&self.dir, &self.output) {
-            if had_output {
+            if had_output && keep_as_prev {
                 // Put the previous site back rather than leave nothing.
                 let _ = std::fs::rename(&prev, &self.output);
             }
@@ -184,9 +372,16 @@ impl Staging {
 
 impl Drop for Staging {
     fn drop(&mut self) {
-        if !self.committed {
-            let _ = std::fs::remove_dir_all(&self.dir);
+        if self.committed {
+            return;
         }
+        // Failed or interrupted: keep the tree for the next build (as the previous output)
+        // when there is none, else remove it.
+        let prev = sibling(&self.output, "prev");
+        if std::fs::symlink_metadata(&prev).is_err() && std::fs::rename(&self.dir, &prev).is_ok() {
+            return;
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 
@@ -199,19 +394,22 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
         std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join(MARKER), "").unwrap();
         std::fs::write(out.join("old.html"), "old").unwrap();
 
-        let failed = Staging::new(&out).unwrap();
+        let failed = Staging::new(&out, Arc::default()).unwrap();
         failed.sink().write("a/index.html", b"new").unwrap();
         let staged = failed.dir.clone();
         drop(failed);
         assert!(!staged.exists());
+        // Kept for the next build, as the previous output.
+        assert!(is_ours(&sibling(&out, "prev")));
         assert_eq!(
             std::fs::read_to_string(out.join("old.html")).unwrap(),
             "old"
         );
 
-        let ok = Staging::new(&out).unwrap();
+        let ok = Staging::new(&out, Arc::default()).unwrap();
         ok.sink().write("a/index.html", b"new").unwrap();
         ok.commit().unwrap();
         assert!(!out.join("old.html").exists());
@@ -226,7 +424,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
         for round in 0..3 {
-            let s = Staging::new(&out).unwrap();
+            let s = Staging::new(&out, Arc::default()).unwrap();
             s.sink().write("same/index.html", b"same").unwrap();
             s.sink()
                 .write(&format!("round{round}/index.html"), b"x")
@@ -240,7 +438,7 @@ mod tests {
             names.sort();
             assert_eq!(
                 names,
-                vec![format!("round{round}"), "same".to_string()],
+                vec![MARKER.to_string(), format!("round{round}"), "same".to_string()],
                 "round {round}"
             );
         }
@@ -248,10 +446,118 @@ mod tests {
         // Every copy of the file was written before now.
         let before = std::time::SystemTime::now();
         std::thread::sleep(std::time::Duration::from_millis(20));
-        let s = Staging::new(&out).unwrap();
+        let s = Staging::new(&out, Arc::default()).unwrap();
         s.sink().write("same/index.html", b"same").unwrap();
         s.commit().unwrap();
         // The recycled copy is two builds old but held the same bytes: not rewritten.
         assert!(mtime(&out.join("same/index.html")) <= before);
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut n: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        n.sort();
+        n
+    }
+
+    #[test]
+    fn a_folder_dafu_did_not_write_is_refused_and_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let docs = dir.path().join("Documents");
+        std::fs::create_dir_all(&docs).unwrap();
+        std::fs::write(docs.join("thesis.docx"), "mine").unwrap();
+        for _ in 0..2 {
+            let err = Staging::new(&docs, Arc::default()).err().unwrap();
+            assert!(err.contains("not written by dafu"), "{err}");
+        }
+        assert_eq!(names(&docs), vec!["thesis.docx"]);
+        assert_eq!(names(dir.path()), vec!["Documents"]);
+        // An empty folder is fine, and becomes dafu's.
+        let empty = dir.path().join("empty");
+        std::fs::create_dir_all(&empty).unwrap();
+        let s = Staging::new(&empty, Arc::default()).unwrap();
+        s.sink().write("index.html", b"x").unwrap();
+        s.commit().unwrap();
+        assert!(is_ours(&empty));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_linked_output_is_refused_and_its_target_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let www = dir.path().join("www");
+        std::fs::create_dir_all(www.join("other-app")).unwrap();
+        std::fs::write(www.join("other-app/index.php"), "x").unwrap();
+        let public = dir.path().join("public");
+        std::os::unix::fs::symlink(&www, &public).unwrap();
+        for _ in 0..2 {
+            let err = Staging::new(&public, Arc::default()).err().unwrap();
+            assert!(err.contains("symbolic link"), "{err}");
+        }
+        assert_eq!(names(&www), vec!["other-app"]);
+        assert!(std::fs::symlink_metadata(&public).unwrap().file_type().is_symlink());
+        // Even a link that points at a dafu output is not built through.
+        std::fs::write(www.join(MARKER), "").unwrap();
+        assert!(Staging::new(&public, Arc::default()).is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_left_in_the_recycled_tree_is_replaced_not_written_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let s = Staging::new(&out, Arc::default()).unwrap();
+        s.sink().write("a.html", b"1").unwrap();
+        s.commit().unwrap();
+        let outside = dir.path().join("outside.txt");
+        std::fs::write(&outside, "keep").unwrap();
+        std::fs::remove_file(out.join("a.html")).unwrap();
+        std::os::unix::fs::symlink(&outside, out.join("a.html")).unwrap();
+        // Two builds: the second recycles the tree with the link in it.
+        for _ in 0..2 {
+            let s = Staging::new(&out, Arc::default()).unwrap();
+            s.sink().write("a.html", b"2").unwrap();
+            s.commit().unwrap();
+        }
+        assert_eq!(std::fs::read_to_string(&outside).unwrap(), "keep");
+        assert_eq!(std::fs::read_to_string(out.join("a.html")).unwrap(), "2");
+    }
+
+    #[test]
+    fn a_killed_builds_staging_folder_is_taken_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        // What a killed build leaves: a marked staging folder of a process that is gone.
+        let dead = sibling(&out, "staging-4000000000");
+        std::fs::create_dir_all(dead.join("replies")).unwrap();
+        std::fs::write(dead.join(MARKER), "").unwrap();
+        std::fs::write(dead.join("replies/a.html"), "same").unwrap();
+        let s = Staging::new(&out, Arc::default()).unwrap();
+        s.sink().write("replies/a.html", b"same").unwrap();
+        s.commit().unwrap();
+        assert!(!dead.exists());
+        assert_eq!(names(dir.path()), vec!["public"]);
+        // A foreign folder with a staging-like name is not touched.
+        let foreign = sibling(&out, "staging-4000000001");
+        std::fs::create_dir_all(&foreign).unwrap();
+        std::fs::write(foreign.join("x"), "").unwrap();
+        let s = Staging::new(&out, Arc::default()).unwrap();
+        s.commit().unwrap();
+        assert!(foreign.join("x").exists());
+    }
+
+    #[test]
+    fn the_first_failed_write_stops_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let sink = DirSink::new(dir.path());
+        std::fs::write(dir.path().join("file"), "").unwrap();
+        // A file where a folder must go: the write fails.
+        assert!(sink.write("file/a.html", b"x").is_err());
+        assert!(sink.write("b.html", b"x").is_err());
+        assert!(!dir.path().join("b.html").exists());
+        let f = sink.failure().unwrap();
+        assert!(f.contains("file/a.html"), "{f}");
     }
 }

@@ -355,7 +355,21 @@ impl<'s> Renderer<'s> {
         if !diags.is_empty() {
             return Err(diags);
         }
-        let view = site_view(&site.config, site);
+        let mut renderer = Renderer {
+            site,
+            tera,
+            view: site_view(&site.config, site),
+            theme,
+            origins,
+            all_entries: (0..site.entries.len()).collect(),
+            bodies,
+            departments: Vec::new(),
+            proposals: Vec::new(),
+        };
+        let clashes = renderer.static_clashes();
+        if !clashes.is_empty() {
+            return Err(clashes);
+        }
         let by_slug: std::collections::HashMap<&str, &crate::model::Term> = site
             .dimension(Dim::Department)
             .map(|d| d.terms.iter().map(|t| (t.slug.as_str(), t)).collect())
@@ -373,17 +387,70 @@ impl<'s> Renderer<'s> {
                 }
             }
         }
-        Ok(Renderer {
-            site,
-            tera,
-            view,
-            theme,
-            origins,
-            all_entries: (0..site.entries.len()).collect(),
-            bodies,
-            departments,
-            proposals,
-        })
+        renderer.departments = departments;
+        renderer.proposals = proposals;
+        Ok(renderer)
+    }
+
+    /// Every path the site generates itself: pages, open data, feeds, sitemaps, robots.txt;
+    /// and the folders reserved whole (the search index). A static file may not take any of
+    /// them, nor stand where one of them needs a folder: it would silently replace pages.
+    fn generated_paths(&self) -> (std::collections::BTreeSet<String>, &'static [&'static str]) {
+        let mut paths: std::collections::BTreeSet<String> = self
+            .jobs()
+            .into_iter()
+            .map(|j| {
+                let url = self.job_url(j);
+                if url.is_empty() || url.ends_with('/') {
+                    format!("{url}index.html")
+                } else {
+                    url
+                }
+            })
+            .collect();
+        for p in [
+            "data/replies.json",
+            "data/replies.csv",
+            "sitemap.xml",
+            "robots.txt",
+            crate::output::MARKER,
+        ] {
+            paths.insert(p.to_string());
+        }
+        paths.extend(crate::feed::feed_paths(self.site));
+        (paths, &["search/", "sitemap-"])
+    }
+
+    /// Static files (theme or site) at a generated path, each an error naming both.
+    pub fn static_clashes(&self) -> Vec<Diagnostic> {
+        let (generated, reserved) = self.generated_paths();
+        let mut out = Vec::new();
+        for (rel, origin) in &self.theme.origins {
+            let as_folder = format!("{rel}/");
+            let clash = if generated.contains(rel) {
+                Some(rel.clone())
+            } else if let Some(g) = generated.range(as_folder.clone()..).next().filter(|g| g.starts_with(&as_folder)) {
+                Some(g.clone())
+            } else if let Some(r) = reserved.iter().find(|r| rel.starts_with(*r) || r.strip_suffix('/') == Some(rel.as_str())) {
+                Some(format!("{r}…"))
+            } else {
+                // A generated file where the static file needs a folder (`index.html/x`).
+                rel.match_indices('/')
+                    .map(|(i, _)| &rel[..i])
+                    .find(|prefix| generated.contains(*prefix))
+                    .map(str::to_string)
+            };
+            if let Some(g) = clash {
+                out.push(
+                    Diagnostic::new(
+                        origin,
+                        format!("this static file would replace what dafu generates at {g}"),
+                    )
+                    .with_help("rename or move the file; static files may not take the place of pages, feeds, open data or the search index"),
+                );
+            }
+        }
+        out
     }
 
     /// Every page of the site, in a fixed order.

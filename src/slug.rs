@@ -30,7 +30,9 @@ pub fn pinyin_slug(text: &str) -> String {
             words.push(std::mem::take(&mut ascii_run));
         }
         if let Some(p) = ch.to_pinyin() {
-            words.push(p.plain().to_string());
+            // ü (吕 lü, 旅 lü) is written v, as Chinese input methods and most portals do:
+            // URLs stay ASCII.
+            words.push(p.plain().replace('ü', "v"));
         }
     }
     if !ascii_run.is_empty() {
@@ -96,6 +98,30 @@ pub fn path_segment_slug(segment: &str) -> String {
     }
 }
 
+/// The longest path segment (folder or file name) most file systems accept, in bytes.
+pub const MAX_SEGMENT_BYTES: usize = 255;
+/// The longest site-relative URL dafu makes, in bytes (old browsers and proxies cut at 2,048).
+pub const MAX_URL_BYTES: usize = 1_500;
+
+/// Why a site-relative URL (`replies/2023/x/`) cannot be written as folders, if it cannot.
+pub fn url_problem(url: &str) -> Option<String> {
+    if url.len() > MAX_URL_BYTES {
+        return Some(format!(
+            "its address is {} bytes long (at most {MAX_URL_BYTES})",
+            url.len()
+        ));
+    }
+    url.split('/')
+        .find(|seg| seg.len() > MAX_SEGMENT_BYTES)
+        .map(|seg| {
+            format!(
+                "its address has a part of {} bytes ({}…); file systems allow at most {MAX_SEGMENT_BYTES}",
+                seg.len(),
+                &seg[..40.min(seg.len())]
+            )
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,6 +157,23 @@ mod tests {
         assert_ne!(a, b);
         assert_eq!(a, name_slug("王伟", &o, true), "stable");
         assert!(is_valid_slug(&a));
+    }
+
+    #[test]
+    fn slugs_are_ascii_with_v_for_u_umlaut() {
+        assert_eq!(pinyin_slug("吕平利"), "lv-ping-li");
+        assert_eq!(pinyin_slug("旅游"), "lv-you");
+        assert_eq!(pinyin_slug("绿色女性"), "lv-se-nv-xing");
+        for name in ["吕平利", "旅游局", "略", "虐待", "女"] {
+            assert!(name_slug(name, &BTreeMap::new(), true).is_ascii(), "{name}");
+        }
+    }
+
+    #[test]
+    fn overlong_addresses_are_found() {
+        assert_eq!(url_problem("replies/2023/a/"), None);
+        assert!(url_problem(&format!("replies/{}/", "a".repeat(256))).is_some());
+        assert!(url_problem(&format!("replies/{}/", "a/".repeat(800))).is_some());
     }
 
     #[test]

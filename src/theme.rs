@@ -79,6 +79,9 @@ pub struct Theme {
     pub templates: BTreeMap<String, TemplateSource>,
     /// Output-relative path → bytes: theme static files, then the site's `static/`.
     pub files: BTreeMap<String, Vec<u8>>,
+    /// Output-relative path → the file it was read from (`static/logo.png`), for messages;
+    /// the built-in theme's files have none.
+    pub origins: BTreeMap<String, PathBuf>,
 }
 
 /// The text of a built-in template (for users who copy one to override it, and for tests).
@@ -195,6 +198,10 @@ fn read_files(root: &Path, dir: &Path, theme: &mut Theme, diags: &mut Vec<Diagno
         }
         match std::fs::read(&path) {
             Ok(bytes) => {
+                theme.origins.insert(
+                    name.clone(),
+                    path.strip_prefix(root).unwrap_or(&path).to_path_buf(),
+                );
                 theme.files.insert(name, bytes);
             }
             Err(e) => diags.push(Diagnostic::new(

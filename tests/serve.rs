@@ -134,6 +134,8 @@ fn fresh_build(root: &Path) -> BTreeMap<String, String> {
     assert!(o.status.success(), "{}", stderr(&o));
     tree(&out.path().join("p"))
         .into_iter()
+        // The ownership mark is the output folder's, not the site's: serve has none.
+        .filter(|(k, _)| k != dafu::output::MARKER)
         .map(|(k, v)| (k, format!("{:016x}", dafu::slug::fnv1a(&v))))
         .collect()
 }
