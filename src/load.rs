@@ -291,8 +291,11 @@ mod tests {
         std::fs::create_dir_all(&content).unwrap();
         std::fs::write(content.join("proposal-146.md"), "---\n---\n").unwrap();
         // What Emacs leaves while the file is open: a link to user@host.pid.
-        std::os::unix::fs::symlink("user@host.1234:1700000000", content.join(".#proposal-146.md"))
-            .unwrap();
+        std::os::unix::fs::symlink(
+            "user@host.1234:1700000000",
+            content.join(".#proposal-146.md"),
+        )
+        .unwrap();
         let files = find_content_files(&dir.path().join("content")).unwrap();
         assert_eq!(files, vec![content.join("proposal-146.md")]);
     }

@@ -408,4 +408,215 @@ mod tests {
         );
         assert!(r.text.contains("甲") && !r.text.contains('<'));
     }
+
+    /// Random documents from a grammar of dangerous constructs: whatever mix of Markdown and
+    /// raw HTML a hostile author writes, the page has no script-capable address, event
+    /// handler, style beyond table alignment, form or password field, or active element.
+    #[test]
+    fn no_generated_document_gets_a_script_or_trap_onto_the_page() {
+        const SCHEMES: &[&str] = &[
+            "javascript:alert(1)",
+            "JaVaScRiPt:alert(1)",
+            " javascript:alert(1)",
+            "java\tscript:alert(1)",
+            "&#106;avascript:alert(1)",
+            "jav&#x09;ascript:alert(1)",
+            "vbscript:msgbox(1)",
+            "data:text/html;base64,PHNjcmlwdD4=",
+            "data:image/svg+xml,<svg onload=alert(1)>",
+            "file:///etc/passwd",
+            "https://www.gov.cn/",
+            "附件.pdf",
+            "#fn-1",
+        ];
+        const PIECES: &[&str] = &[
+            "[链接](URL)",
+            "[链接](URL \"标题\")",
+            "![图](URL)",
+            "<URL>",
+            "[引用][r]\n\n[r]: URL\n",
+            "![引用图][i]\n\n[i]: URL\n",
+            "<a href=\"URL\">甲</a>",
+            "<a href='URL' onclick=\"alert(1)\">乙</a>",
+            "<img src=\"URL\" onerror=\"alert(1)\">",
+            "<iframe src=\"URL\"></iframe>",
+            "<object data=\"URL\"></object><embed src=\"URL\">",
+            "<form action=\"URL\"><input type=\"password\" name=p><button>登录</button></form>",
+            "<input type=\"text\" value=\"x\"><textarea>x</textarea><select><option>1</option></select>",
+            "<table><tr><td style=\"text-align:left;position:fixed;inset:0\">丙</td></tr></table>",
+            "<div style=\"position:fixed;top:0;background:url(URL)\">网站已迁移，请输入密码</div>",
+            "<p style=\"text-align: center\">丁</p>",
+            "<svg><script>alert(1)</script></svg><math><mi xlink:href=\"URL\">x</mi></math>",
+            "<script>alert(1)</script><style>body{display:none}</style>",
+            "<meta http-equiv=\"refresh\" content=\"0;url=URL\"><base href=\"URL\"><link rel=stylesheet href=\"URL\">",
+            "<details open ontoggle=\"alert(1)\"><summary>x</summary></details>",
+            "<div class=\"skip-link overlay\" id=\"search-input\">戊</div>",
+            "<a href=\"URL\" target=\"_blank\" formaction=\"URL\">己</a>",
+            "**粗体** 普通文字 `代码`",
+            "\n\n| 甲 | 乙 |\n| :-- | --: |\n| 1 | 2 |\n\n",
+            "\n\n- [x] 完成\n- [ ] 未完成\n\n",
+            "\n\n```html\n<script>alert(1)</script>\n```\n\n",
+        ];
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = |n: usize| -> usize {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let renderer = MarkdownRenderer::new();
+        for round in 0..400 {
+            let mut doc = String::new();
+            for _ in 0..1 + next(6) {
+                let piece = PIECES[next(PIECES.len())];
+                doc.push_str(&piece.replace("URL", SCHEMES[next(SCHEMES.len())]));
+                doc.push_str(if next(3) == 0 { "\n\n" } else { " " });
+            }
+            let out = renderer.render(&doc).html;
+            let fail = |why: &str| panic!("round {round}: {why}\ninput: {doc}\noutput: {out}");
+            check_page_fragment(&out).unwrap_or_else(|why| fail(&why));
+        }
+    }
+
+    /// Tokenises `html` and returns what a published page must never hold.
+    fn check_page_fragment(html: &str) -> Result<(), String> {
+        use html5ever::tokenizer::{
+            BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
+        };
+        use std::cell::RefCell;
+        struct Sink(RefCell<Vec<String>>);
+        impl TokenSink for Sink {
+            type Handle = ();
+            fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+                let Token::TagToken(tag) = token else {
+                    return TokenSinkResult::Continue;
+                };
+                if tag.kind != TagKind::StartTag {
+                    return TokenSinkResult::Continue;
+                }
+                let name = tag.name.to_string();
+                let mut bad = self.0.borrow_mut();
+                if !TAGS_SEEN_OK.contains(&name.as_str()) {
+                    bad.push(format!("element <{name}>"));
+                }
+                for a in &tag.attrs {
+                    let attr = a.name.local.to_string();
+                    let value = a.value.to_string();
+                    if attr.starts_with("on") || attr == "formaction" || attr == "target" {
+                        bad.push(format!("attribute {attr}"));
+                    }
+                    if attr == "href" && policy::check_url(&value, UrlUse::Link).is_err() {
+                        bad.push(format!("href {value}"));
+                    }
+                    if attr == "src" && policy::check_url(&value, UrlUse::Image).is_err() {
+                        bad.push(format!("src {value}"));
+                    }
+                    if attr == "style"
+                        && policy::table_alignment(&value).as_deref() != Some(value.as_str())
+                    {
+                        bad.push(format!("style {value}"));
+                    }
+                    if name == "input" && attr == "type" && value != "checkbox" {
+                        bad.push(format!("input type {value}"));
+                    }
+                    if attr == "class"
+                        && value.split(' ').any(|c| c == "skip-link" || c == "overlay")
+                    {
+                        bad.push(format!("class {value}"));
+                    }
+                }
+                TokenSinkResult::Continue
+            }
+        }
+        const TAGS_SEEN_OK: &[&str] = &[
+            "a",
+            "b",
+            "blockquote",
+            "br",
+            "code",
+            "del",
+            "details",
+            "div",
+            "em",
+            "figure",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "hr",
+            "i",
+            "img",
+            "input",
+            "li",
+            "ol",
+            "p",
+            "pre",
+            "section",
+            "span",
+            "strong",
+            "sub",
+            "summary",
+            "sup",
+            "table",
+            "tbody",
+            "td",
+            "th",
+            "thead",
+            "tr",
+            "ul",
+        ];
+        let sink = Sink(RefCell::new(Vec::new()));
+        let tok = Tokenizer::new(sink, TokenizerOpts::default());
+        let input = BufferQueue::default();
+        input.push_back(html.into());
+        let _ = tok.feed(&input);
+        tok.end();
+        let bad = tok.sink.0.into_inner();
+        if bad.is_empty() {
+            Ok(())
+        } else {
+            Err(bad.join(", "))
+        }
+    }
+
+    #[test]
+    fn refused_links_become_text_and_are_reported_where_they_are() {
+        let r = MarkdownRenderer::new().render(
+            "正文\n\n[查看附件](javascript:alert(document.domain)) 与 <vbscript:x> 与 ![图](data:image/png;base64,AA)\n\n[参考][r]\n\n[r]: JAVASCRIPT:alert(1)\n",
+        );
+        // The words stay as text; no address is left.
+        assert!(
+            !r.html.contains("href") && !r.html.contains("src"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("查看附件") && r.html.contains("参考"),
+            "{}",
+            r.html
+        );
+        let at: Vec<(usize, usize)> = r.problems.iter().map(|p| (p.line, p.column)).collect();
+        assert_eq!(
+            at,
+            vec![(3, 1), (3, 45), (3, 60), (5, 1)],
+            "{:?}",
+            r.problems
+        );
+        assert!(r.problems[0].message.contains("javascript:"));
+    }
+
+    #[test]
+    fn absurdly_nested_html_is_refused_quickly() {
+        let deep = format!("{}x{}", "<div>".repeat(50_000), "</div>".repeat(50_000));
+        let start = std::time::Instant::now();
+        let r = MarkdownRenderer::new().render(&deep);
+        assert!(start.elapsed().as_secs() < 5, "{:?}", start.elapsed());
+        assert_eq!(r.problems.len(), 1);
+        assert!(r.problems[0].message.contains("nested"), "{:?}", r.problems);
+        assert!(!r.html.contains("<div>"));
+        let ok = format!("{}x{}", "<div>".repeat(40), "</div>".repeat(40));
+        assert!(MarkdownRenderer::new().render(&ok).problems.is_empty());
+    }
 }

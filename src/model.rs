@@ -505,8 +505,11 @@ fn address_problems(entries: &[Entry], dimensions: &[Dimension]) -> Vec<Diagnost
     for e in entries {
         if let Some(why) = crate::slug::url_problem(&e.url) {
             out.push(
-                Diagnostic::new(&e.reply.source, format!("this reply cannot be published: {why}"))
-                    .with_help("shorten the file name or its folders' names"),
+                Diagnostic::new(
+                    &e.reply.source,
+                    format!("this reply cannot be published: {why}"),
+                )
+                .with_help("shorten the file name or its folders' names"),
             );
         }
     }

@@ -7,6 +7,16 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
+/// Site-relative path → bytes, as `dafu serve` holds a build in memory. Shared keys and
+/// bytes: a rebuild copies the map, not the files.
+pub type Files = std::collections::BTreeMap<Arc<str>, Arc<[u8]>>;
+
+/// One complete build held in memory, as served.
+pub struct Snapshot {
+    pub files: Files,
+    pub base_path: String,
+}
+
 /// Where rendered files go.
 pub trait Sink: Sync {
     /// Writes `bytes` at the output-relative path `rel` (`/`-separated, no leading slash).
@@ -221,7 +231,10 @@ fn stale_stagings(output: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
-        let Some(pid) = name.strip_prefix(&prefix).and_then(|p| p.parse::<u32>().ok()) else {
+        let Some(pid) = name
+            .strip_prefix(&prefix)
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
             continue;
         };
         let path = e.path();
@@ -269,7 +282,7 @@ pub fn check_output(output: &Path) -> Result<(), Refused> {
     if is_ours(output) {
         return Ok(());
     }
-    let empty = std::fs::read_dir(output).map_or(false, |mut d| d.next().is_none());
+    let empty = std::fs::read_dir(output).is_ok_and(|mut d| d.next().is_none());
     if empty {
         return Ok(());
     }
@@ -438,7 +451,11 @@ mod tests {
             names.sort();
             assert_eq!(
                 names,
-                vec![MARKER.to_string(), format!("round{round}"), "same".to_string()],
+                vec![
+                    MARKER.to_string(),
+                    format!("round{round}"),
+                    "same".to_string()
+                ],
                 "round {round}"
             );
         }
@@ -497,7 +514,12 @@ mod tests {
             assert!(err.contains("symbolic link"), "{err}");
         }
         assert_eq!(names(&www), vec!["other-app"]);
-        assert!(std::fs::symlink_metadata(&public).unwrap().file_type().is_symlink());
+        assert!(
+            std::fs::symlink_metadata(&public)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
         // Even a link that points at a dafu output is not built through.
         std::fs::write(www.join(MARKER), "").unwrap();
         assert!(Staging::new(&public, Arc::default()).is_err());

@@ -429,9 +429,16 @@ impl<'s> Renderer<'s> {
             let as_folder = format!("{rel}/");
             let clash = if generated.contains(rel) {
                 Some(rel.clone())
-            } else if let Some(g) = generated.range(as_folder.clone()..).next().filter(|g| g.starts_with(&as_folder)) {
+            } else if let Some(g) = generated
+                .range(as_folder.clone()..)
+                .next()
+                .filter(|g| g.starts_with(&as_folder))
+            {
                 Some(g.clone())
-            } else if let Some(r) = reserved.iter().find(|r| rel.starts_with(*r) || r.strip_suffix('/') == Some(rel.as_str())) {
+            } else if let Some(r) = reserved
+                .iter()
+                .find(|r| rel.starts_with(*r) || r.strip_suffix('/') == Some(rel.as_str()))
+            {
                 Some(format!("{r}…"))
             } else {
                 // A generated file where the static file needs a folder (`index.html/x`).

@@ -358,7 +358,7 @@ pub fn validate_file(file: &SourceFile, config: &SiteConfig) -> Result<Reply, Ve
         return Err(errs);
     }
     let date = date.unwrap_or_default();
-    Ok(Reply {
+    let mut reply = Reply {
         source: file.shown.clone(),
         rel: file.rel.clone(),
         title,
@@ -382,7 +382,59 @@ pub fn validate_file(file: &SourceFile, config: &SiteConfig) -> Result<Reply, Ve
         body: std::sync::Arc::from(file.body_text()),
         body_line: crate::diagnostics::line_col(&file.text, file.body.start).0,
         replaced: file.replaced.clone(),
-    })
+    };
+    clean_escaped_controls(&mut reply, &file.text);
+    Ok(reply)
+}
+
+/// Control characters written as YAML escapes (`"\b"`, `"\u0000"`) appear only once the
+/// front matter is parsed: they are replaced here like those found when the file was read,
+/// and reported at the field's line.
+fn clean_escaped_controls(r: &mut Reply, text: &str) {
+    let mut found = Vec::new();
+    let mut clean = |field: &str, s: &mut String| {
+        if s.chars().any(crate::policy::is_forbidden_char) {
+            let line = find_line(text, &format!("{field}:"))
+                .map_or(0, |span| crate::diagnostics::line_col(text, span.start).0);
+            for c in s.chars().filter(|&c| crate::policy::is_forbidden_char(c)) {
+                found.push((line, 1, c));
+            }
+            *s = crate::policy::replace_forbidden(s).0.into_owned();
+        }
+    };
+    clean("title", &mut r.title);
+    clean("number", &mut r.number);
+    clean("session", &mut r.session);
+    clean("department", &mut r.department);
+    for v in &mut r.representatives {
+        clean("representative", v);
+    }
+    for v in &mut r.co_departments {
+        clean("co_departments", v);
+    }
+    for v in &mut r.cc {
+        clean("cc", v);
+    }
+    for v in &mut r.tags {
+        clean("tags", v);
+    }
+    for v in [
+        &mut r.doc_number,
+        &mut r.signer,
+        &mut r.index_code,
+        &mut r.category,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        clean("", v);
+    }
+    if let Some(c) = &mut r.contact {
+        for v in [&mut c.name, &mut c.phone, &mut c.email, &mut c.address] {
+            clean("contact", v);
+        }
+    }
+    r.replaced.extend(found);
 }
 
 fn required_list() -> String {

@@ -384,7 +384,7 @@ fn paths_outside_the_site_are_refused() {
         let mut c = std::net::TcpStream::connect(&host).unwrap();
         write!(
             c,
-            "GET {raw} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+            "GET {raw} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
         )
         .unwrap();
         let mut resp = String::new();

@@ -20,7 +20,7 @@ use crate::model::{Replaced, Site};
 use crate::search::{DOC_CHUNK, DocTokens, IndexState};
 
 use super::hash_of;
-use crate::serve::Files;
+use crate::output::Files;
 
 type Bytes = Arc<[u8]>;
 

@@ -28,9 +28,9 @@ use crate::diagnostics::Diagnostic;
 use crate::load::SourceFile;
 use crate::markdown::{MarkdownRenderer, Rendered};
 use crate::model::Site;
+use crate::output::{Files, Snapshot};
 use crate::render::Renderer;
 use crate::reply::Reply;
-use crate::serve::{Files, Snapshot};
 
 mod machine;
 

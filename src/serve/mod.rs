@@ -1,0 +1,212 @@
+//! `dafu serve`: builds the site into memory, serves it over HTTP exactly as it will be
+//! deployed (same URLs under the same base path), watches the site's files and rebuilds on
+//! every save, and tells open browsers to reload — or shows the build's errors over the last
+//! good page, which keeps being served.
+//!
+//! Nothing is written to disk: the output folder is never touched, so it is never watched.
+//! The live-reload script is added to HTML responses here, so `dafu build` output never has it.
+//!
+//! [`http`] serves, [`watch`] watches, [`live`] tells browsers; this module ties them together.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, channel};
+use std::time::Instant;
+
+use crate::build::BuildOptions;
+use crate::diagnostics::Diagnostic;
+use crate::incremental::Builder;
+use crate::output::{Files, Snapshot};
+
+pub mod http;
+pub mod live;
+pub mod watch;
+
+use live::State;
+use watch::{Change, Watching, watch};
+
+/// The options of `dafu serve` (also its command line).
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServeOptions {
+    /// The site folder (with site.toml and content/).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// The address to listen on; only this computer by default.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: String,
+    /// The port; when it is taken, the next free one is used (and named).
+    #[arg(long, default_value_t = 8000)]
+    pub port: u16,
+    /// Show replies marked `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    pub open: bool,
+    /// Poll for changes instead of relying on file-system events (network drives, some
+    /// containers and virtual machines).
+    #[arg(long)]
+    pub poll: bool,
+    /// After each rebuild, print how long each step took.
+    #[arg(long)]
+    pub timings: bool,
+    /// A host name under which the preview may be reached besides localhost and IP
+    /// addresses (e.g. the computer's name on the office network); may be repeated.
+    /// Requests naming any other host are refused, which stops DNS-rebinding attacks.
+    #[arg(long = "allow-host", value_name = "NAME")]
+    pub allow_host: Vec<String>,
+}
+
+/// Runs the server until the process is stopped.
+pub fn serve(opts: &ServeOptions) -> Result<(), String> {
+    let build_opts = BuildOptions {
+        root: opts.root.clone(),
+        output: None,
+        base_url: None,
+        drafts: opts.drafts,
+    };
+    let mut builder = Builder::new(build_opts);
+    let start = Instant::now();
+    let (snapshot, first_error) = match builder.rebuild(None, &mut |_| {}) {
+        Ok(s) => (s, None),
+        Err(diags) => (
+            Snapshot {
+                files: Files::new(),
+                base_path: builder.base_path(),
+            },
+            Some(diags),
+        ),
+    };
+    let pages = snapshot.files.len();
+    print_warnings(builder.warnings());
+    let state = State::new(snapshot);
+    match &first_error {
+        None => println!(
+            "built {pages} files in {:.2} s",
+            start.elapsed().as_secs_f64()
+        ),
+        Some(diags) => {
+            eprint!("{}", render(diags, true));
+            state.fail(render(diags, false));
+        }
+    }
+
+    // Watch before announcing the address, so that no save after it can be missed.
+    let (tx, rx) = channel::<Change>();
+    let watching = watch(&opts.root, opts.poll, tx)?;
+    let (listener, port) = http::bind(&opts.bind, opts.port)?;
+    if port != opts.port && opts.port != 0 {
+        println!("port {} is in use; using {port} instead", opts.port);
+    }
+    let base = state.snapshot().base_path.clone();
+    let url = format!("http://{}:{port}{base}", http::display_host(&opts.bind));
+    println!(
+        "serving {url}  (drafts {}; Ctrl+C to stop)",
+        if opts.drafts { "shown" } else { "hidden" }
+    );
+    if opts.open
+        && let Err(e) = open::that(&url)
+    {
+        eprintln!("could not open a browser: {e}");
+    }
+
+    let rebuild_state = state.clone();
+    let timings = opts.timings;
+    std::thread::spawn(move || rebuild_loop(builder, watching, rx, rebuild_state, timings));
+
+    let allowed = http::AllowedHosts::new(&opts.bind, &opts.allow_host);
+    http::run(listener, state, allowed)
+}
+
+fn print_warnings(warnings: &[Diagnostic]) {
+    let color = std::io::IsTerminal::is_terminal(&std::io::stderr())
+        && std::env::var_os("NO_COLOR").is_none();
+    eprint!("{}", crate::diagnostics::render_warnings(warnings, color));
+}
+
+fn render(diags: &[Diagnostic], color: bool) -> String {
+    let color = color
+        && std::io::IsTerminal::is_terminal(&std::io::stderr())
+        && std::env::var_os("NO_COLOR").is_none();
+    crate::diagnostics::render_all(diags, color).replace(
+        "; nothing was published",
+        "; still serving the last good build",
+    )
+}
+
+/// Rebuilds after each (debounced) batch of changes, coalescing batches that arrive while a
+/// rebuild runs.
+fn rebuild_loop(
+    mut builder: Builder,
+    mut watching: Watching,
+    rx: Receiver<Change>,
+    state: Arc<State>,
+    timings: bool,
+) {
+    while let Ok(first) = rx.recv() {
+        // Merge everything that arrived meanwhile into one rebuild.
+        let mut change = first;
+        while let Ok(more) = rx.try_recv() {
+            change = change.merge(more);
+        }
+        if let Err(e) = watching.add_new_folders() {
+            eprintln!("{e}");
+        }
+        let start = Instant::now();
+        let mut pages_at = None;
+        let mut first_at = None;
+        let changed = match &change {
+            Change::Files(files) => Some(files.as_slice()),
+            Change::Everything => None,
+        };
+        let result = builder.rebuild(changed, &mut |pages| {
+            // Pages first; the snapshot carries the last build's feeds, open data and
+            // search index until the new ones are ready.
+            state.publish(pages);
+            first_at = first_at.or(Some(start.elapsed()));
+            pages_at = Some(start.elapsed());
+        });
+        match result {
+            Ok(snapshot) => {
+                let changed = state.publish(snapshot);
+                print_warnings(builder.warnings());
+                let report = builder.report();
+                match (first_at, pages_at) {
+                    (Some(first), Some(all)) if report.edited_page_first => println!(
+                        "edited page ready in {} ms, pages ready in {} ms",
+                        first.as_millis(),
+                        all.as_millis()
+                    ),
+                    (_, Some(all)) => println!("pages ready in {} ms", all.as_millis()),
+                    _ => {}
+                }
+                println!(
+                    "rebuilt in {} ms ({}): {} changed",
+                    start.elapsed().as_millis(),
+                    if report.one_reply {
+                        "one reply"
+                    } else {
+                        "whole site"
+                    },
+                    if changed == 0 {
+                        "nothing".to_string()
+                    } else {
+                        format!("{} URLs", changed)
+                    }
+                );
+                if timings {
+                    let steps: Vec<String> = report
+                        .steps
+                        .iter()
+                        .map(|(name, t)| format!("{name} {:.1} ms", t.as_secs_f64() * 1000.0))
+                        .collect();
+                    println!("  {}", steps.join(" · "));
+                }
+            }
+            Err(diags) => {
+                eprint!("{}", render(&diags, true));
+                state.fail(render(&diags, false));
+            }
+        }
+    }
+}
