@@ -192,7 +192,8 @@ fn char_column(text: &str, line: usize, byte_column: usize) -> usize {
 pub const MAX_HTML_DEPTH: usize = 100;
 
 /// Refuses raw HTML nested deeper than [`MAX_HTML_DEPTH`]. A linear scan of start and end
-/// tags; void elements and self-closing tags do not count.
+/// tags; void elements, elements whose end tag may be left out (`p`, `li`, `td` …) and
+/// self-closing tags do not count, so the depth is never overestimated.
 fn nesting_problem(markdown: &str) -> Option<BodyProblem> {
     const VOID: &[&str] = &[
         "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
@@ -201,7 +202,7 @@ fn nesting_problem(markdown: &str) -> Option<BodyProblem> {
     let bytes = markdown.as_bytes();
     let mut depth = 0usize;
     let mut i = 0;
-    while let Some(off) = memchr_lt(&bytes[i..]) {
+    while let Some(off) = bytes[i..].iter().position(|&c| c == b'<') {
         let at = i + off;
         let rest = &markdown[at + 1..];
         let closing = rest.starts_with('/');
@@ -235,10 +236,6 @@ fn nesting_problem(markdown: &str) -> Option<BodyProblem> {
         }
     }
     None
-}
-
-fn memchr_lt(b: &[u8]) -> Option<usize> {
-    b.iter().position(|&c| c == b'<')
 }
 
 /// `<h2 id="…">` with ids made from the heading text (stable while the text stays).

@@ -395,7 +395,13 @@ impl<'s> Renderer<'s> {
     /// Every path the site generates itself: pages, open data, feeds, sitemaps, robots.txt;
     /// and the folders reserved whole (the search index). A static file may not take any of
     /// them, nor stand where one of them needs a folder: it would silently replace pages.
-    fn generated_paths(&self) -> (std::collections::BTreeSet<String>, &'static [&'static str]) {
+    /// Only paths under the static files' top folders are listed: the check runs on every
+    /// rebuild of `dafu serve`, and most sites have a logo or nothing in static/.
+    fn generated_paths(
+        &self,
+        tops: &std::collections::BTreeSet<&str>,
+    ) -> (std::collections::BTreeSet<String>, &'static [&'static str]) {
+        let under_tops = |p: &str| tops.contains(p.split('/').next().unwrap_or(""));
         let mut paths: std::collections::BTreeSet<String> = self
             .jobs()
             .into_iter()
@@ -407,6 +413,7 @@ impl<'s> Renderer<'s> {
                     url
                 }
             })
+            .filter(|p| under_tops(p))
             .collect();
         for p in [
             "data/replies.json",
@@ -418,12 +425,22 @@ impl<'s> Renderer<'s> {
             paths.insert(p.to_string());
         }
         paths.extend(crate::feed::feed_paths(self.site));
+        paths.retain(|p| under_tops(p));
         (paths, &["search/", "sitemap-"])
     }
 
     /// Static files (theme or site) at a generated path, each an error naming both.
     pub fn static_clashes(&self) -> Vec<Diagnostic> {
-        let (generated, reserved) = self.generated_paths();
+        if self.theme.origins.is_empty() {
+            return Vec::new();
+        }
+        let tops = self
+            .theme
+            .origins
+            .keys()
+            .map(|rel| rel.split('/').next().unwrap_or(""))
+            .collect();
+        let (generated, reserved) = self.generated_paths(&tops);
         let mut out = Vec::new();
         for (rel, origin) in &self.theme.origins {
             let as_folder = format!("{rel}/");

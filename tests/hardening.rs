@@ -4,11 +4,10 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Stdio};
-use std::sync::{Arc, Mutex};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use common::*;
@@ -382,65 +381,28 @@ fn a_full_disk_is_one_message() {
 // ---------- the preview server ----------
 
 struct Preview {
-    child: Child,
     addr: String,
-    lines: Arc<Mutex<Vec<String>>>,
-}
-
-impl Drop for Preview {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+    served: Served,
 }
 
 /// `dafu serve` with at most `files` open file descriptors.
 fn preview(root: &Path, files: u32, extra: &str) -> Preview {
-    let mut child = std::process::Command::new("sh")
-        .arg("-c")
+    let mut cmd = std::process::Command::new("sh");
+    cmd.arg("-c")
         .arg(format!(
             "ulimit -n {files}; exec \"$0\" serve --port 0 --root \"$1\" {extra}"
         ))
         .arg(env!("CARGO_BIN_EXE_dafu"))
-        .arg(root)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let lines = Arc::new(Mutex::new(Vec::new()));
-    for stream in [
-        Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>,
-        Box::new(child.stderr.take().unwrap()),
-    ] {
-        let lines = lines.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stream).lines().map_while(Result::ok) {
-                lines.lock().unwrap().push(line);
-            }
-        });
-    }
-    let mut p = Preview {
-        child,
-        addr: String::new(),
-        lines,
-    };
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let found = p.lines.lock().unwrap().iter().find_map(|l| {
-            l.strip_prefix("serving http://")
-                .map(|r| r.split('/').next().unwrap().to_string())
-        });
-        if let Some(a) = found {
-            p.addr = a;
-            return p;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "serve did not start: {:?}",
-            p.lines.lock().unwrap()
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+        .arg(root);
+    let served = spawn_serve(cmd);
+    let addr = served
+        .url
+        .trim_start_matches("http://")
+        .split('/')
+        .next()
+        .unwrap()
+        .to_string();
+    Preview { addr, served }
 }
 
 /// One raw request; the status code, or 0 when the connection gave none.
@@ -493,7 +455,7 @@ fn the_preview_survives_a_flood_of_idle_connections_and_recovers() {
         .collect();
     assert!(idle.len() >= 200, "only {} connections", idle.len());
     std::thread::sleep(Duration::from_millis(500));
-    let t = threads(p.child.id());
+    let t = threads(p.served.child.id());
     assert!(
         t > 0 && t < 40,
         "{t} threads for {} connections",
@@ -509,13 +471,14 @@ fn the_preview_survives_a_flood_of_idle_connections_and_recovers() {
         assert!(
             Instant::now() < deadline,
             "no answer after the flood: {:?}",
-            p.lines.lock().unwrap()
+            p.served.lines.lock().unwrap()
         );
         std::thread::sleep(Duration::from_millis(100));
     }
-    assert!(p.child.id() > 0);
+    assert!(p.served.child.id() > 0);
     assert!(
-        !p.lines
+        !p.served
+            .lines
             .lock()
             .unwrap()
             .iter()
@@ -603,7 +566,7 @@ fn parallel_downloads_of_a_large_file_share_its_bytes() {
             })
             .unwrap_or(0)
     };
-    let pid = p.child.id();
+    let pid = p.served.child.id();
     let before = rss(pid);
     let handles: Vec<_> = (0..20)
         .map(|_| {

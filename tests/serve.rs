@@ -7,72 +7,31 @@ mod common;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Stdio};
+use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use common::*;
 
 struct Server {
-    child: Child,
     url: String,
     origin: String,
     lines: Arc<Mutex<Vec<String>>>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+    /// The process, killed when the server is dropped.
+    _served: Served,
 }
 
 fn start(root: &Path, extra: &[&str]) -> Server {
-    let mut child = dafu()
-        .args(["serve", "--port", "0", "--root"])
+    let mut cmd = dafu();
+    cmd.args(["serve", "--port", "0", "--root"])
         .arg(root)
-        .args(extra)
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start dafu serve");
-    let lines = Arc::new(Mutex::new(Vec::new()));
-    for stream in [
-        Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
-        Box::new(child.stderr.take().unwrap()),
-    ] {
-        let lines = lines.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stream).lines().map_while(Result::ok) {
-                lines.lock().unwrap().push(line);
-            }
-        });
-    }
-    // Owned by a Server from here on, so that the process is killed and reaped on any exit.
-    let mut server = Server {
-        child,
-        url: String::new(),
-        origin: String::new(),
-        lines,
-    };
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let found = server.lines.lock().unwrap().iter().find_map(|l| {
-            l.strip_prefix("serving ")
-                .map(|r| r.split_whitespace().next().unwrap().to_string())
-        });
-        if let Some(url) = found {
-            server.origin = url.trim_end_matches("/jyta/").to_string();
-            server.url = url;
-            return server;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "serve did not start: {:?}",
-            server.lines.lock().unwrap()
-        );
-        std::thread::sleep(Duration::from_millis(20));
+        .args(extra);
+    let served = spawn_serve(cmd);
+    Server {
+        url: served.url.clone(),
+        origin: served.url.trim_end_matches("/jyta/").to_string(),
+        lines: served.lines.clone(),
+        _served: served,
     }
 }
 

@@ -180,12 +180,12 @@ impl Builder {
         }
     }
 
-    /// What the last rebuild did.
     /// The warnings of the last good build (see [`Site::warnings`]).
     pub fn warnings(&self) -> &[Diagnostic] {
         self.site.as_ref().map_or(&[], |s| s.warnings.as_slice())
     }
 
+    /// What the last rebuild did.
     pub fn report(&self) -> &Report {
         &self.report
     }

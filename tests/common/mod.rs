@@ -268,3 +268,68 @@ pub fn page_types(out: &Path) -> Vec<String> {
     pages.extend(replies.into_iter().take(4));
     pages
 }
+
+/// A running `dafu serve`: its output lines (stdout and stderr) and the address it announced.
+/// Killed and reaped when dropped, whatever way a test ends.
+pub struct Served {
+    pub child: std::process::Child,
+    pub url: String,
+    pub lines: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Spawns `cmd` (a `dafu serve …`) with its output captured, and waits until it says where
+/// it serves.
+pub fn spawn_serve(mut cmd: Command) -> Served {
+    use std::io::BufRead;
+    let mut child = cmd
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start dafu serve");
+    let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    for stream in [
+        Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
+        Box::new(child.stderr.take().unwrap()),
+    ] {
+        let lines = lines.clone();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stream)
+                .lines()
+                .map_while(Result::ok)
+            {
+                lines.lock().unwrap().push(line);
+            }
+        });
+    }
+    // Owned from here on, so that the process is killed and reaped on any exit.
+    let mut served = Served {
+        child,
+        url: String::new(),
+        lines,
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let found = served.lines.lock().unwrap().iter().find_map(|l| {
+            l.strip_prefix("serving ")
+                .map(|r| r.split_whitespace().next().unwrap().to_string())
+        });
+        if let Some(url) = found {
+            served.url = url;
+            return served;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "serve did not start: {:?}",
+            served.lines.lock().unwrap()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
