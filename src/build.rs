@@ -1,4 +1,5 @@
-//! `dafu build`: the whole pipeline, from a site folder to a published output folder.
+//! `dafu build`: the pipeline from a site folder to a published output folder, with the
+//! build cache of the last build.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -6,9 +7,18 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::diagnostics::Diagnostic;
-use crate::model::Site;
-use crate::output::{Sink, Staging};
-use crate::render::{RenderStats, Renderer};
+use crate::output::Staging;
+use crate::pipeline::{Pipeline, Target, store};
+
+/// Counts of what a build made.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RenderStats {
+    pub reply_pages: usize,
+    pub index_pages: usize,
+    pub other_files: usize,
+    /// Pages rendered; the others were unchanged since the last build.
+    pub rendered: usize,
+}
 
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -17,6 +27,8 @@ pub struct BuildOptions {
     pub output: Option<PathBuf>,
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// Build without the build cache (and leave it as it is).
+    pub no_cache: bool,
 }
 
 impl BuildOptions {
@@ -26,6 +38,7 @@ impl BuildOptions {
             output: None,
             base_url: None,
             drafts: false,
+            no_cache: false,
         }
     }
     pub fn output_dir(&self) -> PathBuf {
@@ -41,8 +54,10 @@ pub struct BuildReport {
     pub stats: RenderStats,
     pub elapsed: Duration,
     pub output: PathBuf,
-    /// What the build repaired or let pass (see [`Site::warnings`]).
+    /// What the build repaired or let pass (see [`crate::model::Site::warnings`]).
     pub warnings: Vec<Diagnostic>,
+    /// How long each step took.
+    pub steps: Vec<(&'static str, Duration)>,
 }
 
 #[derive(Debug)]
@@ -55,41 +70,6 @@ pub enum BuildError {
     Interrupted,
 }
 
-/// Stages 1–3: configuration, content and theme → the site model. All problems at once.
-pub fn load_site(opts: &BuildOptions) -> Result<(Site, crate::theme::Theme), Vec<Diagnostic>> {
-    let root = &opts.root;
-    if !root.is_dir() {
-        return Err(vec![
-            Diagnostic::new(root, "site folder not found")
-                .with_help("pass --root DIR with the folder that holds site.toml"),
-        ]);
-    }
-    let config = crate::config::load(root, opts.base_url.as_deref());
-    let (files, mut diags) = crate::load::load_content(root);
-    let config = match config {
-        Ok(c) => c,
-        Err(mut e) => {
-            e.append(&mut diags);
-            return Err(e);
-        }
-    };
-    let theme = crate::theme::load(root, &config.theme);
-    let (replies, mut more) = crate::validate::validate_all(&files, &config, opts.drafts);
-    diags.append(&mut more);
-    let theme = match theme {
-        Ok(t) => t,
-        Err(mut e) => {
-            diags.append(&mut e);
-            return Err(diags);
-        }
-    };
-    if !diags.is_empty() {
-        return Err(diags);
-    }
-    let site = crate::model::build_site(config, replies)?;
-    Ok((site, theme))
-}
-
 /// Builds the site into a staging folder and swaps it in only if everything succeeded.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     build_until(opts, Arc::new(AtomicBool::new(false)))
@@ -97,17 +77,39 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
 
 /// [`build`], stopping as soon as `stop` is set (Ctrl+C, SIGTERM): the previous output stays,
 /// and the work done is kept for the next build.
+///
+/// The build runs the pipeline with the build cache of the last build (see
+/// [`crate::pipeline::store`]): unchanged files are not read again, and pages whose
+/// fingerprint did not change are neither rendered nor written.
 pub fn build_until(opts: &BuildOptions, stop: Arc<AtomicBool>) -> Result<BuildReport, BuildError> {
     let start = Instant::now();
     let output = opts.output_dir();
     check_output_is_safe(&opts.root, &output).map_err(BuildError::Io)?;
-    let (site, theme) = load_site(opts).map_err(BuildError::Content)?;
-    let renderer = Renderer::new(&site, &theme).map_err(BuildError::Content)?;
+    let cache = store::load(opts, &output);
+    let loaded = start.elapsed();
+    // Without the cache, everything is made afresh; what the output folder holds is still
+    // recorded for the next build.
+    let (mut pipeline, last_output, last_prev) = match cache {
+        Some(c) if !opts.no_cache => (
+            Pipeline::with_known_sources(opts.clone(), c.sources),
+            c.output,
+            c.prev,
+        ),
+        Some(c) => (Pipeline::new(opts.clone()), c.output, None),
+        None => (Pipeline::new(opts.clone()), None, None),
+    };
     if stop.load(Ordering::SeqCst) {
         return Err(BuildError::Interrupted);
     }
-    let staging = Staging::new(&output, stop).map_err(BuildError::Io)?;
-    let rendered = render_into(&renderer, staging.sink());
+    let mut staging = Staging::new(&output, stop).map_err(BuildError::Io)?;
+    if staging.from_prev
+        && let Some(known) = last_prev
+    {
+        staging.set_known(known);
+    }
+    // The previous output is being changed: its manifest no longer holds.
+    store::forget_prev(&output);
+    let result = pipeline.run(None, Target::Dir(staging.sink()), &mut |_| {});
     // A write that failed stopped all others: one report, not one per page.
     if staging.sink().interrupted() && staging.sink().failure().is_none() {
         return Err(BuildError::Interrupted);
@@ -115,24 +117,51 @@ pub fn build_until(opts: &BuildOptions, stop: Arc<AtomicBool>) -> Result<BuildRe
     if let Some(e) = staging.sink().failure() {
         return Err(BuildError::Io(format!("cannot write the site: {e}")));
     }
-    let stats = rendered?;
+    let built = result.map_err(BuildError::Content)?;
+    let manifest = staging.sink().manifest();
+    let mut steps = vec![("load the build cache", loaded)];
+    steps.extend(pipeline.report().steps.iter().cloned());
+    let mark = Instant::now();
     staging.commit().map_err(|e| {
         BuildError::Io(format!(
             "cannot move the new site into {}: {e}",
             output.display()
         ))
     })?;
+    steps.push(("publish", mark.elapsed()));
+    let mark = Instant::now();
+    let mut warnings = pipeline.warnings().to_vec();
+    if let Err(e) = store::save(
+        opts,
+        &output,
+        pipeline.config_hash(),
+        pipeline.sources(),
+        &manifest,
+        last_output.as_ref(),
+    ) {
+        // The site is published; only the next build's head start is lost.
+        warnings.push(
+            Diagnostic::new(
+                store::cache_dir(&output),
+                format!("the build cache was not saved: {e}"),
+            )
+            .warning(),
+        );
+    }
+    steps.push(("save the cache", mark.elapsed()));
     Ok(BuildReport {
-        replies: site.entries.len(),
-        stats,
+        steps,
+        replies: built.replies,
+        stats: RenderStats {
+            reply_pages: built.reply_pages,
+            index_pages: built.index_pages,
+            other_files: built.other_files,
+            rendered: built.rendered,
+        },
         elapsed: start.elapsed(),
         output,
-        warnings: site.warnings.clone(),
+        warnings,
     })
-}
-
-fn render_into(renderer: &Renderer<'_>, sink: &dyn Sink) -> Result<RenderStats, BuildError> {
-    renderer.render_all(sink).map_err(BuildError::Content)
 }
 
 /// `p` made absolute, with `.` and `..` resolved and symbolic links followed as far as the

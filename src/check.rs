@@ -16,8 +16,8 @@ use rayon::prelude::*;
 use crate::build::BuildOptions;
 use crate::diagnostics::Diagnostic;
 use crate::model::{Site, page_count};
-use crate::output::MemorySink;
-use crate::render::Renderer;
+use crate::output::Files;
+use crate::pipeline::{Pipeline, Target};
 
 /// What a check looked at, and what it found.
 #[derive(Debug)]
@@ -40,32 +40,29 @@ pub fn check(opts: &BuildOptions, today: NaiveDate) -> CheckReport {
                 .with_help("replies go in content/ as Markdown files; see the README"),
         );
     }
-    let (site, theme) = match crate::build::load_site(opts) {
-        Ok(x) => x,
-        Err(d) => {
+    let mut pipeline = Pipeline::new(opts.clone());
+    let built = pipeline.run(None, Target::Memory, &mut |_| {});
+    let (snapshot, site) = match (built, pipeline.site()) {
+        (Ok(built), Some(site)) => (built.snapshot, site),
+        (Err(d), site) => {
+            // A site that does not build: what the model says besides, when it was made.
+            if let Some(site) = site {
+                report.problems.extend(site.warnings.iter().cloned());
+            }
             report.problems.extend(d);
             return report;
         }
+        (Ok(_), None) => return report,
     };
     report.problems.extend(site.warnings.iter().cloned());
     report
         .problems
-        .extend(future_dated(&site, &opts.root, today));
-    report.problems.extend(empty_index_pages(&site));
-    let renderer = match Renderer::new(&site, &theme) {
-        Ok(r) => r,
-        Err(d) => {
-            report.problems.extend(d);
-            return report;
-        }
-    };
-    let sink = MemorySink::new();
-    if let Err(d) = renderer.render_all(&sink) {
-        report.problems.extend(d);
+        .extend(future_dated(site, &opts.root, today));
+    report.problems.extend(empty_index_pages(site));
+    let Some(snapshot) = snapshot else {
         return report;
-    }
-    let files = sink.into_files();
-    let (pages, links, problems) = broken_links(&site, &opts.root, &files);
+    };
+    let (pages, links, problems) = broken_links(site, &opts.root, &snapshot.files);
     report.pages = pages;
     report.links = links;
     report.problems.extend(problems);
@@ -236,13 +233,13 @@ fn resolve(page: &str, href: &str, base_path: &str) -> Option<Result<(String, St
 fn broken_links(
     site: &Site,
     root: &std::path::Path,
-    files: &BTreeMap<String, Vec<u8>>,
+    files: &Files,
 ) -> (usize, usize, Vec<Diagnostic>) {
-    let html: Vec<(&String, &Vec<u8>)> =
+    let html: Vec<(&std::sync::Arc<str>, &std::sync::Arc<[u8]>)> =
         files.iter().filter(|(p, _)| p.ends_with(".html")).collect();
     let refs: HashMap<&str, PageRefs> = html
         .par_iter()
-        .map(|(p, b)| (p.as_str(), page_refs(&String::from_utf8_lossy(b))))
+        .map(|(p, b)| (&***p, page_refs(&String::from_utf8_lossy(b))))
         .collect();
     let base_path = site.config.base_path();
     let page_of_entry: HashMap<String, usize> = site
@@ -269,7 +266,7 @@ fn broken_links(
                         // The 404 page is served at any depth; its links are absolute.
                         continue;
                     }
-                    if !files.contains_key(&target) {
+                    if !files.contains_key(target.as_str()) {
                         format!("leads to {target}, which the site does not have")
                     } else if !fragment.is_empty()
                         && target.ends_with(".html")

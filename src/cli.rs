@@ -34,6 +34,13 @@ pub enum Command {
         /// Include replies marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// Build everything afresh, without using the build cache of the last build (a new
+        /// one is saved). The output is the same either way.
+        #[arg(long)]
+        no_cache: bool,
+        /// Print how long each step took.
+        #[arg(long)]
+        timings: bool,
     },
     /// Preview the site while editing: build it, serve it, rebuild and reload on every save.
     Serve(crate::serve::ServeOptions),
@@ -60,12 +67,15 @@ pub fn run(cli: Cli) -> i32 {
             output,
             base_url,
             drafts,
+            no_cache,
+            timings,
         } => {
             let opts = BuildOptions {
                 root,
                 output,
                 base_url,
                 drafts,
+                no_cache,
             };
             // Ctrl+C or SIGTERM: stop writing, keep the previous output; a second one ends
             // the process at once (the next build cleans up after it).
@@ -82,14 +92,24 @@ pub fn run(cli: Cli) -> i32 {
                         "{}",
                         crate::diagnostics::render_warnings(&report.warnings, use_color())
                     );
+                    let s = &report.stats;
                     println!(
-                        "built {} replies into {} ({} reply pages, {} index pages) in {:.2} s",
+                        "built {} replies into {} ({} reply pages, {} index pages; {} rendered, the others unchanged) in {:.2} s",
                         report.replies,
                         report.output.display(),
-                        report.stats.reply_pages,
-                        report.stats.index_pages,
+                        s.reply_pages,
+                        s.index_pages,
+                        s.rendered,
                         report.elapsed.as_secs_f64()
                     );
+                    if timings {
+                        let steps: Vec<String> = report
+                            .steps
+                            .iter()
+                            .map(|(name, t)| format!("{name} {:.0} ms", t.as_secs_f64() * 1000.0))
+                            .collect();
+                        println!("  {}", steps.join(" · "));
+                    }
                     0
                 }
                 Err(e) => report_error(&e),
@@ -112,6 +132,7 @@ pub fn run(cli: Cli) -> i32 {
                 output: None,
                 base_url,
                 drafts,
+                no_cache: true,
             };
             let start = std::time::Instant::now();
             let today = chrono::Local::now().date_naive();

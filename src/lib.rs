@@ -2,7 +2,8 @@
 //!
 //! The pipeline, one module per stage, plain data flowing one way:
 //! [`config`] + [`load`] → [`validate`] → [`model`] → [`render`] (with [`markdown`] and
-//! [`theme`]) → [`output`], driven by [`build`]. [`cli`] is the command line.
+//! [`theme`]) → [`output`]. [`pipeline`] runs the stages with their caches; [`build`],
+//! [`check`] and [`serve`] drive it. [`cli`] is the command line.
 
 // Diagnostics are large, but they travel only on the error path; boxing them buys nothing.
 #![allow(clippy::result_large_err)]
@@ -13,17 +14,20 @@ pub mod cli;
 pub mod config;
 pub mod diagnostics;
 pub mod feed;
-pub mod incremental;
+pub mod hashing;
 pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod opendata;
 pub mod output;
+pub mod pipeline;
 pub mod policy;
 pub mod render;
 pub mod reply;
 pub mod search;
 pub mod serve;
 pub mod slug;
+#[cfg(test)]
+mod testing;
 pub mod theme;
 pub mod validate;

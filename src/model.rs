@@ -8,8 +8,9 @@ use chrono::Datelike;
 
 use crate::config::SiteConfig;
 use crate::diagnostics::Diagnostic;
+use crate::hashing::fnv1a;
 use crate::reply::{Kind, Reply};
-use crate::slug::{fnv1a, name_slug, path_segment_slug};
+use crate::slug::{name_slug, path_segment_slug};
 
 /// A reply and what the site derives from it.
 #[derive(Debug, Clone)]
@@ -47,6 +48,11 @@ impl Entry {
             index_code,
         }
     }
+}
+
+/// The name of an answer category as shown and listed: `A` → `A类`.
+pub fn category_name(key: &str) -> String {
+    format!("{key}类")
 }
 
 /// The ways to browse, in menu order.
@@ -717,7 +723,7 @@ fn for_each_term(dim: Dim, e: &Entry, config: &SiteConfig, mut f: impl FnMut(&st
                     .slug
                     .clone()
                     .unwrap_or_else(|| name_slug(&c.key, &config.slugs, false));
-                f(&format!("{}类", c.key), &slug, &c.label)
+                f(&category_name(&c.key), &slug, &c.label)
             }
         }
         Dim::Tag => {
@@ -737,7 +743,7 @@ fn order_terms(dim: Dim, terms: &mut [Term], config: &SiteConfig) {
             config
                 .categories
                 .iter()
-                .position(|c| format!("{}类", c.key) == t.name)
+                .position(|c| category_name(&c.key) == t.name)
                 .unwrap_or(usize::MAX)
         }),
         // Meetings are chronological: the one with the newest reply first.

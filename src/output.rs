@@ -2,7 +2,7 @@
 //! swapped in only when the whole build succeeded. A failed or interrupted build leaves the
 //! previous output as it was.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -23,30 +23,32 @@ pub trait Sink: Sync {
     fn write(&self, rel: &str, bytes: &[u8]) -> std::io::Result<()>;
 }
 
-/// Keeps every file in memory: for `dafu check` (nothing is written) and `dafu serve`.
-#[derive(Default)]
-pub struct MemorySink {
-    files: Mutex<std::collections::BTreeMap<String, Vec<u8>>>,
+/// What one file of an output folder was made from (`key`: a page's fingerprint, or the
+/// hash of the file's bytes), and its size and modification time when dafu wrote it. A file
+/// whose size and time still match was not touched since.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FileRecord {
+    pub key: u64,
+    pub len: u64,
+    pub secs: u64,
+    pub nanos: u32,
 }
 
-impl MemorySink {
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// The files written, by output-relative path.
-    pub fn into_files(self) -> std::collections::BTreeMap<String, Vec<u8>> {
-        self.files.into_inner().unwrap_or_default()
-    }
-}
+/// Every file of an output folder, by output-relative path.
+pub type Manifest = HashMap<String, FileRecord>;
 
-impl Sink for MemorySink {
-    fn write(&self, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
-        self.files
-            .lock()
-            .map_err(|_| std::io::Error::other("lock poisoned"))?
-            .insert(rel.to_string(), bytes.to_vec());
-        Ok(())
-    }
+fn record(key: u64, meta: &std::fs::Metadata) -> Option<FileRecord> {
+    let t = meta
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    Some(FileRecord {
+        key,
+        len: meta.len(),
+        secs: t.as_secs(),
+        nanos: t.subsec_nanos(),
+    })
 }
 
 /// The file that marks a folder as dafu's output. dafu replaces or deletes a folder only when
@@ -55,7 +57,7 @@ pub const MARKER: &str = ".dafu-output";
 const MARKER_TEXT: &str = "This folder was written by dafu, the static site generator, and is replaced on every build.\nDo not keep other files in it: they are deleted.\n";
 
 /// Whether `dir` is a real folder (not a link) that dafu wrote: it holds the marker.
-fn is_ours(dir: &Path) -> bool {
+pub fn is_ours(dir: &Path) -> bool {
     std::fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir())
         && std::fs::symlink_metadata(dir.join(MARKER)).is_ok_and(|m| m.is_file())
 }
@@ -69,6 +71,10 @@ fn is_ours(dir: &Path) -> bool {
 pub struct DirSink {
     pub root: PathBuf,
     written: Mutex<HashSet<PathBuf>>,
+    /// What the folder held when the build began (from the build cache), and what it holds
+    /// now: files whose record matches are neither read nor written.
+    known: Manifest,
+    records: Mutex<Manifest>,
     stop: Arc<AtomicBool>,
     failure: Mutex<Option<std::io::Error>>,
 }
@@ -82,8 +88,79 @@ impl DirSink {
         DirSink {
             root: root.into(),
             written: Mutex::new(HashSet::new()),
+            known: Manifest::new(),
+            records: Mutex::new(Manifest::new()),
             stop,
             failure: Mutex::new(None),
+        }
+    }
+
+    /// The files now in the folder and what they were made from.
+    pub fn manifest(&self) -> Manifest {
+        self.records.lock().map(|r| r.clone()).unwrap_or_default()
+    }
+
+    /// Whether the file at `rel` was made from `key` and has not been touched since: then it
+    /// is kept as it is (and counts as written).
+    pub fn keep(&self, rel: &str, key: u64) -> bool {
+        let Some(known) = self.known.get(rel).filter(|k| k.key == key) else {
+            return false;
+        };
+        let path = self.root.join(rel);
+        let now = std::fs::symlink_metadata(&path)
+            .ok()
+            .filter(|m| m.is_file())
+            .and_then(|m| record(key, &m));
+        if now.as_ref() != Some(known) {
+            return false;
+        }
+        self.note(rel, path, *known);
+        true
+    }
+
+    fn note(&self, rel: &str, path: PathBuf, rec: FileRecord) {
+        if let Ok(mut r) = self.records.lock() {
+            r.insert(rel.to_string(), rec);
+        }
+        if let Ok(mut w) = self.written.lock() {
+            w.insert(path);
+        }
+    }
+
+    /// Writes `bytes`, made from `key`, at `rel` (a file known to hold them is not touched).
+    pub fn write_keyed(&self, rel: &str, bytes: &[u8], key: u64) -> std::io::Result<()> {
+        if self.stop.load(Ordering::Relaxed) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::Interrupted,
+                "the build was stopped",
+            ));
+        }
+        if self.keep(rel, key) {
+            return Ok(());
+        }
+        let path = self.root.join(rel);
+        let written = self
+            .write_file(&path, bytes)
+            .and_then(|()| std::fs::symlink_metadata(&path));
+        match written {
+            Ok(meta) => {
+                if let Some(rec) = record(key, &meta) {
+                    self.note(rel, path, rec);
+                } else if let Ok(mut w) = self.written.lock() {
+                    w.insert(path);
+                }
+                Ok(())
+            }
+            Err(e) => {
+                let text = format!("{}: {e}", path.display());
+                if let Ok(mut f) = self.failure.lock()
+                    && f.is_none()
+                {
+                    *f = Some(std::io::Error::new(e.kind(), text));
+                }
+                self.stop.store(true, Ordering::SeqCst);
+                Err(e)
+            }
         }
     }
 
@@ -154,27 +231,7 @@ impl DirSink {
 
 impl Sink for DirSink {
     fn write(&self, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
-        if self.stop.load(Ordering::Relaxed) {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::Interrupted,
-                "the build was stopped",
-            ));
-        }
-        let path = self.root.join(rel);
-        if let Err(e) = self.write_file(&path, bytes) {
-            let text = format!("{}: {e}", path.display());
-            if let Ok(mut f) = self.failure.lock()
-                && f.is_none()
-            {
-                *f = Some(std::io::Error::new(e.kind(), text));
-            }
-            self.stop.store(true, Ordering::SeqCst);
-            return Err(e);
-        }
-        if let Ok(mut w) = self.written.lock() {
-            w.insert(path);
-        }
-        Ok(())
+        self.write_keyed(rel, bytes, crate::hashing::hash_of(bytes))
     }
 }
 
@@ -192,12 +249,16 @@ pub struct Refused(pub String);
 /// build takes over. Every folder dafu renames, reuses or deletes carries [`MARKER`].
 pub struct Staging {
     pub dir: PathBuf,
+    /// Whether the folder is the previous output (`.NAME.dafu-prev`), whose manifest the
+    /// build cache may know.
+    pub from_prev: bool,
     output: PathBuf,
     sink: DirSink,
     committed: bool,
 }
 
-fn sibling(output: &Path, suffix: &str) -> PathBuf {
+/// `.NAME.dafu-SUFFIX` beside the output folder `NAME`.
+pub fn sibling(output: &Path, suffix: &str) -> PathBuf {
     let name = output
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
@@ -320,13 +381,15 @@ impl Staging {
         let prev = sibling(&output, "prev");
         let mut candidates = Vec::new();
         if is_ours(&prev) {
-            candidates.push(prev);
+            candidates.push(prev.clone());
         }
         candidates.extend(stale_stagings(&output));
         let mut reused = false;
+        let mut from_prev = false;
         for c in candidates {
             if !reused && std::fs::rename(&c, &dir).is_ok() {
                 reused = true;
+                from_prev = c == prev;
             } else if is_ours(&c) {
                 let _ = std::fs::remove_dir_all(&c);
             }
@@ -340,6 +403,7 @@ impl Staging {
             .map_err(|e| io("cannot write in", &dir, e))?;
         Ok(Staging {
             dir,
+            from_prev,
             output,
             sink,
             committed: false,
@@ -348,6 +412,11 @@ impl Staging {
 
     pub fn sink(&self) -> &DirSink {
         &self.sink
+    }
+
+    /// Tells the sink what the folder holds (see [`DirSink::keep`]).
+    pub fn set_known(&mut self, known: Manifest) {
+        self.sink.known = known;
     }
 
     /// Replaces the output with the staged tree; the old output is kept for the next build.

@@ -1,11 +1,10 @@
-//! Stage 4, render: the site model → HTML pages through Tera templates. Each template gets
-//! its own typed context struct; pages are rendered in parallel and handed to a [`Sink`].
-
-use std::sync::Mutex;
+//! Stage 4, render: the site model → HTML pages through Tera templates. Each page kind
+//! builds a typed context from the model ([`Renderer::context`]); the same context is what
+//! the page is rendered from and what its fingerprint hashes ([`Renderer::fingerprint`]), so
+//! a page's fingerprint cannot leave out anything the page shows.
 
 use chrono::{Datelike, NaiveDate};
-use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use tera::{Context, Tera};
 
 use crate::config::{Footer, SiteConfig};
@@ -13,23 +12,56 @@ use crate::diagnostics::Diagnostic;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
-use crate::markdown::{MarkdownRenderer, Rendered};
+use crate::markdown::Rendered;
 use crate::model::{Dim, Entry, Site, Term, page_count, page_url};
-use crate::output::Sink;
 use crate::reply::{Contact, Handling};
 use crate::theme::Theme;
 
-/// Counts of what a build wrote.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RenderStats {
-    pub reply_pages: usize,
-    pub index_pages: usize,
-    pub other_files: usize,
+/// What every page shares (the site's settings and menu): serialized into each context,
+/// hashed once per build into [`Renderer::global_fingerprint`] rather than per page.
+pub struct Shared<'a, T>(pub &'a T);
+
+impl<T: Serialize> Serialize for Shared<'_, T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+impl<T> Hash for Shared<'_, T> {
+    fn hash<H: Hasher>(&self, _: &mut H) {}
+}
+
+/// A reply's body on its page: the HTML when rendering, and in every case the fingerprint of
+/// the Markdown it comes from (which is what the page's fingerprint hashes).
+pub struct BodyHtml {
+    pub fingerprint: u64,
+    pub html: Option<Arc<Rendered>>,
+}
+
+impl Serialize for BodyHtml {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.html.as_ref().map_or("", |r| r.html.as_str()))
+    }
+}
+
+impl Hash for BodyHtml {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        self.fingerprint.hash(h);
+    }
+}
+
+/// The output path of a site-relative URL: `years/2023/` → `years/2023/index.html`.
+pub fn url_path(url: &str) -> String {
+    if url.is_empty() || url.ends_with('/') {
+        format!("{url}index.html")
+    } else {
+        url.to_string()
+    }
 }
 
 // ---------- typed template contexts ----------
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct NavItem {
     pub name: String,
     pub url: String,
@@ -51,7 +83,7 @@ pub struct SiteView<'a> {
 }
 
 /// What is particular to one page.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct PageView {
     /// Prefix that leads from this page to the site root: `../../` (or the base path on 404).
     pub root: String,
@@ -72,7 +104,7 @@ pub struct PageView {
     pub feed_title: String,
 }
 
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Clone, Hash)]
 pub struct Link {
     pub name: String,
     pub url: String,
@@ -95,7 +127,7 @@ pub struct ReplyCard {
     pub date_iso: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct ReplyView {
     pub title: String,
     pub kind: Link,
@@ -121,19 +153,19 @@ pub struct ReplyView {
     pub index_code: String,
     pub topic: String,
     pub tags: Vec<Link>,
-    pub body_html: String,
+    pub body_html: BodyHtml,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct ReplyContext<'a> {
-    pub site: &'a SiteView<'a>,
+    pub site: Shared<'a, SiteView<'a>>,
     pub page: PageView,
     pub reply: ReplyView,
     pub same_proposal: Vec<ReplyCard>,
     pub department_more: Vec<ReplyCard>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct PagerLink {
     pub number: usize,
     pub url: String,
@@ -141,7 +173,7 @@ pub struct PagerLink {
     pub gap: bool,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct Pager {
     pub current: usize,
     pub total: usize,
@@ -151,9 +183,9 @@ pub struct Pager {
     pub pages: Vec<PagerLink>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct ListContext<'a> {
-    pub site: &'a SiteView<'a>,
+    pub site: Shared<'a, SiteView<'a>>,
     pub page: PageView,
     pub heading: String,
     pub note: String,
@@ -162,7 +194,7 @@ pub struct ListContext<'a> {
     pub pager: Pager,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct TermView {
     pub name: String,
     pub note: String,
@@ -170,16 +202,16 @@ pub struct TermView {
     pub count: usize,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct TermsContext<'a> {
-    pub site: &'a SiteView<'a>,
+    pub site: Shared<'a, SiteView<'a>>,
     pub page: PageView,
     pub heading: String,
     pub noun: String,
     pub terms: Vec<TermView>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct Counts {
     pub replies: usize,
     pub proposals: usize,
@@ -187,16 +219,16 @@ pub struct Counts {
     pub departments: usize,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct DimensionSummary {
     pub title: String,
     pub url: String,
     pub top: Vec<TermView>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct HomeContext<'a> {
-    pub site: &'a SiteView<'a>,
+    pub site: Shared<'a, SiteView<'a>>,
     pub page: PageView,
     pub items: Vec<ReplyCard>,
     pub counts: Counts,
@@ -204,7 +236,7 @@ pub struct HomeContext<'a> {
 }
 
 /// One bar of a statistics chart; geometry is computed here so the template only draws.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct Bar {
     pub label: String,
     pub note: String,
@@ -218,7 +250,7 @@ pub struct Bar {
     pub count_x: u32,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct Chart {
     pub id: String,
     pub title: String,
@@ -230,23 +262,23 @@ pub struct Chart {
     pub bars: Vec<Bar>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct StatsContext<'a> {
-    pub site: &'a SiteView<'a>,
+    pub site: Shared<'a, SiteView<'a>>,
     pub page: PageView,
     pub total: usize,
     pub charts: Vec<Chart>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct SearchContext<'a> {
-    pub site: &'a SiteView<'a>,
+    pub site: Shared<'a, SiteView<'a>>,
     pub page: PageView,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct NotFoundContext<'a> {
-    pub site: &'a SiteView<'a>,
+    pub site: Shared<'a, SiteView<'a>>,
     pub page: PageView,
 }
 
@@ -279,12 +311,27 @@ pub struct Renderer<'s> {
     origins: std::collections::BTreeMap<String, String>,
     /// 0..n, the "all replies" list (built once, not per page).
     all_entries: Vec<usize>,
-    /// Each entry's body rendered once: HTML for its page, text for feeds and search.
-    bodies: Vec<Arc<Rendered>>,
+    /// Each entry's body fingerprint (of its Markdown), by entry.
+    body_fps: Vec<u64>,
     /// Each entry's department term, and the entries that answer the same proposal (itself
     /// included), looked up once rather than per page.
     departments: Vec<Option<&'s crate::model::Term>>,
     proposals: Vec<&'s [usize]>,
+    /// What every page depends on: the shared view and the templates.
+    global: u64,
+}
+
+/// One page's template and typed context.
+#[derive(Serialize, Hash)]
+#[serde(untagged)]
+pub enum PageContext<'a> {
+    Home(HomeContext<'a>),
+    NotFound(NotFoundContext<'a>),
+    Reply(Box<ReplyContext<'a>>),
+    List(ListContext<'a>),
+    Terms(TermsContext<'a>),
+    Stats(StatsContext<'a>),
+    Search(SearchContext<'a>),
 }
 
 /// Latest replies on the home page, and "other replies" on a reply page.
@@ -292,26 +339,13 @@ const HOME_LATEST: usize = 10;
 const DEPARTMENT_MORE: usize = 5;
 
 impl<'s> Renderer<'s> {
-    pub fn new(site: &'s Site, theme: &'s Theme) -> Result<Renderer<'s>, Vec<Diagnostic>> {
-        let markdown = MarkdownRenderer::new();
-        let bodies = site
-            .entries
-            .par_iter()
-            .map(|e| Arc::new(markdown.render(&e.reply.body)))
-            .collect();
-        Self::with_bodies(site, theme, bodies)
-    }
-
-    /// A renderer for bodies already rendered (`dafu serve` keeps them between builds).
-    pub fn with_bodies(
+    /// A renderer for `site` with `theme`; `body_fps` holds each entry's body fingerprint.
+    pub fn new(
         site: &'s Site,
         theme: &'s Theme,
-        bodies: Vec<Arc<Rendered>>,
+        body_fps: Vec<u64>,
     ) -> Result<Renderer<'s>, Vec<Diagnostic>> {
-        let mut diags = body_diagnostics(site, &bodies);
-        if !diags.is_empty() {
-            return Err(diags);
-        }
+        let mut diags = Vec::new();
         let mut tera = Tera::default();
         let mut origins = std::collections::BTreeMap::new();
         // Parse each template on its own first, so syntax errors name the right file.
@@ -355,16 +389,20 @@ impl<'s> Renderer<'s> {
         if !diags.is_empty() {
             return Err(diags);
         }
+        let view = site_view(&site.config, site);
+        let global =
+            crate::hashing::hash_of(&(serde_json::to_string(&view).ok(), theme.template_texts()));
         let mut renderer = Renderer {
             site,
             tera,
-            view: site_view(&site.config, site),
+            view,
             theme,
             origins,
             all_entries: (0..site.entries.len()).collect(),
-            bodies,
+            body_fps,
             departments: Vec::new(),
             proposals: Vec::new(),
+            global,
         };
         let clashes = renderer.static_clashes();
         if !clashes.is_empty() {
@@ -392,6 +430,11 @@ impl<'s> Renderer<'s> {
         Ok(renderer)
     }
 
+    /// A hash of what every page depends on: the site's settings and menu, the templates.
+    pub fn global_fingerprint(&self) -> u64 {
+        self.global
+    }
+
     /// Every path the site generates itself: pages, open data, feeds, sitemaps, robots.txt;
     /// and the folders reserved whole (the search index). A static file may not take any of
     /// them, nor stand where one of them needs a folder: it would silently replace pages.
@@ -405,14 +448,7 @@ impl<'s> Renderer<'s> {
         let mut paths: std::collections::BTreeSet<String> = self
             .jobs()
             .into_iter()
-            .map(|j| {
-                let url = self.job_url(j);
-                if url.is_empty() || url.ends_with('/') {
-                    format!("{url}index.html")
-                } else {
-                    url
-                }
-            })
+            .map(|j| url_path(&self.job_url(j)))
             .filter(|p| under_tops(p))
             .collect();
         for p in [
@@ -502,82 +538,6 @@ impl<'s> Renderer<'s> {
         jobs
     }
 
-    /// Renders all pages and static files into `sink`.
-    pub fn render_all(&self, sink: &dyn Sink) -> Result<RenderStats, Vec<Diagnostic>> {
-        let jobs = self.jobs();
-        let errors: Mutex<Vec<Diagnostic>> = Mutex::new(Vec::new());
-        // The machine-readable files (search index above all) are built while pages are
-        // rendered and written: page writing waits on the file system, the index does not.
-        let (stats, machine) = rayon::join(
-            || self.render_pages(&jobs, sink, &errors),
-            || self.machine_readable(&jobs),
-        );
-        for (rel, bytes) in machine {
-            if let Err(e) = sink.write(&rel, &bytes) {
-                push(
-                    &errors,
-                    Diagnostic::new(rel.clone(), format!("cannot write: {e}")),
-                );
-            }
-        }
-        self.finish(sink, stats, errors)
-    }
-
-    fn render_pages(
-        &self,
-        jobs: &[Job],
-        sink: &dyn Sink,
-        errors: &Mutex<Vec<Diagnostic>>,
-    ) -> Vec<(usize, usize)> {
-        jobs.par_iter()
-            .map(|job| match self.render_job(*job) {
-                Ok((path, html)) => match sink.write(&path, html.as_bytes()) {
-                    Ok(()) => match job {
-                        Job::Reply(_) => (1, 0),
-                        _ => (0, 1),
-                    },
-                    Err(e) => {
-                        push(errors, Diagnostic::new(path, format!("cannot write: {e}")));
-                        (0, 0)
-                    }
-                },
-                Err(d) => {
-                    push(errors, d);
-                    (0, 0)
-                }
-            })
-            .collect()
-    }
-
-    fn finish(
-        &self,
-        sink: &dyn Sink,
-        stats: Vec<(usize, usize)>,
-        errors: Mutex<Vec<Diagnostic>>,
-    ) -> Result<RenderStats, Vec<Diagnostic>> {
-        for (rel, bytes) in &self.theme.files {
-            if let Err(e) = sink.write(rel, bytes) {
-                push(
-                    &errors,
-                    Diagnostic::new(rel.clone(), format!("cannot write: {e}")),
-                );
-            }
-        }
-        let mut errors = errors.into_inner().unwrap_or_default();
-        if !errors.is_empty() {
-            // One report per distinct template problem, not one per page.
-            errors.sort_by(|a, b| (&a.file, &a.message).cmp(&(&b.file, &b.message)));
-            errors.dedup_by(|a, b| a.file == b.file && a.message == b.message);
-            return Err(errors);
-        }
-        let (reply_pages, index_pages) = stats.iter().fold((0, 0), |(a, b), (x, y)| (a + x, b + y));
-        Ok(RenderStats {
-            reply_pages,
-            index_pages,
-            other_files: self.theme.files.len(),
-        })
-    }
-
     /// Site-relative URL of a page (`years/2023/page/2/`; empty for the home page).
     pub fn job_url(&self, job: Job) -> String {
         let site = self.site;
@@ -594,32 +554,6 @@ impl<'s> Renderer<'s> {
                 .map(|d| page_url(&d.terms[ti].url, n))
                 .unwrap_or_default(),
         }
-    }
-
-    /// Open data, sitemap, robots.txt, feeds and the search index.
-    pub fn machine_readable(&self, jobs: &[Job]) -> Vec<(String, Vec<u8>)> {
-        let site = self.site;
-        let mut files = Vec::new();
-        match crate::opendata::replies_json(site) {
-            Ok(b) => files.push(("data/replies.json".to_string(), b)),
-            Err(e) => eprintln!("warning: data/replies.json not written: {e}"),
-        }
-        match crate::opendata::replies_csv(site) {
-            Ok(b) => files.push(("data/replies.csv".to_string(), b)),
-            Err(e) => eprintln!("warning: data/replies.csv not written: {e}"),
-        }
-        files.extend(crate::opendata::sitemaps(
-            site,
-            &self.sitemap_urls(jobs),
-            crate::opendata::SITEMAP_LIMIT,
-        ));
-        files.push(("robots.txt".to_string(), crate::opendata::robots(site)));
-        let texts = self.texts();
-        files.extend(crate::feed::feeds(site, &texts));
-        if site.config.search {
-            files.extend(crate::search::build_index(site, &texts));
-        }
-        files
     }
 
     /// Other replies to the same proposal as entry `i`.
@@ -646,13 +580,13 @@ impl<'s> Renderer<'s> {
             .collect()
     }
 
-    /// Each entry's plain text, in entry order.
-    pub fn texts(&self) -> Vec<&str> {
-        self.bodies.iter().map(|b| b.text.as_str()).collect()
-    }
-
-    /// Renders one page: (output path, HTML).
-    pub fn render_job(&self, job: Job) -> Result<(String, String), Diagnostic> {
+    /// A page's URL, template and context. Reply pages show `body` (their rendered
+    /// Markdown); without it the context carries only the body's fingerprint.
+    pub fn context(
+        &self,
+        job: Job,
+        body: Option<Arc<Rendered>>,
+    ) -> Result<(String, &'static str, PageContext<'_>), Diagnostic> {
         let site = self.site;
         let size = site.config.page_size;
         let (url, template, ctx) = match job {
@@ -695,26 +629,26 @@ impl<'s> Renderer<'s> {
                     })
                     .collect();
                 let ctx = HomeContext {
-                    site: &self.view,
+                    site: Shared(&self.view),
                     page,
                     items,
                     counts,
                     dimensions,
                 };
-                (String::new(), "home.html", Context::from_serialize(&ctx))
+                (String::new(), "home.html", PageContext::Home(ctx))
             }
             Job::NotFound => {
                 let mut page = self.page("404.html", "页面不存在", "", "", "404");
                 // Served for any missing path, so links must not depend on the page's depth.
                 page.root = site.config.base_path();
                 let ctx = NotFoundContext {
-                    site: &self.view,
+                    site: Shared(&self.view),
                     page,
                 };
                 (
                     "404.html".to_string(),
                     "404.html",
-                    Context::from_serialize(&ctx),
+                    PageContext::NotFound(ctx),
                 )
             }
             Job::Reply(i) => {
@@ -742,15 +676,19 @@ impl<'s> Renderer<'s> {
                             .collect()
                     })
                     .unwrap_or_default();
-                let reply = self.reply_view(i);
+                let reply = self.reply_view(i, body.clone());
                 let ctx = ReplyContext {
-                    site: &self.view,
+                    site: Shared(&self.view),
                     page,
                     reply,
                     same_proposal,
                     department_more,
                 };
-                (e.url.clone(), "reply.html", Context::from_serialize(&ctx))
+                (
+                    e.url.clone(),
+                    "reply.html",
+                    PageContext::Reply(Box::new(ctx)),
+                )
             }
             Job::All(n) => {
                 let first = "all/";
@@ -764,11 +702,7 @@ impl<'s> Renderer<'s> {
                     size,
                     "all/",
                 );
-                (
-                    page_url(first, n),
-                    "list.html",
-                    Context::from_serialize(&ctx),
-                )
+                (page_url(first, n), "list.html", PageContext::List(ctx))
             }
             Job::Stats => {
                 let url = "stats/";
@@ -787,12 +721,12 @@ impl<'s> Renderer<'s> {
                     .map(|d| chart(d, site.entries.len()))
                     .collect();
                 let ctx = StatsContext {
-                    site: &self.view,
+                    site: Shared(&self.view),
                     page,
                     total: site.entries.len(),
                     charts,
                 };
-                (url.to_string(), "stats.html", Context::from_serialize(&ctx))
+                (url.to_string(), "stats.html", PageContext::Stats(ctx))
             }
             Job::Search => {
                 let url = "search/";
@@ -804,14 +738,10 @@ impl<'s> Renderer<'s> {
                     "搜索",
                 );
                 let ctx = SearchContext {
-                    site: &self.view,
+                    site: Shared(&self.view),
                     page,
                 };
-                (
-                    url.to_string(),
-                    "search.html",
-                    Context::from_serialize(&ctx),
-                )
+                (url.to_string(), "search.html", PageContext::Search(ctx))
             }
             Job::Terms(dim) => {
                 let d = site
@@ -827,13 +757,13 @@ impl<'s> Renderer<'s> {
                 );
                 page.column_keywords = dim.noun().into();
                 let ctx = TermsContext {
-                    site: &self.view,
+                    site: Shared(&self.view),
                     page,
                     heading: dim.title().into(),
                     noun: dim.noun().into(),
                     terms: d.terms.iter().map(term_view).collect(),
                 };
-                (url, "terms.html", Context::from_serialize(&ctx))
+                (url, "terms.html", PageContext::Terms(ctx))
             }
             Job::Term(dim, ti, n) => {
                 let d = site
@@ -866,14 +796,30 @@ impl<'s> Renderer<'s> {
                     ctx.page.feed = format!("{}feed.xml", t.url);
                     ctx.page.feed_title = format!("{} - {}", t.name, site.config.title);
                 }
-                (
-                    page_url(&t.url, n),
-                    "list.html",
-                    Context::from_serialize(&ctx),
-                )
+                (page_url(&t.url, n), "list.html", PageContext::List(ctx))
             }
         };
-        let ctx = ctx.map_err(|e| {
+        Ok((url, template, ctx))
+    }
+
+    /// A hash of everything the page shows: its context (with the body's fingerprint for
+    /// the body) and what every page shares. Equal fingerprints, equal pages.
+    pub fn fingerprint(&self, job: Job) -> u64 {
+        match self.context(job, None) {
+            Ok(page) => crate::hashing::hash_of(&(self.global, page)),
+            // No page: rendering it reports the problem.
+            Err(_) => 0,
+        }
+    }
+
+    /// Renders one page: (output path, HTML). A reply page needs its `body`.
+    pub fn render_job(
+        &self,
+        job: Job,
+        body: Option<Arc<Rendered>>,
+    ) -> Result<(String, String), Diagnostic> {
+        let (url, template, ctx) = self.context(job, body)?;
+        let ctx = Context::from_serialize(&ctx).map_err(|e| {
             Diagnostic::new(template, format!("cannot build the template context: {e}"))
         })?;
         let html = self.tera.render(template, &ctx).map_err(|e| {
@@ -884,85 +830,7 @@ impl<'s> Renderer<'s> {
                 .unwrap_or_else(|| template.to_string());
             template_diagnostic(&origin, &e)
         })?;
-        let path = if url.is_empty() || url.ends_with('/') {
-            format!("{url}index.html")
-        } else {
-            url
-        };
-        Ok((path, html))
-    }
-
-    /// A hash of everything a page's output depends on besides the site-wide inputs (the
-    /// configuration and templates, which `dafu serve` hashes once): what a page shows of
-    /// each reply (`entry_fp`, `card_fp`) and of the lists. Equal fingerprints, equal pages;
-    /// `dafu serve` re-renders only pages whose fingerprint changed.
-    pub fn job_fingerprint(&self, job: Job, entry_fp: &[u64], card_fp: &[u64]) -> u64 {
-        let site = self.site;
-        let size = site.config.page_size;
-        let mut h = rustc_hash::FxHasher::default();
-        std::mem::discriminant(&job).hash(&mut h);
-        let page_items = |h: &mut rustc_hash::FxHasher, entries: &[usize], n: usize| {
-            entries.len().hash(h);
-            n.hash(h);
-            for &i in entries.iter().skip((n - 1) * size).take(size) {
-                card_fp[i].hash(h);
-            }
-        };
-        let all_terms = |h: &mut rustc_hash::FxHasher| {
-            for d in &site.dimensions {
-                d.dim.hash(h);
-                for t in &d.terms {
-                    (&t.name, &t.note, &t.url, t.entries.len()).hash(h);
-                }
-            }
-        };
-        match job {
-            Job::Home => {
-                site.entries.len().hash(&mut h);
-                for fp in card_fp.iter().take(HOME_LATEST) {
-                    fp.hash(&mut h);
-                }
-                all_terms(&mut h);
-            }
-            Job::NotFound | Job::Search => {}
-            Job::Stats => {
-                site.entries.len().hash(&mut h);
-                all_terms(&mut h);
-            }
-            Job::Reply(i) => {
-                entry_fp[i].hash(&mut h);
-                for j in self.same_proposal(i) {
-                    card_fp[j].hash(&mut h);
-                }
-                if let Some(t) = self.departments[i] {
-                    for &j in t.entries.iter().filter(|&&j| j != i).take(DEPARTMENT_MORE) {
-                        card_fp[j].hash(&mut h);
-                    }
-                }
-            }
-            Job::All(n) => page_items(&mut h, &self.all_entries, n),
-            Job::Terms(dim) => {
-                dim.hash(&mut h);
-                if let Some(d) = site.dimension(dim) {
-                    for t in &d.terms {
-                        (&t.name, &t.note, &t.url, t.entries.len()).hash(&mut h);
-                    }
-                }
-            }
-            Job::Term(dim, ti, n) => {
-                dim.hash(&mut h);
-                if let Some(t) = site.dimension(dim).and_then(|d| d.terms.get(ti)) {
-                    (&t.name, &t.note, &t.url).hash(&mut h);
-                    page_items(&mut h, &t.entries, n);
-                }
-            }
-        }
-        h.finish()
-    }
-
-    /// Each reply card's fingerprint, by entry.
-    pub fn card_fingerprints(&self) -> Vec<u64> {
-        self.site.entries.par_iter().map(card_fingerprint).collect()
+        Ok((url_path(&url), html))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -1002,7 +870,7 @@ impl<'s> Renderer<'s> {
             .map(|&i| card(&self.site.entries[i]))
             .collect();
         ListContext {
-            site: &self.view,
+            site: Shared(&self.view),
             page,
             heading: heading.into(),
             note: note.into(),
@@ -1034,7 +902,7 @@ impl<'s> Renderer<'s> {
         }
     }
 
-    fn reply_view(&self, i: usize) -> ReplyView {
+    fn reply_view(&self, i: usize, body: Option<Arc<Rendered>>) -> ReplyView {
         let e = &self.site.entries[i];
         let r = &e.reply;
         let config = &self.site.config;
@@ -1043,11 +911,15 @@ impl<'s> Renderer<'s> {
             .as_ref()
             .and_then(|k| config.category(k))
             .map(|c| Link {
-                name: format!("{}类", c.key),
+                name: crate::model::category_name(&c.key),
                 url: self
                     .site
                     .dimension(Dim::Category)
-                    .and_then(|d| d.terms.iter().find(|t| t.name == format!("{}类", c.key)))
+                    .and_then(|d| {
+                        d.terms
+                            .iter()
+                            .find(|t| t.name == crate::model::category_name(&c.key))
+                    })
                     .map(|t| t.url.clone())
                     .unwrap_or_default(),
                 note: c.label.clone(),
@@ -1116,49 +988,17 @@ impl<'s> Renderer<'s> {
             index_code: e.index_code.clone(),
             topic,
             tags,
-            body_html: self.bodies[i].html.clone(),
+            body_html: BodyHtml {
+                fingerprint: self.body_fps.get(i).copied().unwrap_or(0),
+                html: body,
+            },
         }
-    }
-}
-
-/// What the security policy refused in the replies' bodies, as errors at file:line:column:
-/// the page would lose a link or the HTML, so the build stops and says where.
-fn body_diagnostics(site: &Site, bodies: &[Arc<Rendered>]) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for (e, body) in site.entries.iter().zip(bodies) {
-        if body.problems.is_empty() {
-            continue;
-        }
-        // The body placed on its own lines of the file, for a true excerpt and line numbers.
-        let first = e.reply.body_line.max(1);
-        let source: Arc<str> = Arc::from(format!("{}{}", "\n".repeat(first - 1), e.reply.body));
-        for p in &body.problems {
-            out.push(
-                Diagnostic::new(&e.reply.source, p.message.clone())
-                    .at_line_col(&source, first + p.line.saturating_sub(1), p.column)
-                    .with_help(p.help.clone()),
-            );
-        }
-    }
-    out
-}
-
-fn push(errors: &Mutex<Vec<Diagnostic>>, d: Diagnostic) {
-    if let Ok(mut e) = errors.lock() {
-        e.push(d);
     }
 }
 
 /// 2023年3月27日
 pub fn date_cn(d: NaiveDate) -> String {
     format!("{}年{}月{}日", d.year(), d.month(), d.day())
-}
-
-/// A fingerprint of what a list shows of a reply: equal fingerprints, equal cards.
-pub fn card_fingerprint(e: &Entry) -> u64 {
-    let mut h = rustc_hash::FxHasher::default();
-    card(e).hash(&mut h);
-    h.finish()
 }
 
 fn card(e: &Entry) -> ReplyCard {
@@ -1173,7 +1013,7 @@ fn card(e: &Entry) -> ReplyCard {
         representatives: r.representatives.join("、"),
         department: r.department.clone(),
         handling: r.handling,
-        category: r.category.as_ref().map(|c| format!("{c}类")),
+        category: r.category.as_deref().map(crate::model::category_name),
         date_iso: r.date.to_string(),
     }
 }

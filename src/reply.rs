@@ -3,9 +3,9 @@
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     /// 政协提案, answered to a 委员.
@@ -46,7 +46,7 @@ impl Kind {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Handling {
     /// 主办: the lead department's reply.
@@ -78,8 +78,9 @@ pub struct Contact {
     pub address: String,
 }
 
-/// One reply, every field checked.
-#[derive(Debug, Clone, PartialEq)]
+/// One reply, every field checked. The build cache stores it without its body (which is
+/// read again from the file when a page needs it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Reply {
     /// Path shown to users (`content/2023/proposal-146.md`).
     pub source: PathBuf,
@@ -106,6 +107,7 @@ pub struct Reply {
     pub tags: Vec<String>,
     pub draft: bool,
     /// The Markdown text after the front matter.
+    #[serde(skip)]
     pub body: std::sync::Arc<str>,
     /// The line of the file on which the body starts (1-based), for body diagnostics.
     pub body_line: usize,

@@ -52,18 +52,9 @@ pub fn fold_width(ch: char) -> char {
 
 /// A short, stable hash of a name (FNV-1a, 64-bit), as hex digits.
 pub fn short_hash(text: &str, digits: usize) -> String {
-    let h = fnv1a(text.as_bytes());
+    let h = crate::hashing::fnv1a(text.as_bytes());
     let full = format!("{h:016x}");
     full[..digits.min(16)].to_string()
-}
-
-pub fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
 }
 
 /// The slug of a name: the `[slugs]` override if any, else its pinyin (or a hash when the

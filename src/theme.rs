@@ -84,6 +84,17 @@ pub struct Theme {
     pub origins: BTreeMap<String, PathBuf>,
 }
 
+impl Theme {
+    /// Every template's name and text, by name: what every page's fingerprint includes.
+    pub fn template_texts(&self) -> Vec<(&str, &str)> {
+        // `templates` is keyed by name, so this is already in name order.
+        self.templates
+            .values()
+            .map(|t| (t.name.as_str(), t.text.as_str()))
+            .collect()
+    }
+}
+
 /// The text of a built-in template (for users who copy one to override it, and for tests).
 pub fn default_template(name: &str) -> Option<&'static str> {
     DEFAULT_TEMPLATES

@@ -93,29 +93,6 @@ impl<'de> Deserialize<'de> for OneOrMany {
     }
 }
 
-/// Turns every loaded file into a reply, collecting all problems; drafts are dropped
-/// unless `drafts`.
-pub fn validate_all(
-    files: &[SourceFile],
-    config: &SiteConfig,
-    drafts: bool,
-) -> (Vec<Reply>, Vec<Diagnostic>) {
-    use rayon::prelude::*;
-    let results: Vec<Result<Reply, Vec<Diagnostic>>> =
-        files.par_iter().map(|f| validate_file(f, config)).collect();
-    let mut replies = Vec::with_capacity(results.len());
-    let mut diags = Vec::new();
-    for r in results {
-        match r {
-            Ok(reply) => replies.push(reply),
-            Err(mut d) => diags.append(&mut d),
-        }
-    }
-    diags.extend(check_duplicates(&replies, files));
-    replies.retain(|r| drafts || !r.draft);
-    (replies, diags)
-}
-
 /// Validates one file's front matter.
 pub fn validate_file(file: &SourceFile, config: &SiteConfig) -> Result<Reply, Vec<Diagnostic>> {
     let shown = &file.shown;
@@ -515,13 +492,15 @@ fn strip_location(s: &str) -> String {
 }
 
 /// Two replies with the same (session, kind, number, department) are one reply written twice.
-pub fn check_duplicates(replies: &[Reply], files: &[SourceFile]) -> Vec<Diagnostic> {
-    let texts: BTreeMap<&std::path::Path, &Arc<str>> =
-        files.iter().map(|f| (f.shown.as_path(), &f.text)).collect();
+/// `text_of` gives a file's text (by its shown path), to point at the line.
+pub fn check_duplicates(
+    replies: &[&Reply],
+    text_of: &dyn Fn(&std::path::Path) -> Option<Arc<str>>,
+) -> Vec<Diagnostic> {
     let mut seen: BTreeMap<(&str, Kind, &str, &str), &Reply> = BTreeMap::new();
     let mut codes: BTreeMap<&str, &Reply> = BTreeMap::new();
     let mut diags = Vec::new();
-    let mut sorted: Vec<&Reply> = replies.iter().collect();
+    let mut sorted: Vec<&Reply> = replies.to_vec();
     sorted.sort_by(|a, b| a.source.cmp(&b.source));
     for r in sorted {
         let key = r.identity();
@@ -532,9 +511,9 @@ pub fn check_duplicates(replies: &[Reply], files: &[SourceFile]) -> Vec<Diagnost
             )
             .with_help("one file per department's reply; delete one of them, or correct session, kind, number or department")
             .with_related(&first.source, 1, "the first one");
-            if let Some(text) = texts.get(r.source.as_path()) {
-                let span = find_line(text, "number:").unwrap_or(0..3);
-                d = d.at(text, span);
+            if let Some(text) = text_of(&r.source) {
+                let span = find_line(&text, "number:").unwrap_or(0..3);
+                d = d.at(&text, span);
             }
             diags.push(d);
         } else {
@@ -551,8 +530,8 @@ pub fn check_duplicates(replies: &[Reply], files: &[SourceFile]) -> Vec<Diagnost
                 )
                 .with_help("索引号 must be unique; remove index_code to have one generated")
                 .with_related(&first.source, 1, "the first one");
-                if let Some(text) = texts.get(r.source.as_path()) {
-                    d = d.at(text, find_line(text, "index_code:").unwrap_or(0..3));
+                if let Some(text) = text_of(&r.source) {
+                    d = d.at(&text, find_line(&text, "index_code:").unwrap_or(0..3));
                 }
                 diags.push(d);
             } else {

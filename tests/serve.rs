@@ -95,7 +95,7 @@ fn fresh_build(root: &Path) -> BTreeMap<String, String> {
         .into_iter()
         // The ownership mark is the output folder's, not the site's: serve has none.
         .filter(|(k, _)| k != dafu::output::MARKER)
-        .map(|(k, v)| (k, format!("{:016x}", dafu::slug::fnv1a(&v))))
+        .map(|(k, v)| (k, format!("{:016x}", dafu::hashing::fnv1a(&v))))
         .collect()
 }
 

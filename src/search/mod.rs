@@ -88,7 +88,7 @@ fn bigram_key(a: char, b: char) -> u64 {
 
 /// Words get keys in the upper half so they never meet a bigram key.
 fn word_key(w: &str) -> u64 {
-    (1 << 63) | (crate::slug::fnv1a(w.as_bytes()) >> 1)
+    (1 << 63) | (crate::hashing::fnv1a(w.as_bytes()) >> 1)
 }
 
 fn key_string(key: u64, words: &HashMap<u64, String>) -> String {
@@ -478,7 +478,7 @@ fn table_and_meta(site: &Site, lengths: &[u32], shards: u32) -> Vec<(String, Vec
             .category
             .as_ref()
             .and_then(|c| {
-                let name = format!("{c}类");
+                let name = crate::model::category_name(c);
                 categories.iter().position(|f| f.label == name)
             })
             .map_or(NONE_U8, |p| p as u8);
@@ -848,15 +848,7 @@ mod tests {
 
     const HAN: &str = "燃气管网改造老旧小区供热教育学位交通道路停车医疗养老托育就业农业乡村振兴环境保护文化旅游安全生产";
 
-    struct Rng(u64);
-    impl Rng {
-        fn below(&mut self, n: usize) -> usize {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            (self.0 % n as u64) as usize
-        }
-    }
+    use crate::testing::Rng;
 
     fn reply(rng: &mut Rng, file: usize) -> Reply {
         let date = chrono::NaiveDate::from_ymd_opt(

@@ -309,7 +309,7 @@ async fn respond(
         let map: BTreeMap<&str, String> = snapshot
             .files
             .iter()
-            .map(|(k, v)| (&**k, format!("{:016x}", crate::slug::fnv1a(v))))
+            .map(|(k, v)| (&**k, format!("{:016x}", crate::hashing::fnv1a(v))))
             .collect();
         let body = serde_json::to_vec(&map).unwrap_or_default();
         return reply(StatusCode::OK, "application/json", vec![Bytes::from(body)]);

@@ -15,8 +15,8 @@ use std::time::Instant;
 
 use crate::build::BuildOptions;
 use crate::diagnostics::Diagnostic;
-use crate::incremental::Builder;
 use crate::output::{Files, Snapshot};
+use crate::pipeline::{Pipeline, Target};
 
 pub mod http;
 pub mod live;
@@ -64,11 +64,18 @@ pub fn serve(opts: &ServeOptions) -> Result<(), String> {
         output: None,
         base_url: None,
         drafts: opts.drafts,
+        no_cache: true,
     };
-    let mut builder = Builder::new(build_opts);
+    let mut builder = Pipeline::new(build_opts);
     let start = Instant::now();
-    let (snapshot, first_error) = match builder.rebuild(None, &mut |_| {}) {
-        Ok(s) => (s, None),
+    let (snapshot, first_error) = match builder.run(None, Target::Memory, &mut |_| {}) {
+        Ok(built) => (
+            built.snapshot.unwrap_or_else(|| Snapshot {
+                files: Files::new(),
+                base_path: builder.base_path(),
+            }),
+            None,
+        ),
         Err(diags) => (
             Snapshot {
                 files: Files::new(),
@@ -137,7 +144,7 @@ fn render(diags: &[Diagnostic], color: bool) -> String {
 /// Rebuilds after each (debounced) batch of changes, coalescing batches that arrive while a
 /// rebuild runs.
 fn rebuild_loop(
-    mut builder: Builder,
+    mut builder: Pipeline,
     mut watching: Watching,
     rx: Receiver<Change>,
     state: Arc<State>,
@@ -159,7 +166,7 @@ fn rebuild_loop(
             Change::Files(files) => Some(files.as_slice()),
             Change::Everything => None,
         };
-        let result = builder.rebuild(changed, &mut |pages| {
+        let result = builder.run(changed, Target::Memory, &mut |pages| {
             // Pages first; the snapshot carries the last build's feeds, open data and
             // search index until the new ones are ready.
             state.publish(pages);
@@ -167,8 +174,8 @@ fn rebuild_loop(
             pages_at = Some(start.elapsed());
         });
         match result {
-            Ok(snapshot) => {
-                let changed = state.publish(snapshot);
+            Ok(built) => {
+                let changed = built.snapshot.map_or(0, |s| state.publish(s));
                 print_warnings(builder.warnings());
                 let report = builder.report();
                 match (first_at, pages_at) {

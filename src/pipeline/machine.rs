@@ -1,5 +1,5 @@
-//! Feeds, open data and the search index for `dafu serve`. After a fresh site model they are
-//! made in full, as `dafu build` makes them; after one reply changed (a patched model), only
+//! The machine-readable outputs, listed once: feeds, open data (JSON, CSV), the sitemap,
+//! robots.txt and the search index. After a fresh site model they are made in full; after one reply changed (a patched model), only
 //! the pieces that reply touches are made again:
 //!
 //! - `data/replies.json` and `data/replies.csv`: one row per reply is kept, and only the
@@ -19,7 +19,7 @@ use rayon::prelude::*;
 use crate::model::{Replaced, Site};
 use crate::search::{DOC_CHUNK, DocTokens, IndexState};
 
-use super::hash_of;
+use crate::hashing::hash_of;
 use crate::output::Files;
 
 type Bytes = Arc<[u8]>;

@@ -1,0 +1,770 @@
+//! The pipeline: load → validate → model → render → write, each stage with a cache of its
+//! last run. `dafu build`, `dafu check` and `dafu serve` all drive [`Pipeline::run`]; a build
+//! is a rebuild with an empty cache (or the cache it saved last time, see [`store`]).
+//!
+//! - [`sources`]: content files, read again only when their size or time changed, validated
+//!   and rendered to HTML again only when their text changed; every reply known by its path.
+//! - the model: after a one-file change in `dafu serve`, the last model is patched
+//!   (`Site::replace`) instead of built afresh, when that gives what a fresh build gives;
+//! - pages: a page is rendered again only when its fingerprint changed. The fingerprint is a
+//!   hash of the page's own template context ([`Renderer::fingerprint`]), so it covers
+//!   exactly what the page shows. `dafu serve` keeps the pages in memory; `dafu build` asks
+//!   the output folder, whose manifest knows what each file was made from;
+//! - [`machine`]: feeds, open data and the search index, made after the pages (serve shows
+//!   the edited page without waiting for them) and patched after a one-reply change.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
+use crate::build::BuildOptions;
+use crate::diagnostics::Diagnostic;
+use crate::hashing::hash_of;
+use crate::markdown::Rendered;
+use crate::model::Site;
+use crate::output::{DirSink, Files, Sink, Snapshot};
+use crate::render::{Job, Renderer, url_path};
+
+pub mod machine;
+pub mod sources;
+pub mod store;
+
+use sources::Sources;
+
+/// Above this many pages to render after a one-reply change, the edited reply's page is
+/// served before the others are rendered.
+const EDITED_PAGE_FIRST: usize = 64;
+
+/// A page to produce: output path, fingerprint, the last run's bytes if still good (in
+/// memory), and whether the output folder already holds it.
+struct Planned {
+    path: String,
+    fp: u64,
+    kept: Option<Arc<[u8]>>,
+    in_place: bool,
+}
+
+/// A page produced: output path, fingerprint, and its bytes when kept in memory.
+type Produced = (String, u64, Option<Arc<[u8]>>);
+
+/// Where a run's files go.
+pub enum Target<'a> {
+    /// Kept in memory and returned as a [`Snapshot`] (`dafu serve`, `dafu check`).
+    Memory,
+    /// Written into a folder; unchanged files are left as they are (`dafu build`).
+    Dir(&'a DirSink),
+}
+
+/// What a run made.
+pub struct Built {
+    /// Every file, with `Target::Memory`.
+    pub snapshot: Option<Snapshot>,
+    pub replies: usize,
+    pub reply_pages: usize,
+    pub index_pages: usize,
+    pub other_files: usize,
+    /// Pages rendered (the others were unchanged).
+    pub rendered: usize,
+}
+
+pub struct Pipeline {
+    opts: BuildOptions,
+    sources: Sources,
+    /// The last good site model, and the configuration it was made with.
+    site: Option<Site>,
+    model_config: u64,
+    base_path: String,
+    /// Output path → fingerprint and bytes of every page of the last run (`Target::Memory`).
+    pages: HashMap<String, (u64, Arc<[u8]>)>,
+    /// The texts of the last good model's replies, by source path (for patching the index).
+    model_texts: FxHashMap<PathBuf, Arc<str>>,
+    machine: machine::Machine,
+    /// The last run's pages and theme files (`Target::Memory`).
+    served: Files,
+    templates: u64,
+    report: Report,
+    /// Changes since the last good run (the model is the last good one).
+    unapplied: Unapplied,
+}
+
+/// Files changed by runs that failed, or everything.
+#[derive(Debug, Default)]
+struct Unapplied {
+    files: std::collections::BTreeSet<PathBuf>,
+    everything: bool,
+}
+
+/// What a run did: whether it could work on one reply, and how long each step took.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    /// Only one reply's change was worked through (else the whole site).
+    pub one_reply: bool,
+    /// The edited reply's page was served before the other pages were rendered.
+    pub edited_page_first: bool,
+    pub steps: Vec<(&'static str, std::time::Duration)>,
+    mark: Option<std::time::Instant>,
+}
+
+impl Report {
+    fn start() -> Report {
+        Report {
+            mark: Some(std::time::Instant::now()),
+            ..Report::default()
+        }
+    }
+
+    fn step(&mut self, name: &'static str) {
+        let now = std::time::Instant::now();
+        if let Some(mark) = self.mark.replace(now) {
+            self.steps.push((name, now - mark));
+        }
+    }
+}
+
+/// How the last site model was brought up to date without building it afresh: one reply
+/// was replaced, added or removed, and moved between lists (`Site::replace`).
+#[derive(Debug, Clone)]
+struct Patch {
+    moved: crate::model::Replaced,
+    /// Only the body of the reply changed (removed and inserted at the same place).
+    body_only: bool,
+    /// The search postings of the reply as it was, to take out of the index.
+    old_tokens: Option<crate::search::DocTokens>,
+}
+
+fn templates_hash(theme: &crate::theme::Theme) -> u64 {
+    hash_of(&(theme.template_texts(), &theme.files))
+}
+
+/// The hash of a configuration: every file depends on it.
+fn config_hash(config: &crate::config::SiteConfig) -> u64 {
+    hash_of(&format!("{config:?}"))
+}
+
+impl Pipeline {
+    /// A pipeline with empty caches.
+    pub fn new(opts: BuildOptions) -> Pipeline {
+        Pipeline::with_sources(opts, Sources::default())
+    }
+
+    /// A pipeline that knows the content files from the build cache ([`store::load`]).
+    pub fn with_known_sources(
+        opts: BuildOptions,
+        files: FxHashMap<PathBuf, sources::Source>,
+    ) -> Pipeline {
+        Pipeline::with_sources(opts, Sources::known(files))
+    }
+
+    fn with_sources(opts: BuildOptions, sources: Sources) -> Pipeline {
+        Pipeline {
+            opts,
+            sources,
+            site: None,
+            model_config: 0,
+            base_path: "/".into(),
+            pages: HashMap::new(),
+            model_texts: FxHashMap::default(),
+            machine: machine::Machine::default(),
+            served: Files::new(),
+            templates: 0,
+            report: Report::default(),
+            unapplied: Unapplied::default(),
+        }
+    }
+
+    /// The warnings of the last good run (see [`Site::warnings`]).
+    pub fn warnings(&self) -> &[Diagnostic] {
+        self.site.as_ref().map_or(&[], |s| s.warnings.as_slice())
+    }
+
+    /// Every content file and what is known of it.
+    pub fn sources(&self) -> &FxHashMap<PathBuf, sources::Source> {
+        &self.sources.files
+    }
+
+    /// The hash of the configuration of the last good run.
+    pub fn config_hash(&self) -> u64 {
+        self.model_config
+    }
+
+    /// The last good site model.
+    pub fn site(&self) -> Option<&Site> {
+        self.site.as_ref()
+    }
+
+    /// What the last run did.
+    pub fn report(&self) -> &Report {
+        &self.report
+    }
+
+    /// The base path of the last configuration read ("/" before the first good one).
+    pub fn base_path(&self) -> String {
+        self.base_path.clone()
+    }
+
+    /// Builds the site as it is on disk now. `changed` (paths relative to the site folder,
+    /// from the file watcher) says which files changed; `None` looks at every file.
+    /// `pages_ready` receives the pages (and theme files) as soon as they are rendered, with
+    /// the last run's feeds, open data and search index (`Target::Memory` only).
+    pub fn run(
+        &mut self,
+        changed: Option<&[PathBuf]>,
+        target: Target<'_>,
+        pages_ready: &mut dyn FnMut(Snapshot),
+    ) -> Result<Built, Vec<Diagnostic>> {
+        // What failed runs did not bring into the model counts as changed now: after a
+        // broken save and its fix, the fix is still a one-file change.
+        let effective: Option<Vec<PathBuf>> = match (changed, self.unapplied.everything) {
+            (Some(files), false) => {
+                let mut all = self.unapplied.files.clone();
+                all.extend(files.iter().cloned());
+                Some(all.into_iter().collect())
+            }
+            _ => None,
+        };
+        let result = self.run_changed(changed, effective.as_deref(), target, pages_ready);
+        match (&result, changed) {
+            (Ok(_), _) => self.unapplied = Unapplied::default(),
+            (Err(_), Some(files)) => self.unapplied.files.extend(files.iter().cloned()),
+            (Err(_), None) => self.unapplied.everything = true,
+        }
+        result
+    }
+
+    /// `run`, where `effective` is what changed since the last good run.
+    fn run_changed(
+        &mut self,
+        changed: Option<&[PathBuf]>,
+        effective: Option<&[PathBuf]>,
+        target: Target<'_>,
+        pages_ready: &mut dyn FnMut(Snapshot),
+    ) -> Result<Built, Vec<Diagnostic>> {
+        self.report = Report::start();
+        let root = self.opts.root.clone();
+        if !root.is_dir() {
+            return Err(vec![
+                Diagnostic::new(&root, "site folder not found")
+                    .with_help("pass --root DIR with the folder that holds site.toml"),
+            ]);
+        }
+        // Stage 1–2: configuration, theme and content, all problems at once.
+        let config = crate::config::load(&root, self.opts.base_url.as_deref());
+        let (config, mut diags) = match config {
+            Ok(c) => (c, Vec::new()),
+            Err(e) => {
+                // The content is read anyway: its problems are reported with the configuration's.
+                let mut diags = e;
+                if let Ok(paths) = crate::load::content_paths(&root) {
+                    let content_dir = root.join("content");
+                    diags.extend(
+                        paths
+                            .par_iter()
+                            .filter_map(|p| crate::load::read_source(&root, &content_dir, p).err())
+                            .collect::<Vec<_>>(),
+                    );
+                }
+                return Err(diags);
+            }
+        };
+        let config_hash = config_hash(&config);
+        diags.extend(self.sources.refresh(&root, changed, &config, config_hash));
+        let theme = crate::theme::load(&root, &config.theme);
+        self.report.step("read and validate");
+        let theme = match theme {
+            Ok(t) => t,
+            Err(e) => {
+                diags.extend(self.file_problems());
+                diags.extend(e);
+                return Err(diags);
+            }
+        };
+
+        // Stage 3: the model, patched for a one-file change or built afresh.
+        let old_text = effective
+            .and_then(|c| c.first())
+            .and_then(|p| self.model_texts.get(p).cloned());
+        let patched = if diags.is_empty() {
+            self.patch_model(effective, config_hash, old_text.as_deref())
+        } else {
+            None
+        };
+        let (site, patch) = match patched {
+            Some((site, patch)) => (site, Some(patch)),
+            None => (self.new_model(config, diags)?, None),
+        };
+        self.report.one_reply = patch.is_some();
+        self.report.step("model");
+        self.base_path = site.config.base_path();
+        self.model_config = config_hash;
+
+        // Stage 4–5: pages, then feeds, open data and the search index.
+        let result = match (&patch, &target) {
+            (Some(p), Target::Memory) if p.body_only && self.can_render_one(&theme) => {
+                self.render_one(&site, &theme, patch.clone(), pages_ready)
+            }
+            _ => self.render(&site, &theme, patch, &target, pages_ready),
+        };
+        if result.is_err() {
+            // The machine-readable files were not brought up to the new model: made afresh
+            // next time.
+            self.machine = machine::Machine::default();
+        }
+        self.model_texts = site
+            .entries
+            .iter()
+            .filter_map(|e| {
+                let text = self.source(&e.reply.source)?.text.clone()?;
+                Some((e.reply.source.clone(), text))
+            })
+            .collect();
+        self.site = Some(site);
+        if matches!(target, Target::Dir(_)) {
+            // Written: only what the next build needs to know stays (bounded memory).
+            self.sources.shed();
+            self.served = Files::new();
+            self.pages.clear();
+            self.machine = machine::Machine::default();
+        }
+        result
+    }
+
+    /// The cached state of the file a reply comes from (`source` is relative to the site).
+    fn source(&self, source: &std::path::Path) -> Option<&sources::Source> {
+        self.sources.files.get(&self.opts.root.join(source))
+    }
+
+    /// Every problem of every file, in path order: validation, then the body's.
+    fn file_problems(&self) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        for p in &self.sources.paths {
+            let Some(s) = self.sources.files.get(p) else {
+                continue;
+            };
+            match &s.validated {
+                Some((_, Err(d))) => out.extend(d.iter().cloned()),
+                Some((_, Ok(r))) if self.opts.drafts || !r.draft => {
+                    out.extend(s.problems.iter().cloned())
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// The last model brought up to date for one changed file, when that can be done
+    /// without building it afresh (`Site::replace` says when not).
+    fn patch_model(
+        &mut self,
+        changed: Option<&[PathBuf]>,
+        config_hash: u64,
+        old_text: Option<&str>,
+    ) -> Option<(Site, Patch)> {
+        let [one] = changed? else { return None };
+        // Any file in error: build afresh, which reports every problem.
+        if self.model_config != config_hash
+            || self
+                .sources
+                .files
+                .values()
+                .any(|s| s.reply().is_none() || !s.problems.is_empty())
+        {
+            return None;
+        }
+        let path = self.opts.root.join(one);
+        let new = match self.sources.files.get(&path) {
+            Some(s) => Some(s.reply()?),
+            None => None,
+        };
+        let mut site = self.site.take()?;
+        let source = new.map_or(one.as_path(), |r| r.source.as_path());
+        let removed = site
+            .entries
+            .iter()
+            .position(|e| e.reply.source.as_os_str() == source.as_os_str());
+        // Its postings as they were, for the search index to take out.
+        let old_tokens = match (removed, old_text) {
+            (Some(r), Some(text)) if site.config.search => {
+                Some(crate::search::doc_tokens(&site, r, text))
+            }
+            (Some(_), None) if site.config.search => {
+                self.site = Some(site);
+                return None;
+            }
+            _ => None,
+        };
+        // Only the body changed: the model does not depend on bodies.
+        if let (Some(new), Some(i)) = (new, removed) {
+            let mut same = site.entries[i].reply.clone();
+            same.body = new.body.clone();
+            if same == *new {
+                site.entries[i].reply.body = new.body.clone();
+                let moved = crate::model::Replaced {
+                    removed: Some(i),
+                    inserted: Some(i),
+                };
+                return Some((
+                    site,
+                    Patch {
+                        moved,
+                        body_only: true,
+                        old_tokens,
+                    },
+                ));
+            }
+        }
+        // What `check_duplicates` would report (drafts included): leave it to a full build.
+        let duplicate = new.is_some_and(|new| {
+            self.sources.files.values().any(|s| match s.reply() {
+                Some(r) if r.source.as_os_str() != new.source.as_os_str() => {
+                    r.identity() == new.identity()
+                        || (r.index_code.is_some() && r.index_code == new.index_code)
+                }
+                _ => false,
+            })
+        });
+        let visible = new.filter(|r| self.opts.drafts || !r.draft).cloned();
+        if !duplicate && let Some(moved) = site.replace(source, visible) {
+            return Some((
+                site,
+                Patch {
+                    moved,
+                    body_only: false,
+                    old_tokens,
+                },
+            ));
+        }
+        self.site = Some(site);
+        None
+    }
+
+    /// A new site model from every validated reply (and every problem at once).
+    fn new_model(
+        &mut self,
+        config: crate::config::SiteConfig,
+        mut diags: Vec<Diagnostic>,
+    ) -> Result<Site, Vec<Diagnostic>> {
+        diags.extend(self.file_problems());
+        let mut replies = Vec::new();
+        for p in &self.sources.paths {
+            if let Some(r) = self.sources.files.get(p).and_then(|s| s.reply()) {
+                replies.push(r);
+            }
+        }
+        let root = self.opts.root.clone();
+        let text_of = |shown: &std::path::Path| {
+            let p = root.join(shown);
+            crate::load::read_source(&root, &root.join("content"), &p)
+                .ok()
+                .map(|f| f.text)
+        };
+        diags.extend(crate::validate::check_duplicates(&replies, &text_of));
+        if !diags.is_empty() {
+            return Err(diags);
+        }
+        let replies = replies
+            .into_iter()
+            .filter(|r| self.opts.drafts || !r.draft)
+            .cloned()
+            .collect();
+        crate::model::build_site(config, replies)
+    }
+
+    /// Each entry's body fingerprint, by entry.
+    fn body_fps(&self, site: &Site) -> Vec<u64> {
+        site.entries
+            .iter()
+            .map(|e| self.source(&e.reply.source).map_or(0, |s| s.body_fp))
+            .collect()
+    }
+
+    /// The rendered body of entry `i` (kept, or read and rendered again).
+    fn body(&self, site: &Site, i: usize) -> Option<Arc<Rendered>> {
+        let e = site.entries.get(i)?;
+        self.sources
+            .rendered(&self.opts.root, &self.opts.root.join(&e.reply.source))
+    }
+
+    /// Renders one page, with the body a reply page needs.
+    fn render_job(
+        &self,
+        renderer: &Renderer<'_>,
+        site: &Site,
+        job: Job,
+    ) -> Result<(String, String), Diagnostic> {
+        let body = match job {
+            Job::Reply(i) => self.body(site, i),
+            _ => None,
+        };
+        renderer.render_job(job, body)
+    }
+
+    /// Renders the pages whose fingerprint changed, then the machine-readable files.
+    fn render(
+        &mut self,
+        site: &Site,
+        theme: &crate::theme::Theme,
+        patch: Option<Patch>,
+        target: &Target<'_>,
+        pages_ready: &mut dyn FnMut(Snapshot),
+    ) -> Result<Built, Vec<Diagnostic>> {
+        self.templates = templates_hash(theme);
+        let renderer = Renderer::new(site, theme, self.body_fps(site))?;
+        self.report.step("templates");
+        let jobs = renderer.jobs();
+        // Reused: the bytes kept in memory, or the file already in the output folder.
+        let planned: Vec<Planned> = jobs
+            .par_iter()
+            .map(|&job| {
+                let path = url_path(&renderer.job_url(job));
+                let fp = renderer.fingerprint(job);
+                let kept = self
+                    .pages
+                    .get(&path)
+                    .filter(|(f, _)| *f == fp)
+                    .map(|(_, b)| b.clone());
+                let in_place = match target {
+                    Target::Dir(sink) => sink.keep(&path, fp),
+                    Target::Memory => false,
+                };
+                Planned {
+                    path,
+                    fp,
+                    kept,
+                    in_place,
+                }
+            })
+            .collect();
+        self.report.step("fingerprints");
+        let todo = planned
+            .iter()
+            .filter(|p| p.kept.is_none() && !p.in_place)
+            .count();
+        let mut planned = planned;
+        // Many pages to render (a reply moved across long lists): serve the edited reply's
+        // page first, which is the page its editor is looking at; the lists follow.
+        if let Some(i) = patch.as_ref().and_then(|p| p.moved.inserted)
+            && todo > EDITED_PAGE_FIRST
+            && !self.served.is_empty()
+            && matches!(target, Target::Memory)
+        {
+            let (path, html) = self
+                .render_job(&renderer, site, Job::Reply(i))
+                .map_err(|d| vec![d])?;
+            let bytes: Arc<[u8]> = Arc::from(html.into_bytes());
+            if let Some(p) = planned.iter_mut().find(|p| p.path == path) {
+                p.kept = Some(bytes.clone());
+            }
+            let mut early = self.served.clone();
+            early.insert(Arc::from(path.as_str()), bytes);
+            self.report.step("edited page");
+            pages_ready(self.with_last_machine_files(early));
+            self.report.edited_page_first = true;
+        }
+        let results: Vec<Result<Produced, Diagnostic>> = jobs
+            .par_iter()
+            .zip(planned.into_par_iter())
+            .map(|(&job, p)| {
+                let Planned {
+                    path,
+                    fp,
+                    kept,
+                    in_place,
+                } = p;
+                if in_place {
+                    return Ok((path, fp, None));
+                }
+                if let Some(bytes) = kept {
+                    return Ok((path, fp, Some(bytes)));
+                }
+                let (path, html) = self.render_job(&renderer, site, job)?;
+                let bytes: Arc<[u8]> = Arc::from(html.into_bytes());
+                if let Target::Dir(sink) = target {
+                    sink.write_keyed(&path, &bytes, fp)
+                        .map_err(|e| Diagnostic::new(&path, format!("cannot write: {e}")))?;
+                    return Ok((path, fp, None));
+                }
+                Ok((path, fp, Some(bytes)))
+            })
+            .collect();
+        let mut errors = Vec::new();
+        let mut pages = HashMap::with_capacity(results.len());
+        let mut files = Files::new();
+        for r in results {
+            match r {
+                Ok((path, fp, Some(bytes))) => {
+                    files.insert(Arc::from(path.as_str()), bytes.clone());
+                    pages.insert(path, (fp, bytes));
+                }
+                Ok(_) => {}
+                Err(d) => errors.push(d),
+            }
+        }
+        if !errors.is_empty() {
+            // One report per distinct template problem, not one per page.
+            errors.sort_by(|a, b| (&a.file, &a.message).cmp(&(&b.file, &b.message)));
+            errors.dedup_by(|a, b| a.file == b.file && a.message == b.message);
+            return Err(errors);
+        }
+        self.pages = pages;
+        for (rel, bytes) in &theme.files {
+            match target {
+                Target::Dir(sink) => sink
+                    .write(rel, bytes)
+                    .map_err(|e| vec![Diagnostic::new(rel, format!("cannot write: {e}"))])?,
+                Target::Memory => {
+                    files.insert(Arc::from(rel.as_str()), Arc::from(bytes.as_slice()));
+                }
+            }
+        }
+        let mut built = Built {
+            snapshot: None,
+            replies: site.entries.len(),
+            reply_pages: site.entries.len(),
+            index_pages: jobs.len() - site.entries.len(),
+            other_files: theme.files.len(),
+            rendered: todo,
+        };
+        built.snapshot = self.finish(&renderer, site, &jobs, files, patch, target, pages_ready)?;
+        Ok(built)
+    }
+
+    /// Whether the last run can be reused but for one reply page.
+    fn can_render_one(&self, theme: &crate::theme::Theme) -> bool {
+        !self.served.is_empty() && self.templates == templates_hash(theme)
+    }
+
+    /// Only a reply's body changed: its page is the only page that shows it, so only that
+    /// page is rendered; every other page is the last run's.
+    fn render_one(
+        &mut self,
+        site: &Site,
+        theme: &crate::theme::Theme,
+        patch: Option<Patch>,
+        pages_ready: &mut dyn FnMut(Snapshot),
+    ) -> Result<Built, Vec<Diagnostic>> {
+        let i = patch.as_ref().and_then(|p| p.moved.inserted).unwrap_or(0);
+        let renderer = Renderer::new(site, theme, self.body_fps(site))?;
+        let (path, html) = self
+            .render_job(&renderer, site, Job::Reply(i))
+            .map_err(|d| vec![d])?;
+        let bytes: Arc<[u8]> = Arc::from(html.into_bytes());
+        self.pages.insert(
+            path.clone(),
+            (renderer.fingerprint(Job::Reply(i)), bytes.clone()),
+        );
+        let mut files = self.served.clone();
+        files.insert(Arc::from(path.as_str()), bytes);
+        let jobs = renderer.jobs();
+        let snapshot = self.finish(
+            &renderer,
+            site,
+            &jobs,
+            files,
+            patch,
+            &Target::Memory,
+            pages_ready,
+        )?;
+        Ok(Built {
+            snapshot,
+            replies: site.entries.len(),
+            reply_pages: site.entries.len(),
+            index_pages: jobs.len() - site.entries.len(),
+            other_files: theme.files.len(),
+            rendered: 1,
+        })
+    }
+
+    /// Pages to serve at once, with the last run's feeds, open data and search index until
+    /// the new ones are ready.
+    fn with_last_machine_files(&self, mut pages: Files) -> Snapshot {
+        for (rel, bytes) in self.machine.files() {
+            pages.entry(rel.clone()).or_insert_with(|| bytes.clone());
+        }
+        Snapshot {
+            files: pages,
+            base_path: self.base_path.clone(),
+        }
+    }
+
+    /// Hands the pages over, then makes feeds, open data and the search index.
+    #[allow(clippy::too_many_arguments)]
+    fn finish(
+        &mut self,
+        renderer: &Renderer<'_>,
+        site: &Site,
+        jobs: &[Job],
+        mut files: Files,
+        patch: Option<Patch>,
+        target: &Target<'_>,
+        pages_ready: &mut dyn FnMut(Snapshot),
+    ) -> Result<Option<Snapshot>, Vec<Diagnostic>> {
+        self.report.step("pages");
+        if matches!(target, Target::Memory) {
+            self.served = files.clone();
+            pages_ready(self.with_last_machine_files(files.clone()));
+            self.report.step("serve pages");
+        }
+        let empty: Arc<str> = Arc::from("");
+        let texts: Vec<Arc<str>> = site
+            .entries
+            .iter()
+            .map(|e| {
+                self.source(&e.reply.source)
+                    .and_then(|s| s.text.clone())
+                    .unwrap_or_else(|| empty.clone())
+            })
+            .collect();
+        let text_refs: Vec<&str> = texts.iter().map(|t| &**t).collect();
+        let entry_fp: Vec<u64> = site
+            .entries
+            .iter()
+            .map(|e| {
+                hash_of(&(
+                    self.source(&e.reply.source).map_or(0, |s| s.text_hash),
+                    &e.reply.source,
+                    &e.url,
+                    &e.index_code,
+                    &e.department_slug,
+                    &e.representative_slugs,
+                    &e.session_slug,
+                    &e.tag_slugs,
+                ))
+            })
+            .collect();
+        let sitemap_urls = renderer.sitemap_urls(jobs);
+        let inputs = machine::Inputs {
+            site,
+            texts: &text_refs,
+            entry_fp: &entry_fp,
+            sitemap_urls: &sitemap_urls,
+            config: self.model_config,
+        };
+        let change = patch.as_ref().map(|p| machine::Change {
+            moved: p.moved,
+            old_tokens: p.old_tokens.as_ref(),
+        });
+        self.machine.update(&inputs, change);
+        self.report.step("feeds, open data, search");
+        for (rel, bytes) in self.machine.files() {
+            match target {
+                Target::Dir(sink) => sink
+                    .write(rel, bytes)
+                    .map_err(|e| vec![Diagnostic::new(&**rel, format!("cannot write: {e}"))])?,
+                Target::Memory => {
+                    files.insert(rel.clone(), bytes.clone());
+                }
+            }
+        }
+        self.report.step("write them");
+        Ok(matches!(target, Target::Memory).then(|| Snapshot {
+            files,
+            base_path: self.base_path.clone(),
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests;

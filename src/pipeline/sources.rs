@@ -1,0 +1,362 @@
+//! Stages 1–2 with their cache: each content file is read again only when its size or
+//! modification time changed, validated again only when its text or the configuration
+//! changed, and its body rendered once per text. Every reply is known by its stable id: its
+//! path (a rename is a delete plus an add), so nothing here depends on the site's order.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
+use crate::config::SiteConfig;
+use crate::diagnostics::Diagnostic;
+use crate::hashing::hash_of;
+use crate::load::SourceFile;
+use crate::markdown::{MarkdownRenderer, Rendered};
+use crate::reply::Reply;
+
+/// Everything kept of one content file.
+pub struct Source {
+    pub modified: Option<SystemTime>,
+    pub len: u64,
+    /// Fingerprint of the file's text: a file saved unchanged is not worked on again.
+    pub text_hash: u64,
+    /// The validation result, with the hash of the configuration it was made with.
+    pub validated: Option<(u64, Result<Reply, Vec<Diagnostic>>)>,
+    /// Fingerprint of the Markdown body (what a reply page shows of it).
+    pub body_fp: u64,
+    /// The rendered body: HTML for the reply page. Dropped by `dafu build` once the page is
+    /// written; read and rendered again when a page needs it.
+    pub rendered: Option<Arc<Rendered>>,
+    /// The body without markup, for feeds and search.
+    pub text: Option<Arc<str>>,
+    /// What the security policy refused in the body, as errors at file:line:column.
+    pub problems: Vec<Diagnostic>,
+}
+
+impl Source {
+    /// The reply, when the file is valid.
+    pub fn reply(&self) -> Option<&Reply> {
+        match &self.validated {
+            Some((_, Ok(r))) => Some(r),
+            _ => None,
+        }
+    }
+}
+
+/// The content files and what is known of each, by absolute path.
+#[derive(Default)]
+pub struct Sources {
+    pub files: FxHashMap<PathBuf, Source>,
+    /// Every content file, sorted as `load::content_paths` sorts them.
+    pub paths: Vec<PathBuf>,
+    /// Whether content/ has been walked once (after that, watcher events may be trusted).
+    scanned: bool,
+    /// Files that could not be read last time: looked at again on every run.
+    failed: HashSet<PathBuf>,
+    markdown: MarkdownRenderer,
+}
+
+/// A content file read again: path, modification time, size, and what reading gave.
+type ReadResult = (
+    PathBuf,
+    Option<SystemTime>,
+    u64,
+    Result<SourceFile, Diagnostic>,
+);
+
+impl Sources {
+    /// Sources known from an earlier build (the build cache).
+    pub fn known(files: FxHashMap<PathBuf, Source>) -> Sources {
+        Sources {
+            files,
+            ..Sources::default()
+        }
+    }
+
+    /// Reads content/, reusing files whose size and modification time are unchanged; files
+    /// read anew are validated and their bodies rendered (in parallel). With `changed`
+    /// (paths relative to the site folder, from the file watcher), only those files are
+    /// looked at. Returns the problems of files that could not be read.
+    pub fn refresh(
+        &mut self,
+        root: &Path,
+        changed: Option<&[PathBuf]>,
+        config: &SiteConfig,
+        config_hash: u64,
+    ) -> Vec<Diagnostic> {
+        let (diags, mut fresh) = self.read(root, changed);
+        // Files validated with another configuration are read again (rare: site.toml changed).
+        let content_dir = root.join("content");
+        let again: Vec<&PathBuf> = self
+            .files
+            .iter()
+            .filter(|(_, s)| matches!(&s.validated, Some((h, _)) if *h != config_hash))
+            .map(|(p, _)| p)
+            .collect();
+        let reread: Vec<(PathBuf, SourceFile)> = again
+            .into_par_iter()
+            .filter_map(|p| {
+                let file = crate::load::read_source(root, &content_dir, p).ok()?;
+                Some((p.clone(), file))
+            })
+            .collect();
+        fresh.extend(reread);
+        let markdown = &self.markdown;
+        let made: Vec<(PathBuf, Source)> = fresh
+            .into_par_iter()
+            .map(|(p, file)| {
+                let s = process(&file, config, config_hash, markdown);
+                (p, s)
+            })
+            .collect();
+        for (p, mut s) in made {
+            if let Some(old) = self.files.get(&p) {
+                (s.modified, s.len) = (old.modified, old.len);
+            }
+            self.files.insert(p, s);
+        }
+        diags
+    }
+
+    /// Which files changed on disk; reads nothing that did not.
+    /// Returns the problems of files that cannot be read, and the files whose text changed.
+    fn read(
+        &mut self,
+        root: &Path,
+        changed: Option<&[PathBuf]>,
+    ) -> (Vec<Diagnostic>, Vec<(PathBuf, SourceFile)>) {
+        let content_dir = root.join("content");
+        let candidates: Vec<PathBuf> = match (changed, self.scanned) {
+            (Some(changed), true) => {
+                for rel in changed {
+                    let p = root.join(rel);
+                    match (self.paths.binary_search(&p), p.is_file()) {
+                        (Err(at), true) => self.paths.insert(at, p),
+                        (Ok(at), false) => {
+                            self.paths.remove(at);
+                            self.files.remove(&p);
+                        }
+                        _ => {}
+                    }
+                }
+                changed
+                    .iter()
+                    .map(|rel| root.join(rel))
+                    .chain(self.failed.iter().cloned())
+                    .filter(|p| p.is_file())
+                    .collect()
+            }
+            _ => match crate::load::content_paths(root) {
+                Ok(p) => {
+                    self.paths = p;
+                    let keep: HashSet<&PathBuf> = self.paths.iter().collect();
+                    self.files.retain(|p, _| keep.contains(p));
+                    self.paths.clone()
+                }
+                Err(d) => return (vec![d], Vec::new()),
+            },
+        };
+        self.scanned = true;
+        let stale: Vec<(PathBuf, Option<SystemTime>, u64)> = candidates
+            .par_iter()
+            .filter_map(|p| {
+                let meta = std::fs::metadata(p).ok();
+                let modified = meta.as_ref().and_then(|m| m.modified().ok());
+                let len = meta.as_ref().map_or(0, |m| m.len());
+                match self.files.get(p) {
+                    Some(s) if s.modified == modified && s.len == len && modified.is_some() => None,
+                    _ => Some((p.clone(), modified, len)),
+                }
+            })
+            .collect();
+        let read: Vec<ReadResult> = stale
+            .into_par_iter()
+            .map(|(p, m, l)| {
+                let r = crate::load::read_source(root, &content_dir, &p);
+                (p, m, l, r)
+            })
+            .collect();
+        let mut diags = Vec::new();
+        let mut fresh = Vec::new();
+        self.failed.clear();
+        for (p, modified, len, r) in read {
+            match r {
+                Ok(file) => {
+                    let text_hash = hash_of(&*file.text);
+                    match self.files.get_mut(&p) {
+                        // Saved without a change: what was made from it still holds.
+                        Some(s) if s.text_hash == text_hash => {
+                            s.modified = modified;
+                            s.len = len;
+                        }
+                        _ => {
+                            self.files.insert(
+                                p.clone(),
+                                Source {
+                                    modified,
+                                    len,
+                                    text_hash,
+                                    validated: None,
+                                    body_fp: 0,
+                                    rendered: None,
+                                    text: None,
+                                    problems: Vec::new(),
+                                },
+                            );
+                            fresh.push((p, file));
+                        }
+                    }
+                }
+                Err(d) => {
+                    self.files.remove(&p);
+                    self.failed.insert(p);
+                    diags.push(d);
+                }
+            }
+        }
+        (diags, fresh)
+    }
+
+    /// The rendered body of the reply in `path`: kept, or read and rendered again.
+    pub fn rendered(&self, root: &Path, path: &Path) -> Option<Arc<Rendered>> {
+        let s = self.files.get(path)?;
+        if let Some(r) = &s.rendered {
+            return Some(r.clone());
+        }
+        let file = crate::load::read_source(root, &root.join("content"), path).ok()?;
+        Some(Arc::new(self.markdown.render(file.body_text())))
+    }
+
+    /// Drops what `dafu build` no longer needs once pages are written: bodies and HTML.
+    pub fn shed(&mut self) {
+        for s in self.files.values_mut() {
+            s.rendered = None;
+            if let Some((_, Ok(r))) = &mut s.validated {
+                r.body = Arc::from("");
+            }
+        }
+    }
+}
+
+/// Validates one file read anew and renders its body (size and time are set by the caller).
+fn process(
+    file: &SourceFile,
+    config: &SiteConfig,
+    config_hash: u64,
+    markdown: &MarkdownRenderer,
+) -> Source {
+    let validated = crate::validate::validate_file(file, config);
+    let body = file.body_text();
+    let rendered = Arc::new(markdown.render(body));
+    let problems = match &validated {
+        Ok(r) => body_problems(r, &rendered),
+        Err(_) => Vec::new(),
+    };
+    Source {
+        modified: None,
+        len: 0,
+        text_hash: hash_of(&*file.text),
+        body_fp: hash_of(body),
+        text: Some(Arc::from(rendered.text.as_str())),
+        rendered: Some(rendered),
+        validated: Some((config_hash, validated)),
+        problems,
+    }
+}
+
+/// What the security policy refused in a reply's body, as errors at file:line:column: the
+/// page would lose a link or the HTML, so the build stops and says where.
+fn body_problems(r: &Reply, body: &Rendered) -> Vec<Diagnostic> {
+    if body.problems.is_empty() {
+        return Vec::new();
+    }
+    // The body placed on its own lines of the file, for a true excerpt and line numbers.
+    let first = r.body_line.max(1);
+    let source: Arc<str> = Arc::from(format!("{}{}", "\n".repeat(first - 1), r.body));
+    body.problems
+        .iter()
+        .map(|p| {
+            Diagnostic::new(&r.source, p.message.clone())
+                .at_line_col(&source, first + p.line.saturating_sub(1), p.column)
+                .with_help(p.help.clone())
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("content")).unwrap();
+        for (name, text) in files {
+            std::fs::write(dir.path().join("content").join(name), text).unwrap();
+        }
+        dir
+    }
+
+    fn reply(number: u32, body: &str) -> String {
+        format!(
+            "---\ntitle: 关于第{number}号的答复\nkind: proposal\nnumber: \"{number}\"\nsession: 市政协十四届一次会议\nrepresentative: 张三\ndepartment: 市教育局\ndate: 2023-05-01\n---\n{body}\n"
+        )
+    }
+
+    fn config() -> SiteConfig {
+        toml::from_str("title = \"t\"\nbase_url = \"https://example.gov.cn/\"\n[organisation]\nname = \"o\"\ncode = \"000000000\"\n").unwrap()
+    }
+
+    #[test]
+    fn only_changed_files_are_worked_on_again() {
+        let dir = site(&[("a.md", &reply(1, "甲")), ("b.md", &reply(2, "乙"))]);
+        let (root, config) = (dir.path(), config());
+        let mut sources = Sources::default();
+        assert!(sources.refresh(root, None, &config, 1).is_empty());
+        assert_eq!(sources.files.len(), 2);
+        let a = root.join("content/a.md");
+        let before = sources.files[&a].rendered.clone().unwrap();
+        // b changes; a's rendered body is the very same object afterwards.
+        std::fs::write(root.join("content/b.md"), reply(2, "乙改")).unwrap();
+        sources.refresh(root, Some(&[PathBuf::from("content/b.md")]), &config, 1);
+        assert!(Arc::ptr_eq(
+            &before,
+            sources.files[&a].rendered.as_ref().unwrap()
+        ));
+        let b = &sources.files[&root.join("content/b.md")];
+        assert_eq!(b.text.as_deref(), Some("乙改"));
+        // Another configuration: everything is validated again.
+        sources.refresh(root, None, &config, 2);
+        assert!(!Arc::ptr_eq(
+            &before,
+            sources.files[&a].rendered.as_ref().unwrap()
+        ));
+    }
+
+    #[test]
+    fn a_shed_body_is_read_again_when_a_page_needs_it() {
+        let dir = site(&[("a.md", &reply(1, "**正文**"))]);
+        let root = dir.path();
+        let mut sources = Sources::default();
+        sources.refresh(root, None, &config(), 1);
+        sources.shed();
+        let a = root.join("content/a.md");
+        assert!(sources.files[&a].rendered.is_none());
+        let html = sources.rendered(root, &a).unwrap().html.clone();
+        assert!(html.contains("<strong>正文</strong>"), "{html}");
+    }
+
+    #[test]
+    fn refused_links_are_errors_of_their_file() {
+        let dir = site(&[("a.md", &reply(1, "[x](javascript:alert(1))"))]);
+        let mut sources = Sources::default();
+        sources.refresh(dir.path(), None, &config(), 1);
+        let s = &sources.files[&dir.path().join("content/a.md")];
+        assert!(s.reply().is_some(), "{:?}", s.validated);
+        assert_eq!(s.problems.len(), 1);
+        assert_eq!(s.problems[0].line, 10);
+    }
+}
