@@ -57,6 +57,33 @@ pub struct Machine {
     entry_fp: Vec<u64>,
 }
 
+/// Makes every machine-readable file afresh and writes it through `emit` as soon as it is
+/// made, keeping none (`dafu build`: memory does not grow with the index's size).
+pub fn write_fresh(inputs: &Inputs<'_>, emit: crate::search::Emit<'_>) -> std::io::Result<()> {
+    let site = inputs.site;
+    emit(
+        "data/replies.json",
+        &crate::opendata::replies_json(site).map_err(std::io::Error::other)?,
+    )?;
+    emit(
+        "data/replies.csv",
+        &crate::opendata::replies_csv(site).map_err(std::io::Error::other)?,
+    )?;
+    for (path, bytes) in
+        crate::opendata::sitemaps(site, inputs.sitemap_urls, crate::opendata::SITEMAP_LIMIT)
+    {
+        emit(&path, &bytes)?;
+    }
+    emit("robots.txt", &crate::opendata::robots(site))?;
+    crate::feed::specs(site)
+        .par_iter()
+        .try_for_each(|spec| emit(&spec.path, &spec.render(site, inputs.texts)))?;
+    if site.config.search {
+        crate::search::write_index(site, inputs.texts, emit)?;
+    }
+    Ok(())
+}
+
 impl Machine {
     /// The files as the last update left them.
     pub fn files(&self) -> &Files {

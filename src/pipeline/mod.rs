@@ -47,8 +47,18 @@ struct Planned {
     in_place: bool,
 }
 
-/// A page produced: output path, fingerprint, and its bytes when kept in memory.
-type Produced = (String, u64, Option<Arc<[u8]>>);
+/// A page produced: output path, fingerprint, its bytes when kept in memory, and for a reply
+/// page its body's text.
+type Produced = (String, u64, Option<Arc<[u8]>>, Option<BodyText>);
+
+/// A rendered page: output path, HTML.
+type Page = (String, String);
+
+/// A reply's body text, found when its page was rendered.
+struct BodyText {
+    source: PathBuf,
+    text: Arc<str>,
+}
 
 /// Where a run's files go.
 pub enum Target<'a> {
@@ -270,7 +280,12 @@ impl Pipeline {
             }
         };
         let config_hash = config_hash(&config);
-        diags.extend(self.sources.refresh(&root, changed, &config, config_hash));
+        // `dafu build` reads bodies again when it renders their pages: memory stays bounded.
+        let keep_bodies = matches!(target, Target::Memory);
+        diags.extend(
+            self.sources
+                .refresh(&root, changed, &config, config_hash, keep_bodies),
+        );
         let theme = crate::theme::load(&root, &config.theme);
         self.report.step("read and validate");
         let theme = match theme {
@@ -480,25 +495,75 @@ impl Pipeline {
             .collect()
     }
 
-    /// The rendered body of entry `i` (kept, or read and rendered again).
-    fn body(&self, site: &Site, i: usize) -> Option<Arc<Rendered>> {
+    /// The rendered body of entry `i` and what the policy refused in it (kept, or read and
+    /// rendered again).
+    fn body(&self, site: &Site, i: usize) -> Option<(Arc<Rendered>, Vec<Diagnostic>)> {
         let e = site.entries.get(i)?;
         self.sources
             .rendered(&self.opts.root, &self.opts.root.join(&e.reply.source))
     }
 
-    /// Renders one page, with the body a reply page needs.
+    /// Renders one page, with the body a reply page needs; for a reply page also its
+    /// body's plain text, and the policy's refusals in it (errors: the page is not made).
     fn render_job(
         &self,
         renderer: &Renderer<'_>,
         site: &Site,
         job: Job,
-    ) -> Result<(String, String), Diagnostic> {
-        let body = match job {
-            Job::Reply(i) => self.body(site, i),
-            _ => None,
+    ) -> Result<(Page, Option<BodyText>), Vec<Diagnostic>> {
+        let (body, text) = match job {
+            Job::Reply(i) => match self.body(site, i) {
+                Some((_, problems)) if !problems.is_empty() => return Err(problems),
+                Some((body, _)) => {
+                    let text = BodyText {
+                        source: self.opts.root.join(&site.entries[i].reply.source),
+                        text: Arc::from(body.text.as_str()),
+                    };
+                    (Some(body), Some(text))
+                }
+                None => (None, None),
+            },
+            _ => (None, None),
         };
-        renderer.render_job(job, body)
+        let page = renderer.render_job(job, body).map_err(|d| vec![d])?;
+        Ok((page, text))
+    }
+
+    /// Every entry's body text, made for those that have none yet (their pages were not
+    /// rendered in this build, and the build cache did not know them).
+    fn fill_texts(&mut self, site: &Site) -> Result<(), Vec<Diagnostic>> {
+        let missing: Vec<usize> = (0..site.entries.len())
+            .filter(|&i| {
+                self.source(&site.entries[i].reply.source)
+                    .is_some_and(|s| s.text.is_none())
+            })
+            .collect();
+        let made: Vec<Result<BodyText, Vec<Diagnostic>>> = missing
+            .par_iter()
+            .map(|&i| match self.body(site, i) {
+                Some((_, problems)) if !problems.is_empty() => Err(problems),
+                Some((body, _)) => Ok(BodyText {
+                    source: self.opts.root.join(&site.entries[i].reply.source),
+                    text: Arc::from(body.text.as_str()),
+                }),
+                None => Err(vec![Diagnostic::new(
+                    &site.entries[i].reply.source,
+                    "cannot read the file again",
+                )]),
+            })
+            .collect();
+        let mut errors = Vec::new();
+        for m in made {
+            match m {
+                Ok(t) => self.sources.set_text(&t.source, t.text),
+                Err(d) => errors.extend(d),
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
     }
 
     /// Renders the pages whose fingerprint changed, then the machine-readable files.
@@ -550,9 +615,7 @@ impl Pipeline {
             && !self.served.is_empty()
             && matches!(target, Target::Memory)
         {
-            let (path, html) = self
-                .render_job(&renderer, site, Job::Reply(i))
-                .map_err(|d| vec![d])?;
+            let ((path, html), _) = self.render_job(&renderer, site, Job::Reply(i))?;
             let bytes: Arc<[u8]> = Arc::from(html.into_bytes());
             if let Some(p) = planned.iter_mut().find(|p| p.path == path) {
                 p.kept = Some(bytes.clone());
@@ -563,7 +626,7 @@ impl Pipeline {
             pages_ready(self.with_last_machine_files(early));
             self.report.edited_page_first = true;
         }
-        let results: Vec<Result<Produced, Diagnostic>> = jobs
+        let results: Vec<Result<Produced, Vec<Diagnostic>>> = jobs
             .par_iter()
             .zip(planned.into_par_iter())
             .map(|(&job, p)| {
@@ -574,19 +637,19 @@ impl Pipeline {
                     in_place,
                 } = p;
                 if in_place {
-                    return Ok((path, fp, None));
+                    return Ok((path, fp, None, None));
                 }
                 if let Some(bytes) = kept {
-                    return Ok((path, fp, Some(bytes)));
+                    return Ok((path, fp, Some(bytes), None));
                 }
-                let (path, html) = self.render_job(&renderer, site, job)?;
+                let ((path, html), text) = self.render_job(&renderer, site, job)?;
                 let bytes: Arc<[u8]> = Arc::from(html.into_bytes());
                 if let Target::Dir(sink) = target {
                     sink.write_keyed(&path, &bytes, fp)
-                        .map_err(|e| Diagnostic::new(&path, format!("cannot write: {e}")))?;
-                    return Ok((path, fp, None));
+                        .map_err(|e| vec![Diagnostic::new(&path, format!("cannot write: {e}"))])?;
+                    return Ok((path, fp, None, text));
                 }
-                Ok((path, fp, Some(bytes)))
+                Ok((path, fp, Some(bytes), text))
             })
             .collect();
         let mut errors = Vec::new();
@@ -594,18 +657,27 @@ impl Pipeline {
         let mut files = Files::new();
         for r in results {
             match r {
-                Ok((path, fp, Some(bytes))) => {
-                    files.insert(Arc::from(path.as_str()), bytes.clone());
-                    pages.insert(path, (fp, bytes));
+                Ok((path, fp, bytes, text)) => {
+                    if let Some(t) = text {
+                        self.sources.set_text(&t.source, t.text);
+                    }
+                    if let Some(bytes) = bytes {
+                        files.insert(Arc::from(path.as_str()), bytes.clone());
+                        pages.insert(path, (fp, bytes));
+                    }
                 }
-                Ok(_) => {}
-                Err(d) => errors.push(d),
+                Err(d) => errors.extend(d),
             }
         }
         if !errors.is_empty() {
             // One report per distinct template problem, not one per page.
-            errors.sort_by(|a, b| (&a.file, &a.message).cmp(&(&b.file, &b.message)));
-            errors.dedup_by(|a, b| a.file == b.file && a.message == b.message);
+            errors.sort_by(|a, b| {
+                (&a.file, a.line, a.column, &a.message)
+                    .cmp(&(&b.file, b.line, b.column, &b.message))
+            });
+            errors.dedup_by(|a, b| {
+                (&a.file, a.line, a.column, &a.message) == (&b.file, b.line, b.column, &b.message)
+            });
             return Err(errors);
         }
         self.pages = pages;
@@ -647,9 +719,7 @@ impl Pipeline {
     ) -> Result<Built, Vec<Diagnostic>> {
         let i = patch.as_ref().and_then(|p| p.moved.inserted).unwrap_or(0);
         let renderer = Renderer::new(site, theme, self.body_fps(site))?;
-        let (path, html) = self
-            .render_job(&renderer, site, Job::Reply(i))
-            .map_err(|d| vec![d])?;
+        let ((path, html), _) = self.render_job(&renderer, site, Job::Reply(i))?;
         let bytes: Arc<[u8]> = Arc::from(html.into_bytes());
         self.pages.insert(
             path.clone(),
@@ -707,6 +777,7 @@ impl Pipeline {
             pages_ready(self.with_last_machine_files(files.clone()));
             self.report.step("serve pages");
         }
+        self.fill_texts(site)?;
         let empty: Arc<str> = Arc::from("");
         let texts: Vec<Arc<str>> = site
             .entries
@@ -746,19 +817,23 @@ impl Pipeline {
             moved: p.moved,
             old_tokens: p.old_tokens.as_ref(),
         });
-        self.machine.update(&inputs, change);
-        self.report.step("feeds, open data, search");
-        for (rel, bytes) in self.machine.files() {
-            match target {
-                Target::Dir(sink) => sink
-                    .write(rel, bytes)
-                    .map_err(|e| vec![Diagnostic::new(&**rel, format!("cannot write: {e}"))])?,
-                Target::Memory => {
+        match target {
+            Target::Dir(sink) => {
+                let emit = |rel: &str, bytes: &[u8]| sink.write(rel, bytes);
+                machine::write_fresh(&inputs, &emit).map_err(|e| {
+                    vec![Diagnostic::new(
+                        &sink.root,
+                        format!("cannot write the feeds, open data or search index: {e}"),
+                    )]
+                })?;
+            }
+            Target::Memory => {
+                for (rel, bytes) in self.machine.update(&inputs, change) {
                     files.insert(rel.clone(), bytes.clone());
                 }
             }
         }
-        self.report.step("write them");
+        self.report.step("feeds, open data, search");
         Ok(matches!(target, Target::Memory).then(|| Snapshot {
             files,
             base_path: self.base_path.clone(),

@@ -38,6 +38,14 @@ pub struct Source {
 }
 
 impl Source {
+    /// Drops the body and its HTML (read and rendered again when a page needs them).
+    fn shed(&mut self) {
+        self.rendered = None;
+        if let Some((_, Ok(r))) = &mut self.validated {
+            r.body = Arc::from("");
+        }
+    }
+
     /// The reply, when the file is valid.
     pub fn reply(&self) -> Option<&Reply> {
         match &self.validated {
@@ -87,6 +95,7 @@ impl Sources {
         changed: Option<&[PathBuf]>,
         config: &SiteConfig,
         config_hash: u64,
+        keep_bodies: bool,
     ) -> Vec<Diagnostic> {
         let (diags, mut fresh) = self.read(root, changed);
         // Files validated with another configuration are read again (rare: site.toml changed).
@@ -109,8 +118,10 @@ impl Sources {
         let made: Vec<(PathBuf, Source)> = fresh
             .into_par_iter()
             .map(|(p, file)| {
-                let s = process(&file, config, config_hash, markdown);
-                (p, s)
+                (
+                    p,
+                    process(&file, config, config_hash, markdown, keep_bodies),
+                )
             })
             .collect();
         for (p, mut s) in made {
@@ -221,62 +232,81 @@ impl Sources {
         (diags, fresh)
     }
 
-    /// The rendered body of the reply in `path`: kept, or read and rendered again.
-    pub fn rendered(&self, root: &Path, path: &Path) -> Option<Arc<Rendered>> {
+    /// The rendered body of the reply in `path` and what the policy refused in it: kept, or
+    /// read and rendered again.
+    pub fn rendered(&self, root: &Path, path: &Path) -> Option<(Arc<Rendered>, Vec<Diagnostic>)> {
         let s = self.files.get(path)?;
         if let Some(r) = &s.rendered {
-            return Some(r.clone());
+            return Some((r.clone(), s.problems.clone()));
         }
         let file = crate::load::read_source(root, &root.join("content"), path).ok()?;
-        Some(Arc::new(self.markdown.render(file.body_text())))
+        let rendered = Arc::new(self.markdown.render(file.body_text()));
+        let problems = match s.reply() {
+            Some(r) => body_problems(r, file.body_text(), &rendered),
+            None => Vec::new(),
+        };
+        Some((rendered, problems))
+    }
+
+    /// Records the plain text of the body in `path` (found when its page was rendered).
+    pub fn set_text(&mut self, path: &Path, text: Arc<str>) {
+        if let Some(s) = self.files.get_mut(path) {
+            s.text = Some(text);
+        }
     }
 
     /// Drops what `dafu build` no longer needs once pages are written: bodies and HTML.
     pub fn shed(&mut self) {
         for s in self.files.values_mut() {
-            s.rendered = None;
-            if let Some((_, Ok(r))) = &mut s.validated {
-                r.body = Arc::from("");
-            }
+            s.shed();
         }
     }
 }
 
-/// Validates one file read anew and renders its body (size and time are set by the caller).
+/// Validates one file read anew (size and time are set by the caller). With `keep_body`
+/// (`dafu serve`) its body is rendered now and kept; else (`dafu build`) the body is dropped,
+/// and rendered when its page is.
 fn process(
     file: &SourceFile,
     config: &SiteConfig,
     config_hash: u64,
     markdown: &MarkdownRenderer,
+    keep_body: bool,
 ) -> Source {
     let validated = crate::validate::validate_file(file, config);
     let body = file.body_text();
-    let rendered = Arc::new(markdown.render(body));
-    let problems = match &validated {
-        Ok(r) => body_problems(r, &rendered),
-        Err(_) => Vec::new(),
-    };
-    Source {
+    let mut source = Source {
         modified: None,
         len: 0,
         text_hash: hash_of(&*file.text),
         body_fp: hash_of(body),
-        text: Some(Arc::from(rendered.text.as_str())),
-        rendered: Some(rendered),
+        text: None,
+        rendered: None,
         validated: Some((config_hash, validated)),
-        problems,
+        problems: Vec::new(),
+    };
+    if keep_body {
+        let rendered = Arc::new(markdown.render(body));
+        if let Some(r) = source.reply() {
+            source.problems = body_problems(r, body, &rendered);
+        }
+        source.text = Some(Arc::from(rendered.text.as_str()));
+        source.rendered = Some(rendered);
+    } else {
+        source.shed();
     }
+    source
 }
 
 /// What the security policy refused in a reply's body, as errors at file:line:column: the
 /// page would lose a link or the HTML, so the build stops and says where.
-fn body_problems(r: &Reply, body: &Rendered) -> Vec<Diagnostic> {
+fn body_problems(r: &Reply, markdown: &str, body: &Rendered) -> Vec<Diagnostic> {
     if body.problems.is_empty() {
         return Vec::new();
     }
     // The body placed on its own lines of the file, for a true excerpt and line numbers.
     let first = r.body_line.max(1);
-    let source: Arc<str> = Arc::from(format!("{}{}", "\n".repeat(first - 1), r.body));
+    let source: Arc<str> = Arc::from(format!("{}{}", "\n".repeat(first - 1), markdown));
     body.problems
         .iter()
         .map(|p| {
@@ -315,13 +345,19 @@ mod tests {
         let dir = site(&[("a.md", &reply(1, "甲")), ("b.md", &reply(2, "乙"))]);
         let (root, config) = (dir.path(), config());
         let mut sources = Sources::default();
-        assert!(sources.refresh(root, None, &config, 1).is_empty());
+        assert!(sources.refresh(root, None, &config, 1, true).is_empty());
         assert_eq!(sources.files.len(), 2);
         let a = root.join("content/a.md");
         let before = sources.files[&a].rendered.clone().unwrap();
         // b changes; a's rendered body is the very same object afterwards.
         std::fs::write(root.join("content/b.md"), reply(2, "乙改")).unwrap();
-        sources.refresh(root, Some(&[PathBuf::from("content/b.md")]), &config, 1);
+        sources.refresh(
+            root,
+            Some(&[PathBuf::from("content/b.md")]),
+            &config,
+            1,
+            true,
+        );
         assert!(Arc::ptr_eq(
             &before,
             sources.files[&a].rendered.as_ref().unwrap()
@@ -329,7 +365,7 @@ mod tests {
         let b = &sources.files[&root.join("content/b.md")];
         assert_eq!(b.text.as_deref(), Some("乙改"));
         // Another configuration: everything is validated again.
-        sources.refresh(root, None, &config, 2);
+        sources.refresh(root, None, &config, 2, true);
         assert!(!Arc::ptr_eq(
             &before,
             sources.files[&a].rendered.as_ref().unwrap()
@@ -341,22 +377,28 @@ mod tests {
         let dir = site(&[("a.md", &reply(1, "**正文**"))]);
         let root = dir.path();
         let mut sources = Sources::default();
-        sources.refresh(root, None, &config(), 1);
+        sources.refresh(root, None, &config(), 1, true);
         sources.shed();
         let a = root.join("content/a.md");
         assert!(sources.files[&a].rendered.is_none());
-        let html = sources.rendered(root, &a).unwrap().html.clone();
+        let html = sources.rendered(root, &a).unwrap().0.html.clone();
         assert!(html.contains("<strong>正文</strong>"), "{html}");
     }
 
     #[test]
     fn refused_links_are_errors_of_their_file() {
         let dir = site(&[("a.md", &reply(1, "[x](javascript:alert(1))"))]);
-        let mut sources = Sources::default();
-        sources.refresh(dir.path(), None, &config(), 1);
-        let s = &sources.files[&dir.path().join("content/a.md")];
-        assert!(s.reply().is_some(), "{:?}", s.validated);
-        assert_eq!(s.problems.len(), 1);
-        assert_eq!(s.problems[0].line, 10);
+        // Found when the file is read (serve), or when its page is rendered (build).
+        for keep in [true, false] {
+            let mut sources = Sources::default();
+            sources.refresh(dir.path(), None, &config(), 1, keep);
+            let a = dir.path().join("content/a.md");
+            let s = &sources.files[&a];
+            assert!(s.reply().is_some(), "{:?}", s.validated);
+            assert_eq!(s.problems.len(), usize::from(keep));
+            let (_, problems) = sources.rendered(dir.path(), &a).unwrap();
+            assert_eq!(problems.len(), 1);
+            assert_eq!(problems[0].line, 10);
+        }
     }
 }

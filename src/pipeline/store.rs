@@ -81,8 +81,17 @@ fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Option<T> {
     serde_json::from_slice(&bytes).ok()
 }
 
-/// The cache for `output`, if there is a usable one. Damage means no cache.
+/// The cache for `output`, if there is a usable one (with `no_cache`, only its manifests).
+/// Damage means no cache.
 pub fn load(opts: &BuildOptions, output: &Path) -> Option<Cache> {
+    if opts.no_cache {
+        let dir = cache_dir(output);
+        return crate::output::is_ours(&dir).then(|| Cache {
+            sources: FxHashMap::default(),
+            output: read_json(&dir.join("output.json")),
+            prev: None,
+        });
+    }
     let dir = cache_dir(output);
     if !crate::output::is_ours(&dir) {
         return None;

@@ -125,17 +125,49 @@ fn doc_fields<'a>(site: &'a Site, i: usize, names: &'a mut String) -> [(&'a str,
     ]
 }
 
-/// The postings of a contiguous run of replies (one per worker): a local dictionary, each
-/// reply's (local token id, code) list, and per-token counts. Working on runs keeps every
-/// token's postings in reply order without sorting.
+/// The postings of a contiguous run of replies (one per worker): per token, its postings
+/// in reply order, already in the shard's varint encoding. Working on runs keeps every
+/// token's postings in reply order without sorting; encoding them at once keeps about two
+/// bytes per posting in memory rather than eight.
 struct Part {
-    first_doc: u32,
-    keys: Vec<u64>,
+    /// Token key → its list.
+    lists: FxHashMap<u64, PartList>,
     words: FxHashMap<u64, String>,
-    /// Per reply, in order: its postings as (local id, tf << 3 | fields).
-    docs: Vec<Vec<(u32, u32)>>,
     lengths: Vec<u32>,
-    counts: Vec<u32>,
+}
+
+/// One token's postings within a part: the first posting apart (its delta depends on the
+/// parts before), the others as `varint doc-delta, varint code`.
+struct PartList {
+    first: u32,
+    first_code: u32,
+    last: u32,
+    df: u32,
+    rest: Vec<u8>,
+}
+
+impl PartList {
+    /// The bytes this list takes in a shard after a list that ended at reply `prev`.
+    fn encoded_len(&self, prev: u32) -> usize {
+        varint_len(u64::from(self.first - prev))
+            + varint_len(u64::from(self.first_code))
+            + self.rest.len()
+    }
+
+    fn encode(&self, prev: u32, out: &mut Vec<u8>) {
+        put_varint(out, u64::from(self.first - prev));
+        put_varint(out, u64::from(self.first_code));
+        out.extend_from_slice(&self.rest);
+    }
+}
+
+fn varint_len(mut v: u64) -> usize {
+    let mut n = 1;
+    while v >= 0x80 {
+        v >>= 7;
+        n += 1;
+    }
+    n
 }
 
 /// Tokenises reply `i` (fields, then text) into `doc_map` (key → tf << 3 | fields); `word`
@@ -199,35 +231,42 @@ pub fn doc_tokens(site: &Site, i: usize, text: &str) -> DocTokens {
 }
 
 fn index_part(site: &Site, texts: &[&str], range: std::ops::Range<usize>) -> Part {
-    let mut dict: FxHashMap<u64, u32> = FxHashMap::default();
     let mut part = Part {
-        first_doc: range.start as u32,
-        keys: Vec::new(),
+        lists: FxHashMap::default(),
         words: FxHashMap::default(),
-        docs: Vec::with_capacity(range.len()),
         lengths: Vec::with_capacity(range.len()),
-        counts: Vec::new(),
     };
     let mut doc_map: FxHashMap<u64, u32> = FxHashMap::default();
     let mut names = String::new();
     for i in range {
+        let doc = i as u32;
         let text = texts.get(i).copied().unwrap_or("");
         let words = &mut part.words;
         let length = tokenize_doc(site, i, text, &mut names, &mut doc_map, |k, w| {
             words.entry(k).or_insert_with(|| w.to_string());
         });
-        let mut postings = Vec::with_capacity(doc_map.len());
         for (&key, &code) in &doc_map {
-            let next = part.keys.len() as u32;
-            let id = *dict.entry(key).or_insert(next);
-            if id == next {
-                part.keys.push(key);
-                part.counts.push(0);
+            match part.lists.get_mut(&key) {
+                Some(list) => {
+                    put_varint(&mut list.rest, u64::from(doc - list.last));
+                    put_varint(&mut list.rest, u64::from(code));
+                    list.last = doc;
+                    list.df += 1;
+                }
+                None => {
+                    part.lists.insert(
+                        key,
+                        PartList {
+                            first: doc,
+                            first_code: code,
+                            last: doc,
+                            df: 1,
+                            rest: Vec::new(),
+                        },
+                    );
+                }
             }
-            part.counts[id as usize] += 1;
-            postings.push((id, code));
         }
-        part.docs.push(postings);
         part.lengths.push(length);
     }
     part
@@ -278,23 +317,60 @@ fn days(d: NaiveDate) -> u16 {
     (d - epoch).num_days().clamp(0, i64::from(u16::MAX)) as u16
 }
 
+/// Where the index's files go as they are made, in parallel; the first error is returned.
+pub type Emit<'a> = &'a (dyn Fn(&str, &[u8]) -> std::io::Result<()> + Sync);
+
 /// Every file of the search index: (site-relative path, bytes).
 pub fn build_index(site: &Site, texts: &[&str]) -> Vec<(String, Vec<u8>)> {
-    build(site, texts, false, BYTES_PER_SHARD).0
+    build(site, texts, false, BYTES_PER_SHARD, None).0
+}
+
+/// Writes every file of the search index through `emit` as soon as it is made, keeping
+/// none of them (`dafu build`).
+pub fn write_index(site: &Site, texts: &[&str], emit: Emit<'_>) -> std::io::Result<()> {
+    let errors = std::sync::Mutex::new(None);
+    let guarded = |path: &str, bytes: &[u8]| {
+        let r = emit(path, bytes);
+        if let Err(e) = &r
+            && let Ok(mut first) = errors.lock()
+            && first.is_none()
+        {
+            *first = Some(std::io::Error::new(e.kind(), e.to_string()));
+        }
+        r
+    };
+    build(site, texts, false, BYTES_PER_SHARD, Some(&guarded));
+    match errors.into_inner().ok().flatten() {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
 }
 
 /// The search index, and the state `dafu serve` keeps to patch it (`IndexState::patch`).
 pub fn build_index_kept(site: &Site, texts: &[&str]) -> (Vec<(String, Vec<u8>)>, IndexState) {
-    let (files, state) = build(site, texts, true, BYTES_PER_SHARD);
+    let (files, state) = build(site, texts, true, BYTES_PER_SHARD, None);
     (files, state.unwrap_or_default())
 }
 
+/// Makes the index; with `emit`, each file is handed over as soon as it is made (and the
+/// returned list is empty).
 fn build(
     site: &Site,
     texts: &[&str],
     keep: bool,
     per_shard: usize,
+    emit: Option<Emit<'_>>,
 ) -> (Vec<(String, Vec<u8>)>, Option<IndexState>) {
+    // A file made: handed over, or collected.
+    let out = |file: File| -> Option<File> {
+        match emit {
+            Some(emit) => {
+                let _ = emit(&file.0, &file.1);
+                None
+            }
+            None => Some(file),
+        }
+    };
     let n = site.entries.len();
     let text_bytes: usize = texts.iter().map(|t| t.len()).sum();
     let shards = shards_for(text_bytes, per_shard);
@@ -307,7 +383,7 @@ fn build(
         .map(|p| index_part(site, texts, p * per_part..((p + 1) * per_part).min(n)))
         .collect();
 
-    // 2. One global dictionary, ordered by (shard, key): each shard is a contiguous id range.
+    // 2. One global dictionary, ordered by (shard, key): each shard is a contiguous range.
     let mut words: HashMap<u64, String> = HashMap::new();
     let mut all_keys: Vec<u64> = Vec::new();
     {
@@ -316,7 +392,7 @@ fn build(
             for (k, w) in &part.words {
                 words.entry(*k).or_insert_with(|| w.clone());
             }
-            for &k in &part.keys {
+            for &k in part.lists.keys() {
                 if seen.insert(k, ()).is_none() {
                     all_keys.push(k);
                 }
@@ -330,56 +406,14 @@ fn build(
             (shard_of(&token, shards), k, token)
         })
         .collect();
+    drop(all_keys);
     keyed.par_sort_unstable_by_key(|(shard, key, _)| (*shard, *key));
-    let global_id: FxHashMap<u64, u32> = keyed
-        .iter()
-        .enumerate()
-        .map(|(g, (_, k, _))| (*k, g as u32))
-        .collect();
-    let tokens_total = keyed.len();
-
-    // 3. Per part, its postings laid out by global id (a counting sort), in reply order.
-    struct Laid {
-        offsets: Vec<u32>,
-        counts: Vec<u32>,
-        flat: Vec<(u32, u32)>,
-    }
-    let laid: Vec<Laid> = parts
-        .par_iter()
-        .map(|part| {
-            let to_global: Vec<u32> = part.keys.iter().map(|k| global_id[k]).collect();
-            let mut counts = vec![0u32; tokens_total];
-            for (local, &g) in to_global.iter().enumerate() {
-                counts[g as usize] = part.counts[local];
-            }
-            let mut offsets = vec![0u32; tokens_total + 1];
-            for g in 0..tokens_total {
-                offsets[g + 1] = offsets[g] + counts[g];
-            }
-            let mut cursor = offsets.clone();
-            let mut flat = vec![(0u32, 0u32); offsets[tokens_total] as usize];
-            for (j, postings) in part.docs.iter().enumerate() {
-                let doc = part.first_doc + j as u32;
-                for &(local, code) in postings {
-                    let g = to_global[local as usize] as usize;
-                    flat[cursor[g] as usize] = (doc, code);
-                    cursor[g] += 1;
-                }
-            }
-            Laid {
-                offsets,
-                counts,
-                flat,
-            }
-        })
-        .collect();
     let lengths: Vec<u32> = parts
         .iter()
         .flat_map(|p| p.lengths.iter().copied())
         .collect();
-    drop(parts);
 
-    // 4. Shards, in parallel: each token's postings are its slices from every part, in order.
+    // 3. Shards, in parallel: each token's postings are its lists from every part, in order.
     let mut bounds = vec![0usize; shards as usize + 1];
     for (shard, _, _) in &keyed {
         bounds[*shard as usize + 1] += 1;
@@ -387,47 +421,61 @@ fn build(
     for s in 0..shards as usize {
         bounds[s + 1] += bounds[s];
     }
-    let built: Vec<(File, Option<ShardData>)> = (0..shards as usize)
+    let built: Vec<(Option<File>, Option<ShardData>)> = (0..shards as usize)
         .into_par_iter()
         .map(|s| {
-            let range = bounds[s]..bounds[s + 1];
-            let postings_of = |g: usize| {
-                laid.iter().flat_map(move |l| {
-                    let start = l.offsets[g] as usize;
-                    l.flat[start..start + l.counts[g] as usize].iter().copied()
-                })
-            };
-            let raw = encode_shard(
-                keyed[range.clone()]
-                    .iter()
-                    .zip(range.clone())
-                    .map(|((_, _, token), g)| (token.as_str(), postings_of(g))),
-            );
-            let data = keep.then(|| ShardData {
-                keys: keyed[range.clone()].iter().map(|(_, k, _)| *k).collect(),
-                tokens: keyed[range.clone()]
-                    .iter()
-                    .map(|(_, _, t)| t.as_str().into())
-                    .collect(),
-                lists: range.map(|g| postings_of(g).collect()).collect(),
-            });
-            ((shard_path(s), gzip(&raw)), data)
+            let tokens = &keyed[bounds[s]..bounds[s + 1]];
+            let mut raw = Vec::new();
+            put_varint(&mut raw, tokens.len() as u64);
+            let mut data = keep.then(ShardData::default);
+            for (_, key, token) in tokens {
+                let lists: Vec<&PartList> = parts.iter().filter_map(|p| p.lists.get(key)).collect();
+                let df: u64 = lists.iter().map(|l| u64::from(l.df)).sum();
+                let mut prev = 0;
+                let mut nbytes = 0;
+                for l in &lists {
+                    nbytes += l.encoded_len(prev);
+                    prev = l.last;
+                }
+                put_varint(&mut raw, token.len() as u64);
+                raw.extend_from_slice(token.as_bytes());
+                put_varint(&mut raw, df);
+                put_varint(&mut raw, nbytes as u64);
+                let start = raw.len();
+                let mut prev = 0;
+                for l in &lists {
+                    l.encode(prev, &mut raw);
+                    prev = l.last;
+                }
+                if let Some(d) = data.as_mut() {
+                    d.keys.push(*key);
+                    d.tokens.push(token.as_str().into());
+                    d.lists.push(decode_postings(&raw[start..]));
+                }
+            }
+            (out((shard_path(s), gzip(&raw))), data)
         })
         .collect();
-    let (mut files, shard_data): (Vec<File>, Vec<Option<ShardData>>) = built.into_iter().unzip();
-    drop(laid);
+    drop(parts);
+    let (files, shard_data): (Vec<Option<File>>, Vec<Option<ShardData>>) =
+        built.into_iter().unzip();
+    let mut files: Vec<File> = files.into_iter().flatten().collect();
 
-    files.extend(table_and_meta(site, &lengths, shards));
-    let chunks: Vec<(String, Vec<u8>)> = (0..n.div_ceil(DOC_CHUNK))
+    files.extend(
+        table_and_meta(site, &lengths, shards)
+            .into_iter()
+            .filter_map(out),
+    );
+    let chunks: Vec<Option<File>> = (0..n.div_ceil(DOC_CHUNK))
         .into_par_iter()
-        .map(|k| display_chunk(site, k))
+        .map(|k| out(display_chunk(site, k)))
         .collect();
-    files.extend(chunks);
-    let text_files: Vec<(String, Vec<u8>)> = (0..n)
+    files.extend(chunks.into_iter().flatten());
+    let text_files: Vec<Option<File>> = (0..n)
         .into_par_iter()
-        .map(|i| (text_path(i), utf16le(texts.get(i).copied().unwrap_or(""))))
+        .map(|i| out((text_path(i), utf16le(texts.get(i).copied().unwrap_or("")))))
         .collect();
-    files.extend(text_files);
+    files.extend(text_files.into_iter().flatten());
     let state = keep.then(|| IndexState {
         shards,
         per_shard,
@@ -584,6 +632,30 @@ fn encode_shard<'a, P: Iterator<Item = (u32, u32)>>(
         put_varint(&mut out, df);
         put_varint(&mut out, postings.len() as u64);
         out.extend_from_slice(&postings);
+    }
+    out
+}
+
+/// Postings encoded as `varint doc-delta, varint code`, decoded.
+fn decode_postings(mut bytes: &[u8]) -> Vec<(u32, u32)> {
+    fn next(b: &mut &[u8]) -> Option<u64> {
+        let mut v = 0u64;
+        let mut shift = 0;
+        loop {
+            let (&byte, rest) = b.split_first()?;
+            *b = rest;
+            v |= u64::from(byte & 0x7f) << shift;
+            if byte < 0x80 {
+                return Some(v);
+            }
+            shift += 7;
+        }
+    }
+    let mut out = Vec::new();
+    let mut doc = 0u32;
+    while let (Some(delta), Some(code)) = (next(&mut bytes), next(&mut bytes)) {
+        doc += delta as u32;
+        out.push((doc, code as u32));
     }
     out
 }
@@ -893,7 +965,7 @@ mod tests {
     }
 
     fn kept(site: &Site, texts: &[&str]) -> (Vec<(String, Vec<u8>)>, IndexState) {
-        let (files, state) = build(site, texts, true, 1024);
+        let (files, state) = build(site, texts, true, 1024, None);
         (files, state.unwrap_or_default())
     }
 
@@ -929,7 +1001,7 @@ mod tests {
         let (files, mut state) = kept(&site, &refs);
         assert_eq!(
             files,
-            build(&site, &refs, false, 1024).0,
+            build(&site, &refs, false, 1024, None).0,
             "kept and plain builds agree"
         );
         assert_eq!(state.shards, 64);
