@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+use std::sync::Arc;
 
 use chrono::Datelike;
 
@@ -15,7 +16,8 @@ use crate::slug::{name_slug, path_segment_slug};
 /// A reply and what the site derives from it.
 #[derive(Debug, Clone)]
 pub struct Entry {
-    pub reply: Reply,
+    /// Shared with the pipeline's cache of the file: one copy per reply.
+    pub reply: Arc<Reply>,
     /// Site-relative URL, e.g. `replies/2023/proposal-146/` (no leading slash).
     pub url: String,
     /// 索引号: from front matter, or generated.
@@ -29,7 +31,7 @@ pub struct Entry {
 impl Entry {
     /// A reply with its address and 索引号; `slug(name, with_hash)` gives names' slugs.
     fn new(
-        reply: Reply,
+        reply: Arc<Reply>,
         url: String,
         index_code: String,
         mut slug: impl FnMut(&str, bool) -> String,
@@ -168,7 +170,7 @@ impl Site {
     /// untouched, when that needs more than one reply's change: a clash `build_site` would
     /// report or resolve (addresses, slugs, generated 索引号) — then build afresh. Duplicate
     /// replies and 索引号 given twice are `validate::check_duplicates`'s to find, beforehand.
-    pub fn replace(&mut self, source: &Path, reply: Option<Reply>) -> Option<Replaced> {
+    pub fn replace(&mut self, source: &Path, reply: Option<Arc<Reply>>) -> Option<Replaced> {
         if !self.codes_unclashed {
             return None;
         }
@@ -348,10 +350,13 @@ pub fn page_count(n: usize, size: usize) -> usize {
 }
 
 /// Builds the model; URL and slug clashes are diagnostics.
-pub fn build_site(config: SiteConfig, replies: Vec<Reply>) -> Result<Site, Vec<Diagnostic>> {
+pub fn build_site(
+    config: SiteConfig,
+    replies: Vec<impl Into<Arc<Reply>>>,
+) -> Result<Site, Vec<Diagnostic>> {
     let mut diags = Vec::new();
-    let mut replies = replies;
-    replies.sort_by(site_order);
+    let mut replies: Vec<Arc<Reply>> = replies.into_iter().map(Into::into).collect();
+    replies.sort_by(|a, b| site_order(a, b));
 
     let given_codes: BTreeSet<String> = replies
         .iter()
@@ -359,7 +364,7 @@ pub fn build_site(config: SiteConfig, replies: Vec<Reply>) -> Result<Site, Vec<D
         .collect();
     let (generated, codes_unclashed) =
         generate_index_codes(&replies, &config.organisation.code, &given_codes);
-    let mut warnings: Vec<Diagnostic> = replies.iter().flat_map(reply_warnings).collect();
+    let mut warnings: Vec<Diagnostic> = replies.iter().flat_map(|r| reply_warnings(r)).collect();
     warnings.extend(moved_codes(
         &replies,
         &config.organisation.code,
@@ -562,7 +567,7 @@ fn reply_warnings(r: &Reply) -> Vec<Diagnostic> {
 /// in front matter: the moved code (and feed id) changes without anyone having touched that
 /// reply, so the pinning file is warned, naming the other.
 fn moved_codes(
-    replies: &[Reply],
+    replies: &[Arc<Reply>],
     org: &str,
     given: &BTreeSet<String>,
     generated: &[String],
@@ -604,7 +609,7 @@ fn moved_codes(
 /// kind, number, department), so adding other replies does not change it. Also says whether
 /// every reply got its first choice.
 fn generate_index_codes(
-    replies: &[Reply],
+    replies: &[Arc<Reply>],
     org: &str,
     taken: &BTreeSet<String>,
 ) -> (Vec<String>, bool) {
@@ -975,7 +980,7 @@ mod tests {
             let source = PathBuf::from(format!("content/f{file}.md"));
             let before = format!("{site:?}");
             let fresh = build_site(config(), valid(&candidate));
-            match site.replace(&source, new) {
+            match site.replace(&source, new.map(Arc::new)) {
                 Some(_) => {
                     patched += 1;
                     let fresh = fresh.unwrap_or_else(|e| {

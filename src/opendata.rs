@@ -282,7 +282,7 @@ mod tests {
     #[test]
     fn replies_json_from_rows_parses_with_none_one_or_more() {
         let config = crate::config::parse("title = \"t\"\nbase_url = \"https://e.gov.cn/x/\"\n[organisation]\nname = \"n\"\ncode = \"C\"\n", None).unwrap();
-        let site = crate::model::build_site(config, Vec::new()).unwrap();
+        let site = crate::model::build_site(config, Vec::<crate::reply::Reply>::new()).unwrap();
         for rows in [vec![], vec!["{\"a\":1}"], vec!["{\"a\":1}", "{\"a\":2}"]] {
             let bytes = json_document(&site, &rows).unwrap();
             let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
@@ -298,7 +298,7 @@ mod tests {
     #[test]
     fn sitemap_splits_into_an_index_past_the_limit() {
         let config = crate::config::parse("title = \"t\"\nbase_url = \"https://e.gov.cn/x/\"\n[organisation]\nname = \"n\"\ncode = \"C\"\n", None).unwrap();
-        let site = crate::model::build_site(config, Vec::new()).unwrap();
+        let site = crate::model::build_site(config, Vec::<crate::reply::Reply>::new()).unwrap();
         let urls: Vec<(String, Option<String>)> =
             (0..5).map(|i| (format!("p{i}/"), None)).collect();
         let one = sitemaps(&site, &urls, 5);

@@ -170,7 +170,7 @@ fn split_sitemap_index_is_valid() {
         None,
     )
     .unwrap();
-    let site = dafu::model::build_site(config, Vec::new()).unwrap();
+    let site = dafu::model::build_site(config, Vec::<dafu::reply::Reply>::new()).unwrap();
     let urls: Vec<(String, Option<String>)> = (0..7)
         .map(|i| (format!("replies/{i}/"), Some("2024-03-01".to_string())))
         .collect();

@@ -412,10 +412,10 @@ impl Pipeline {
         };
         // Only the body changed: the model does not depend on bodies.
         if let (Some(new), Some(i)) = (new, removed) {
-            let mut same = site.entries[i].reply.clone();
+            let mut same = (*site.entries[i].reply).clone();
             same.body = new.body.clone();
-            if same == *new {
-                site.entries[i].reply.body = new.body.clone();
+            if same == **new {
+                site.entries[i].reply = new.clone();
                 let moved = crate::model::Replaced {
                     removed: Some(i),
                     inserted: Some(i),
@@ -475,7 +475,8 @@ impl Pipeline {
                 .ok()
                 .map(|f| f.text)
         };
-        diags.extend(crate::validate::check_duplicates(&replies, &text_of));
+        let plain: Vec<&crate::reply::Reply> = replies.iter().map(|r| &***r).collect();
+        diags.extend(crate::validate::check_duplicates(&plain, &text_of));
         if !diags.is_empty() {
             return Err(diags);
         }
@@ -515,11 +516,18 @@ impl Pipeline {
             Job::Reply(i) => match self.body(site, i) {
                 Some((_, problems)) if !problems.is_empty() => return Err(problems),
                 Some((body, _)) => {
-                    let text = BodyText {
-                        source: self.opts.root.join(&site.entries[i].reply.source),
+                    // Text comes from the body alone: a known one still holds.
+                    let source = self.opts.root.join(&site.entries[i].reply.source);
+                    let known = self
+                        .sources
+                        .files
+                        .get(&source)
+                        .is_some_and(|s| s.text.is_some());
+                    let text = (!known).then(|| BodyText {
+                        source,
                         text: Arc::from(body.text.as_str()),
-                    };
-                    (Some(body), Some(text))
+                    });
+                    (Some(body), text)
                 }
                 None => (None, None),
             },

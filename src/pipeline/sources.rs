@@ -18,6 +18,9 @@ use crate::load::SourceFile;
 use crate::markdown::{MarkdownRenderer, Rendered};
 use crate::reply::Reply;
 
+/// A file's front matter checked: the reply (shared with the site model), or its problems.
+pub type Validated = Result<Arc<Reply>, Vec<Diagnostic>>;
+
 /// Everything kept of one content file.
 pub struct Source {
     pub modified: Option<SystemTime>,
@@ -25,7 +28,7 @@ pub struct Source {
     /// Fingerprint of the file's text: a file saved unchanged is not worked on again.
     pub text_hash: u64,
     /// The validation result, with the hash of the configuration it was made with.
-    pub validated: Option<(u64, Result<Reply, Vec<Diagnostic>>)>,
+    pub validated: Option<(u64, Validated)>,
     /// Fingerprint of the Markdown body (what a reply page shows of it).
     pub body_fp: u64,
     /// The rendered body: HTML for the reply page. Dropped by `dafu build` once the page is
@@ -41,13 +44,20 @@ impl Source {
     /// Drops the body and its HTML (read and rendered again when a page needs them).
     fn shed(&mut self) {
         self.rendered = None;
-        if let Some((_, Ok(r))) = &mut self.validated {
-            r.body = Arc::from("");
+        if let Some((_, Ok(r))) = &mut self.validated
+            && !r.body.is_empty()
+        {
+            Arc::make_mut(r).body = Arc::from("");
         }
     }
 
+    /// Whether it was validated with the configuration of this hash.
+    fn validated_with(&self, config_hash: u64) -> bool {
+        matches!(&self.validated, Some((h, _)) if *h == config_hash)
+    }
+
     /// The reply, when the file is valid.
-    pub fn reply(&self) -> Option<&Reply> {
+    pub fn reply(&self) -> Option<&Arc<Reply>> {
         match &self.validated {
             Some((_, Ok(r))) => Some(r),
             _ => None,
@@ -68,13 +78,14 @@ pub struct Sources {
     markdown: MarkdownRenderer,
 }
 
-/// A content file read again: path, modification time, size, and what reading gave.
-type ReadResult = (
-    PathBuf,
-    Option<SystemTime>,
-    u64,
-    Result<SourceFile, Diagnostic>,
-);
+/// A content file looked at again: its size and time, and what reading gave (`None`: its
+/// text did not change).
+struct Refreshed {
+    path: PathBuf,
+    modified: Option<SystemTime>,
+    len: u64,
+    outcome: Result<Option<Source>, Diagnostic>,
+}
 
 impl Sources {
     /// Sources known from an earlier build (the build cache).
@@ -97,49 +108,6 @@ impl Sources {
         config_hash: u64,
         keep_bodies: bool,
     ) -> Vec<Diagnostic> {
-        let (diags, mut fresh) = self.read(root, changed);
-        // Files validated with another configuration are read again (rare: site.toml changed).
-        let content_dir = root.join("content");
-        let again: Vec<&PathBuf> = self
-            .files
-            .iter()
-            .filter(|(_, s)| matches!(&s.validated, Some((h, _)) if *h != config_hash))
-            .map(|(p, _)| p)
-            .collect();
-        let reread: Vec<(PathBuf, SourceFile)> = again
-            .into_par_iter()
-            .filter_map(|p| {
-                let file = crate::load::read_source(root, &content_dir, p).ok()?;
-                Some((p.clone(), file))
-            })
-            .collect();
-        fresh.extend(reread);
-        let markdown = &self.markdown;
-        let made: Vec<(PathBuf, Source)> = fresh
-            .into_par_iter()
-            .map(|(p, file)| {
-                (
-                    p,
-                    process(&file, config, config_hash, markdown, keep_bodies),
-                )
-            })
-            .collect();
-        for (p, mut s) in made {
-            if let Some(old) = self.files.get(&p) {
-                (s.modified, s.len) = (old.modified, old.len);
-            }
-            self.files.insert(p, s);
-        }
-        diags
-    }
-
-    /// Which files changed on disk; reads nothing that did not.
-    /// Returns the problems of files that cannot be read, and the files whose text changed.
-    fn read(
-        &mut self,
-        root: &Path,
-        changed: Option<&[PathBuf]>,
-    ) -> (Vec<Diagnostic>, Vec<(PathBuf, SourceFile)>) {
         let content_dir = root.join("content");
         let candidates: Vec<PathBuf> = match (changed, self.scanned) {
             (Some(changed), true) => {
@@ -154,10 +122,17 @@ impl Sources {
                         _ => {}
                     }
                 }
+                // Files validated with another configuration (site.toml changed) too.
                 changed
                     .iter()
                     .map(|rel| root.join(rel))
                     .chain(self.failed.iter().cloned())
+                    .chain(
+                        self.files
+                            .iter()
+                            .filter(|(_, s)| !s.validated_with(config_hash))
+                            .map(|(p, _)| p.clone()),
+                    )
                     .filter(|p| p.is_file())
                     .collect()
             }
@@ -168,10 +143,11 @@ impl Sources {
                     self.files.retain(|p, _| keep.contains(p));
                     self.paths.clone()
                 }
-                Err(d) => return (vec![d], Vec::new()),
+                Err(d) => return vec![d],
             },
         };
         self.scanned = true;
+        // Files whose size or time changed, or validated with another configuration.
         let stale: Vec<(PathBuf, Option<SystemTime>, u64)> = candidates
             .par_iter()
             .filter_map(|p| {
@@ -179,57 +155,66 @@ impl Sources {
                 let modified = meta.as_ref().and_then(|m| m.modified().ok());
                 let len = meta.as_ref().map_or(0, |m| m.len());
                 match self.files.get(p) {
-                    Some(s) if s.modified == modified && s.len == len && modified.is_some() => None,
+                    Some(s)
+                        if s.modified == modified
+                            && s.len == len
+                            && modified.is_some()
+                            && s.validated_with(config_hash) =>
+                    {
+                        None
+                    }
                     _ => Some((p.clone(), modified, len)),
                 }
             })
             .collect();
-        let read: Vec<ReadResult> = stale
+        // Each read, hashed and (when its text changed) validated at once: no file's text
+        // is kept longer than that.
+        let markdown = &self.markdown;
+        let files = &self.files;
+        let read: Vec<Refreshed> = stale
             .into_par_iter()
-            .map(|(p, m, l)| {
-                let r = crate::load::read_source(root, &content_dir, &p);
-                (p, m, l, r)
+            .map(|(p, modified, len)| {
+                let outcome = match crate::load::read_source(root, &content_dir, &p) {
+                    Err(d) => Err(d),
+                    Ok(file) => {
+                        let text_hash = hash_of(&*file.text);
+                        let same = files.get(&p).is_some_and(|s| {
+                            s.text_hash == text_hash && s.validated_with(config_hash)
+                        });
+                        Ok((!same)
+                            .then(|| process(&file, config, config_hash, markdown, keep_bodies)))
+                    }
+                };
+                Refreshed {
+                    path: p,
+                    modified,
+                    len,
+                    outcome,
+                }
             })
             .collect();
         let mut diags = Vec::new();
-        let mut fresh = Vec::new();
         self.failed.clear();
-        for (p, modified, len, r) in read {
-            match r {
-                Ok(file) => {
-                    let text_hash = hash_of(&*file.text);
-                    match self.files.get_mut(&p) {
-                        // Saved without a change: what was made from it still holds.
-                        Some(s) if s.text_hash == text_hash => {
-                            s.modified = modified;
-                            s.len = len;
-                        }
-                        _ => {
-                            self.files.insert(
-                                p.clone(),
-                                Source {
-                                    modified,
-                                    len,
-                                    text_hash,
-                                    validated: None,
-                                    body_fp: 0,
-                                    rendered: None,
-                                    text: None,
-                                    problems: Vec::new(),
-                                },
-                            );
-                            fresh.push((p, file));
-                        }
+        for r in read {
+            match r.outcome {
+                // Saved without a change: what was made from it still holds.
+                Ok(None) => {
+                    if let Some(s) = self.files.get_mut(&r.path) {
+                        (s.modified, s.len) = (r.modified, r.len);
                     }
                 }
+                Ok(Some(mut s)) => {
+                    (s.modified, s.len) = (r.modified, r.len);
+                    self.files.insert(r.path, s);
+                }
                 Err(d) => {
-                    self.files.remove(&p);
-                    self.failed.insert(p);
+                    self.files.remove(&r.path);
+                    self.failed.insert(r.path);
                     diags.push(d);
                 }
             }
         }
-        (diags, fresh)
+        diags
     }
 
     /// The rendered body of the reply in `path` and what the policy refused in it: kept, or
@@ -273,7 +258,7 @@ fn process(
     markdown: &MarkdownRenderer,
     keep_body: bool,
 ) -> Source {
-    let validated = crate::validate::validate_file(file, config);
+    let validated = crate::validate::validate_file(file, config).map(Arc::new);
     let body = file.body_text();
     let mut source = Source {
         modified: None,

@@ -11,6 +11,7 @@
 //! The cache only saves time: deleting it, or any damage to it, means a full build. It is
 //! ignored when dafu's version, the cache format, site.toml or the build's options changed.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -34,18 +35,20 @@ pub fn cache_dir(output: &Path) -> PathBuf {
     crate::output::sibling(output, "cache")
 }
 
+/// `sources.json`. Saved from borrowed replies (`R = &Reply`: nothing is copied), loaded
+/// into owned ones.
 #[derive(Serialize, Deserialize)]
-struct Index {
+struct Index<R> {
     format: u32,
     dafu: String,
     key: u64,
     /// The configuration hash the replies were validated with.
     config: u64,
-    files: Vec<FileEntry>,
+    files: Vec<FileEntry<R>>,
 }
 
 #[derive(Serialize, Deserialize)]
-struct FileEntry {
+struct FileEntry<R> {
     /// Relative to the site folder.
     path: PathBuf,
     secs: u64,
@@ -53,7 +56,8 @@ struct FileEntry {
     len: u64,
     text_hash: u64,
     body_fp: u64,
-    reply: Reply,
+    /// Without its body (not serialized).
+    reply: R,
     /// Byte range of its plain text in `texts.bin`.
     text: (usize, usize),
 }
@@ -96,7 +100,7 @@ pub fn load(opts: &BuildOptions, output: &Path) -> Option<Cache> {
     if !crate::output::is_ours(&dir) {
         return None;
     }
-    let index: Index = read_json(&dir.join("sources.json"))?;
+    let index: Index<Reply> = read_json(&dir.join("sources.json"))?;
     if index.format != FORMAT || index.dafu != env!("CARGO_PKG_VERSION") || index.key != key(opts) {
         return None;
     }
@@ -111,7 +115,7 @@ pub fn load(opts: &BuildOptions, output: &Path) -> Option<Cache> {
                 modified: Some(modified),
                 len: f.len,
                 text_hash: f.text_hash,
-                validated: Some((index.config, Ok(f.reply))),
+                validated: Some((index.config, Ok(Arc::new(f.reply)))),
                 body_fp: f.body_fp,
                 rendered: None,
                 text: Some(Arc::from(text)),
@@ -126,9 +130,13 @@ pub fn load(opts: &BuildOptions, output: &Path) -> Option<Cache> {
     })
 }
 
-fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// Writes `value` as JSON into a temporary file, then renames it into place.
+fn write_json(path: &Path, value: &impl Serialize) -> std::io::Result<()> {
     let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, bytes)?;
+    let mut w = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+    serde_json::to_writer(&mut w, value)?;
+    w.flush()?;
+    drop(w);
     std::fs::rename(&tmp, path)
 }
 
@@ -168,7 +176,12 @@ pub fn save(
     prev: Option<&Manifest>,
 ) -> std::io::Result<()> {
     let dir = open_dir(output)?;
-    let mut texts = String::new();
+    // Texts first, streamed (they are the bulk): an index never points into texts it was
+    // not written with.
+    let _ = std::fs::remove_file(dir.join("sources.json"));
+    let tmp = dir.join("texts.tmp");
+    let mut texts = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+    let mut at = 0;
     let mut files = Vec::with_capacity(sources.len());
     let mut paths: Vec<&PathBuf> = sources.keys().collect();
     paths.sort();
@@ -183,10 +196,7 @@ pub fn save(
         let Ok(t) = modified.duration_since(SystemTime::UNIX_EPOCH) else {
             continue;
         };
-        let start = texts.len();
-        texts.push_str(text);
-        let mut reply = reply.clone();
-        reply.body = Arc::from("");
+        texts.write_all(text.as_bytes())?;
         files.push(FileEntry {
             path: path.strip_prefix(&opts.root).unwrap_or(path).to_path_buf(),
             secs: t.as_secs(),
@@ -194,10 +204,13 @@ pub fn save(
             len: s.len,
             text_hash: s.text_hash,
             body_fp: s.body_fp,
-            reply,
-            text: (start, texts.len()),
+            reply: &**reply,
+            text: (at, at + text.len()),
         });
+        at += text.len();
     }
+    texts.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+    std::fs::rename(&tmp, dir.join("texts.bin"))?;
     let index = Index {
         format: FORMAT,
         dafu: env!("CARGO_PKG_VERSION").into(),
@@ -205,15 +218,12 @@ pub fn save(
         config,
         files,
     };
-    // Texts first: an index never points into texts it was not written with.
-    let _ = std::fs::remove_file(dir.join("sources.json"));
-    write_atomic(&dir.join("texts.bin"), texts.as_bytes())?;
-    write_atomic(&dir.join("sources.json"), &serde_json::to_vec(&index)?)?;
+    write_json(&dir.join("sources.json"), &index)?;
     match prev {
-        Some(p) => write_atomic(&dir.join("prev.json"), &serde_json::to_vec(p)?)?,
+        Some(p) => write_json(&dir.join("prev.json"), p)?,
         None => {
             let _ = std::fs::remove_file(dir.join("prev.json"));
         }
     }
-    write_atomic(&dir.join("output.json"), &serde_json::to_vec(manifest)?)
+    write_json(&dir.join("output.json"), manifest)
 }

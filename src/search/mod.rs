@@ -376,7 +376,8 @@ fn build(
     let shards = shards_for(text_bytes, per_shard);
 
     // 1. Each worker indexes a contiguous run of replies with its own dictionary.
-    let parts_wanted = (rayon::current_num_threads() * 2).clamp(1, n.max(1));
+    // One part per thread: each part has its own dictionary, so more parts cost memory.
+    let parts_wanted = rayon::current_num_threads().clamp(1, n.max(1));
     let per_part = n.div_ceil(parts_wanted).max(1);
     let parts: Vec<Part> = (0..n.div_ceil(per_part))
         .into_par_iter()
@@ -399,15 +400,13 @@ fn build(
             }
         }
     }
-    let mut keyed: Vec<(u32, u64, String)> = all_keys
+    // (shard, key) only: a token's text is made again when its shard is encoded.
+    let mut keyed: Vec<(u32, u64)> = all_keys
         .par_iter()
-        .map(|&k| {
-            let token = key_string(k, &words);
-            (shard_of(&token, shards), k, token)
-        })
+        .map(|&k| (shard_of(&key_string(k, &words), shards), k))
         .collect();
     drop(all_keys);
-    keyed.par_sort_unstable_by_key(|(shard, key, _)| (*shard, *key));
+    keyed.par_sort_unstable();
     let lengths: Vec<u32> = parts
         .iter()
         .flat_map(|p| p.lengths.iter().copied())
@@ -415,7 +414,7 @@ fn build(
 
     // 3. Shards, in parallel: each token's postings are its lists from every part, in order.
     let mut bounds = vec![0usize; shards as usize + 1];
-    for (shard, _, _) in &keyed {
+    for (shard, _) in &keyed {
         bounds[*shard as usize + 1] += 1;
     }
     for s in 0..shards as usize {
@@ -428,7 +427,8 @@ fn build(
             let mut raw = Vec::new();
             put_varint(&mut raw, tokens.len() as u64);
             let mut data = keep.then(ShardData::default);
-            for (_, key, token) in tokens {
+            for (_, key) in tokens {
+                let token = key_string(*key, &words);
                 let lists: Vec<&PartList> = parts.iter().filter_map(|p| p.lists.get(key)).collect();
                 let df: u64 = lists.iter().map(|l| u64::from(l.df)).sum();
                 let mut prev = 0;
@@ -1027,7 +1027,8 @@ mod tests {
                 // New metadata and text (or a new file).
                 _ => {
                     texts.insert(source.clone(), text(&mut rng));
-                    site.replace(&source, Some(reply(&mut rng, file))).unwrap()
+                    site.replace(&source, Some(std::sync::Arc::new(reply(&mut rng, file))))
+                        .unwrap()
                 }
             };
             moved += usize::from(m.removed != m.inserted);
