@@ -280,12 +280,7 @@ impl Pipeline {
             }
         };
         let config_hash = config_hash(&config);
-        // `dafu build` reads bodies again when it renders their pages: memory stays bounded.
-        let keep_bodies = matches!(target, Target::Memory);
-        diags.extend(
-            self.sources
-                .refresh(&root, changed, &config, config_hash, keep_bodies),
-        );
+        diags.extend(self.sources.refresh(&root, changed, &config, config_hash));
         let theme = crate::theme::load(&root, &config.theme);
         self.report.step("read and validate");
         let theme = match theme {
@@ -338,7 +333,6 @@ impl Pipeline {
         self.site = Some(site);
         if matches!(target, Target::Dir(_)) {
             // Written: only what the next build needs to know stays (bounded memory).
-            self.sources.shed();
             self.served = Files::new();
             self.pages.clear();
             self.machine = machine::Machine::default();
@@ -351,19 +345,14 @@ impl Pipeline {
         self.sources.files.get(&self.opts.root.join(source))
     }
 
-    /// Every problem of every file, in path order: validation, then the body's.
+    /// Every file's front-matter problems, in path order (a body's are found when its page
+    /// is rendered).
     fn file_problems(&self) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         for p in &self.sources.paths {
-            let Some(s) = self.sources.files.get(p) else {
-                continue;
-            };
-            match &s.validated {
-                Some((_, Err(d))) => out.extend(d.iter().cloned()),
-                Some((_, Ok(r))) if self.opts.drafts || !r.draft => {
-                    out.extend(s.problems.iter().cloned())
-                }
-                _ => {}
+            if let Some((_, Err(d))) = self.sources.files.get(p).and_then(|s| s.validated.as_ref())
+            {
+                out.extend(d.iter().cloned());
             }
         }
         out
@@ -380,11 +369,7 @@ impl Pipeline {
         let [one] = changed? else { return None };
         // Any file in error: build afresh, which reports every problem.
         if self.model_config != config_hash
-            || self
-                .sources
-                .files
-                .values()
-                .any(|s| s.reply().is_none() || !s.problems.is_empty())
+            || self.sources.files.values().any(|s| s.reply().is_none())
         {
             return None;
         }
@@ -623,7 +608,10 @@ impl Pipeline {
             && !self.served.is_empty()
             && matches!(target, Target::Memory)
         {
-            let ((path, html), _) = self.render_job(&renderer, site, Job::Reply(i))?;
+            let ((path, html), text) = self.render_job(&renderer, site, Job::Reply(i))?;
+            if let Some(t) = text {
+                self.sources.set_text(&t.source, t.text);
+            }
             let bytes: Arc<[u8]> = Arc::from(html.into_bytes());
             if let Some(p) = planned.iter_mut().find(|p| p.path == path) {
                 p.kept = Some(bytes.clone());
@@ -727,7 +715,10 @@ impl Pipeline {
     ) -> Result<Built, Vec<Diagnostic>> {
         let i = patch.as_ref().and_then(|p| p.moved.inserted).unwrap_or(0);
         let renderer = Renderer::new(site, theme, self.body_fps(site))?;
-        let ((path, html), _) = self.render_job(&renderer, site, Job::Reply(i))?;
+        let ((path, html), text) = self.render_job(&renderer, site, Job::Reply(i))?;
+        if let Some(t) = text {
+            self.sources.set_text(&t.source, t.text);
+        }
         let bytes: Arc<[u8]> = Arc::from(html.into_bytes());
         self.pages.insert(
             path.clone(),

@@ -31,19 +31,15 @@ pub struct Source {
     pub validated: Option<(u64, Validated)>,
     /// Fingerprint of the Markdown body (what a reply page shows of it).
     pub body_fp: u64,
-    /// The rendered body: HTML for the reply page. Dropped by `dafu build` once the page is
-    /// written; read and rendered again when a page needs it.
-    pub rendered: Option<Arc<Rendered>>,
-    /// The body without markup, for feeds and search.
+
+    /// The body without markup, for feeds and search: found when its page is rendered.
     pub text: Option<Arc<str>>,
-    /// What the security policy refused in the body, as errors at file:line:column.
-    pub problems: Vec<Diagnostic>,
 }
 
 impl Source {
-    /// Drops the body and its HTML (read and rendered again when a page needs them).
+    /// Drops the Markdown body: it is read again when its page is rendered, so that memory
+    /// does not grow with the replies' text.
     fn shed(&mut self) {
-        self.rendered = None;
         if let Some((_, Ok(r))) = &mut self.validated
             && !r.body.is_empty()
         {
@@ -106,7 +102,6 @@ impl Sources {
         changed: Option<&[PathBuf]>,
         config: &SiteConfig,
         config_hash: u64,
-        keep_bodies: bool,
     ) -> Vec<Diagnostic> {
         let content_dir = root.join("content");
         let candidates: Vec<PathBuf> = match (changed, self.scanned) {
@@ -169,7 +164,6 @@ impl Sources {
             .collect();
         // Each read, hashed and (when its text changed) validated at once: no file's text
         // is kept longer than that.
-        let markdown = &self.markdown;
         let files = &self.files;
         let read: Vec<Refreshed> = stale
             .into_par_iter()
@@ -181,8 +175,7 @@ impl Sources {
                         let same = files.get(&p).is_some_and(|s| {
                             s.text_hash == text_hash && s.validated_with(config_hash)
                         });
-                        Ok((!same)
-                            .then(|| process(&file, config, config_hash, markdown, keep_bodies)))
+                        Ok((!same).then(|| process(&file, config, config_hash)))
                     }
                 };
                 Refreshed {
@@ -217,13 +210,10 @@ impl Sources {
         diags
     }
 
-    /// The rendered body of the reply in `path` and what the policy refused in it: kept, or
-    /// read and rendered again.
+    /// The rendered body of the reply in `path` (read again), and what the security policy
+    /// refused in it.
     pub fn rendered(&self, root: &Path, path: &Path) -> Option<(Arc<Rendered>, Vec<Diagnostic>)> {
         let s = self.files.get(path)?;
-        if let Some(r) = &s.rendered {
-            return Some((r.clone(), s.problems.clone()));
-        }
         let file = crate::load::read_source(root, &root.join("content"), path).ok()?;
         let rendered = Arc::new(self.markdown.render(file.body_text()));
         let problems = match s.reply() {
@@ -239,47 +229,21 @@ impl Sources {
             s.text = Some(text);
         }
     }
-
-    /// Drops what `dafu build` no longer needs once pages are written: bodies and HTML.
-    pub fn shed(&mut self) {
-        for s in self.files.values_mut() {
-            s.shed();
-        }
-    }
 }
 
-/// Validates one file read anew (size and time are set by the caller). With `keep_body`
-/// (`dafu serve`) its body is rendered now and kept; else (`dafu build`) the body is dropped,
+/// Validates one file read anew (size and time are set by the caller); its body is hashed,
 /// and rendered when its page is.
-fn process(
-    file: &SourceFile,
-    config: &SiteConfig,
-    config_hash: u64,
-    markdown: &MarkdownRenderer,
-    keep_body: bool,
-) -> Source {
+fn process(file: &SourceFile, config: &SiteConfig, config_hash: u64) -> Source {
     let validated = crate::validate::validate_file(file, config).map(Arc::new);
-    let body = file.body_text();
     let mut source = Source {
         modified: None,
         len: 0,
         text_hash: hash_of(&*file.text),
-        body_fp: hash_of(body),
+        body_fp: hash_of(file.body_text()),
         text: None,
-        rendered: None,
         validated: Some((config_hash, validated)),
-        problems: Vec::new(),
     };
-    if keep_body {
-        let rendered = Arc::new(markdown.render(body));
-        if let Some(r) = source.reply() {
-            source.problems = body_problems(r, body, &rendered);
-        }
-        source.text = Some(Arc::from(rendered.text.as_str()));
-        source.rendered = Some(rendered);
-    } else {
-        source.shed();
-    }
+    source.shed();
     source
 }
 
@@ -330,60 +294,48 @@ mod tests {
         let dir = site(&[("a.md", &reply(1, "甲")), ("b.md", &reply(2, "乙"))]);
         let (root, config) = (dir.path(), config());
         let mut sources = Sources::default();
-        assert!(sources.refresh(root, None, &config, 1, true).is_empty());
+        assert!(sources.refresh(root, None, &config, 1).is_empty());
         assert_eq!(sources.files.len(), 2);
-        let a = root.join("content/a.md");
-        let before = sources.files[&a].rendered.clone().unwrap();
-        // b changes; a's rendered body is the very same object afterwards.
-        std::fs::write(root.join("content/b.md"), reply(2, "乙改")).unwrap();
-        sources.refresh(
-            root,
-            Some(&[PathBuf::from("content/b.md")]),
-            &config,
-            1,
-            true,
+        let (a, b) = (root.join("content/a.md"), root.join("content/b.md"));
+        let before = sources.files[&a].reply().unwrap().clone();
+        sources.set_text(&a, Arc::from("甲"));
+        // b changes; a's reply is the very same object afterwards, and its text is kept.
+        std::fs::write(&b, reply(2, "乙改")).unwrap();
+        let fp = sources.files[&b].body_fp;
+        sources.refresh(root, Some(&[PathBuf::from("content/b.md")]), &config, 1);
+        assert!(Arc::ptr_eq(&before, sources.files[&a].reply().unwrap()));
+        assert_eq!(sources.files[&a].text.as_deref(), Some("甲"));
+        assert_ne!(sources.files[&b].body_fp, fp);
+        assert!(
+            sources.files[&b].reply().unwrap().body.is_empty(),
+            "bodies are not kept"
         );
-        assert!(Arc::ptr_eq(
-            &before,
-            sources.files[&a].rendered.as_ref().unwrap()
-        ));
-        let b = &sources.files[&root.join("content/b.md")];
-        assert_eq!(b.text.as_deref(), Some("乙改"));
         // Another configuration: everything is validated again.
-        sources.refresh(root, None, &config, 2, true);
-        assert!(!Arc::ptr_eq(
-            &before,
-            sources.files[&a].rendered.as_ref().unwrap()
-        ));
+        sources.refresh(root, None, &config, 2);
+        assert!(!Arc::ptr_eq(&before, sources.files[&a].reply().unwrap()));
     }
 
     #[test]
-    fn a_shed_body_is_read_again_when_a_page_needs_it() {
+    fn a_body_is_read_again_when_its_page_needs_it() {
         let dir = site(&[("a.md", &reply(1, "**正文**"))]);
         let root = dir.path();
         let mut sources = Sources::default();
-        sources.refresh(root, None, &config(), 1, true);
-        sources.shed();
+        sources.refresh(root, None, &config(), 1);
         let a = root.join("content/a.md");
-        assert!(sources.files[&a].rendered.is_none());
         let html = sources.rendered(root, &a).unwrap().0.html.clone();
         assert!(html.contains("<strong>正文</strong>"), "{html}");
     }
 
     #[test]
-    fn refused_links_are_errors_of_their_file() {
+    fn refused_links_are_errors_of_their_file_at_their_line() {
         let dir = site(&[("a.md", &reply(1, "[x](javascript:alert(1))"))]);
-        // Found when the file is read (serve), or when its page is rendered (build).
-        for keep in [true, false] {
-            let mut sources = Sources::default();
-            sources.refresh(dir.path(), None, &config(), 1, keep);
-            let a = dir.path().join("content/a.md");
-            let s = &sources.files[&a];
-            assert!(s.reply().is_some(), "{:?}", s.validated);
-            assert_eq!(s.problems.len(), usize::from(keep));
-            let (_, problems) = sources.rendered(dir.path(), &a).unwrap();
-            assert_eq!(problems.len(), 1);
-            assert_eq!(problems[0].line, 10);
-        }
+        let mut sources = Sources::default();
+        sources.refresh(dir.path(), None, &config(), 1);
+        let a = dir.path().join("content/a.md");
+        assert!(sources.files[&a].reply().is_some());
+        let (_, problems) = sources.rendered(dir.path(), &a).unwrap();
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].line, 10);
+        assert_eq!(problems[0].file, PathBuf::from("content/a.md"));
     }
 }

@@ -117,9 +117,7 @@ pub fn load(opts: &BuildOptions, output: &Path) -> Option<Cache> {
                 text_hash: f.text_hash,
                 validated: Some((index.config, Ok(Arc::new(f.reply)))),
                 body_fp: f.body_fp,
-                rendered: None,
                 text: Some(Arc::from(text)),
-                problems: Vec::new(),
             },
         );
     }
@@ -190,7 +188,7 @@ pub fn save(
         let (Some(reply), Some(text), Some(modified)) = (s.reply(), &s.text, s.modified) else {
             continue;
         };
-        if !s.problems.is_empty() || !matches!(&s.validated, Some((c, _)) if *c == config) {
+        if !matches!(&s.validated, Some((c, _)) if *c == config) {
             continue;
         }
         let Ok(t) = modified.duration_since(SystemTime::UNIX_EPOCH) else {
