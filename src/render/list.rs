@@ -1,0 +1,193 @@
+//! Lists of replies: all replies, and one term's (a year's, a department's …), page by page.
+
+use serde::Serialize;
+
+use super::*;
+
+#[derive(Serialize, Hash)]
+pub struct PagerLink {
+    pub number: usize,
+    pub url: String,
+    pub current: bool,
+    pub gap: bool,
+}
+
+#[derive(Serialize, Hash)]
+pub struct Pager {
+    pub current: usize,
+    pub total: usize,
+    pub items: usize,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    pub pages: Vec<PagerLink>,
+}
+
+#[derive(Serialize, Hash)]
+pub struct ListContext<'a> {
+    pub site: Shared<'a, SiteView<'a>>,
+    pub page: PageView,
+    pub heading: String,
+    pub note: String,
+    pub parent: Option<Link>,
+    pub items: Vec<ReplyCard>,
+    pub pager: Pager,
+}
+
+/// "All replies", page `n`.
+pub(super) fn all<'a>(r: &'a Renderer<'_>, n: usize) -> (String, &'static str, PageContext<'a>) {
+    let size = r.site.config.page_size;
+    let first = "all/";
+    let ctx = list_context(
+        r,
+        first,
+        "全部答复",
+        "",
+        None,
+        &r.all_entries,
+        n,
+        size,
+        "all/",
+    );
+    (page_url(first, n), "list.html", PageContext::List(ctx))
+}
+
+/// One term's replies (term `ti` of `dim`), page `n`.
+pub(super) fn term<'a>(
+    r: &'a Renderer<'_>,
+    dim: Dim,
+    ti: usize,
+    n: usize,
+) -> Result<(String, &'static str, PageContext<'a>), Diagnostic> {
+    let site = r.site;
+    let size = site.config.page_size;
+    let d = site
+        .dimension(dim)
+        .ok_or_else(|| Diagnostic::new(dim.key(), "no such dimension"))?;
+    let t = &d.terms[ti];
+    let heading = match dim {
+        Dim::Year => format!("{}年答复", t.name),
+        Dim::Representative => format!("{}的建议提案答复", t.name),
+        Dim::Department => format!("{}答复", t.name),
+        _ => t.name.clone(),
+    };
+    let parent = Link {
+        name: dim.title().into(),
+        url: format!("{}/", dim.key()),
+        note: String::new(),
+    };
+    let section = format!("{}/", dim.key());
+    let mut ctx = list_context(
+        r,
+        &t.url,
+        &heading,
+        &t.note,
+        Some(parent),
+        &t.entries,
+        n,
+        size,
+        &section,
+    );
+    if dim == Dim::Department {
+        ctx.page.feed = format!("{}feed.xml", t.url);
+        ctx.page.feed_title = format!("{} - {}", t.name, site.config.title);
+    }
+    Ok((page_url(&t.url, n), "list.html", PageContext::List(ctx)))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn list_context<'a>(
+    r: &'a Renderer<'_>,
+    first: &str,
+    heading: &str,
+    note: &str,
+    parent: Option<Link>,
+    entries: &[usize],
+    n: usize,
+    size: usize,
+    section: &str,
+) -> ListContext<'a> {
+    let total = page_count(entries.len(), size);
+    let url = page_url(first, n);
+    let title = if n > 1 {
+        format!("{heading}（第{n}页）")
+    } else {
+        heading.to_string()
+    };
+    let column = parent
+        .as_ref()
+        .map_or(heading.to_string(), |p| p.name.clone());
+    let mut page = r.page(
+        &url,
+        &title,
+        &format!("{heading}，共{}件", entries.len()),
+        section,
+        &column,
+    );
+    page.column_keywords = heading.to_string();
+    let items = entries
+        .iter()
+        .skip((n - 1) * size)
+        .take(size)
+        .map(|&i| card(&r.site.entries[i]))
+        .collect();
+    ListContext {
+        site: Shared(&r.view),
+        page,
+        heading: heading.into(),
+        note: note.into(),
+        parent,
+        items,
+        pager: pager(first, n, total, entries.len()),
+    }
+}
+
+/// Page links: first, last, and two either side of the current one, with gaps.
+fn pager(first: &str, current: usize, total: usize, items: usize) -> Pager {
+    let mut pages = Vec::new();
+    let mut last_shown = 0;
+    for n in 1..=total {
+        let near = n + 2 >= current && n <= current + 2;
+        if n == 1 || n == total || near {
+            if last_shown + 1 < n {
+                pages.push(PagerLink {
+                    number: 0,
+                    url: String::new(),
+                    current: false,
+                    gap: true,
+                });
+            }
+            pages.push(PagerLink {
+                number: n,
+                url: page_url(first, n),
+                current: n == current,
+                gap: false,
+            });
+            last_shown = n;
+        }
+    }
+    Pager {
+        current,
+        total,
+        items,
+        prev: (current > 1).then(|| page_url(first, current - 1)),
+        next: (current < total).then(|| page_url(first, current + 1)),
+        pages,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pager_shows_ends_and_neighbours() {
+        let p = pager("all/", 5, 10, 200);
+        let nums: Vec<usize> = p.pages.iter().map(|l| l.number).collect();
+        assert_eq!(nums, vec![1, 0, 3, 4, 5, 6, 7, 0, 10]);
+        assert_eq!(p.prev.as_deref(), Some("all/page/4/"));
+        assert_eq!(p.next.as_deref(), Some("all/page/6/"));
+        let one = pager("all/", 1, 1, 3);
+        assert!(one.prev.is_none() && one.next.is_none());
+        assert_eq!(pager("all/", 2, 2, 21).prev.as_deref(), Some("all/"));
+    }
+}
