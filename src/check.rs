@@ -239,7 +239,10 @@ fn broken_links(
         files.iter().filter(|(p, _)| p.ends_with(".html")).collect();
     let refs: HashMap<&str, PageRefs> = html
         .par_iter()
-        .map(|(p, b)| (&***p, page_refs(&String::from_utf8_lossy(b))))
+        .map(|(p, b)| {
+            let html = crate::output::unpack(p, b);
+            (&***p, page_refs(&String::from_utf8_lossy(&html)))
+        })
         .collect();
     let base_path = site.config.base_path();
     let page_of_entry: HashMap<String, usize> = site

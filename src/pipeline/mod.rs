@@ -25,7 +25,7 @@ use crate::diagnostics::Diagnostic;
 use crate::hashing::hash_of;
 use crate::markdown::Rendered;
 use crate::model::Site;
-use crate::output::{DirSink, Files, Sink, Snapshot};
+use crate::output::{DirSink, Files, Sink, Snapshot, pack};
 use crate::render::{Job, Renderer, url_path};
 
 pub mod machine;
@@ -62,7 +62,8 @@ struct BodyText {
 
 /// Where a run's files go.
 pub enum Target<'a> {
-    /// Kept in memory and returned as a [`Snapshot`] (`dafu serve`, `dafu check`).
+    /// Kept in memory and returned as a [`Snapshot`] (`dafu serve`, `dafu check`); pages
+    /// compressed ([`crate::output::pack`]).
     Memory,
     /// Written into a folder; unchanged files are left as they are (`dafu build`).
     Dir(&'a DirSink),
@@ -612,7 +613,7 @@ impl Pipeline {
             if let Some(t) = text {
                 self.sources.set_text(&t.source, t.text);
             }
-            let bytes: Arc<[u8]> = Arc::from(html.into_bytes());
+            let bytes = pack(&path, html.as_bytes());
             if let Some(p) = planned.iter_mut().find(|p| p.path == path) {
                 p.kept = Some(bytes.clone());
             }
@@ -639,12 +640,12 @@ impl Pipeline {
                     return Ok((path, fp, Some(bytes), None));
                 }
                 let ((path, html), text) = self.render_job(&renderer, site, job)?;
-                let bytes: Arc<[u8]> = Arc::from(html.into_bytes());
                 if let Target::Dir(sink) = target {
-                    sink.write_keyed(&path, &bytes, fp)
+                    sink.write_keyed(&path, html.as_bytes(), fp)
                         .map_err(|e| vec![Diagnostic::new(&path, format!("cannot write: {e}"))])?;
                     return Ok((path, fp, None, text));
                 }
+                let bytes = pack(&path, html.as_bytes());
                 Ok((path, fp, Some(bytes), text))
             })
             .collect();
@@ -683,7 +684,7 @@ impl Pipeline {
                     .write(rel, bytes)
                     .map_err(|e| vec![Diagnostic::new(rel, format!("cannot write: {e}"))])?,
                 Target::Memory => {
-                    files.insert(Arc::from(rel.as_str()), Arc::from(bytes.as_slice()));
+                    files.insert(Arc::from(rel.as_str()), pack(rel, bytes));
                 }
             }
         }
@@ -719,7 +720,7 @@ impl Pipeline {
         if let Some(t) = text {
             self.sources.set_text(&t.source, t.text);
         }
-        let bytes: Arc<[u8]> = Arc::from(html.into_bytes());
+        let bytes = pack(&path, html.as_bytes());
         self.pages.insert(
             path.clone(),
             (renderer.fingerprint(Job::Reply(i)), bytes.clone()),

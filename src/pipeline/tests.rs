@@ -197,7 +197,24 @@ fn first_difference(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>
     for (k, v) in a {
         match b.get(k) {
             None => return format!("{k} only in the incremental output"),
-            Some(w) if w != v => return format!("{k} differs"),
+            Some(w) if w != v => {
+                let (x, y) = (crate::output::unpack(k, v), crate::output::unpack(k, w));
+                let (x, y) = (String::from_utf8_lossy(&x), String::from_utf8_lossy(&y));
+                let at = x.chars().zip(y.chars()).take_while(|(a, b)| a == b).count();
+                let near = |t: &str| {
+                    t.chars()
+                        .skip(at.saturating_sub(80))
+                        .take(200)
+                        .collect::<String>()
+                };
+                return format!(
+                    "{k} differs ({} and {} bytes stored):\n  incremental …{}…\n  fresh       …{}…",
+                    v.len(),
+                    w.len(),
+                    near(&x),
+                    near(&y)
+                );
+            }
             _ => {}
         }
     }

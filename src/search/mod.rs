@@ -20,7 +20,6 @@ pub mod tokenize;
 use std::collections::HashMap;
 
 use rustc_hash::FxHashMap;
-use std::io::Write;
 
 use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
@@ -280,25 +279,9 @@ pub fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     out.push(v as u8);
 }
 
-/// gzip with libdeflate at its fastest level: the index is rebuilt on every build, and
-/// libdeflate compresses small buffers several times faster than a streaming deflater.
-pub fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut c =
-        libdeflater::Compressor::new(libdeflater::CompressionLvl::new(1).unwrap_or_default());
-    let mut out = vec![0u8; c.gzip_compress_bound(bytes.len())];
-    match c.gzip_compress(bytes, &mut out) {
-        Ok(n) => {
-            out.truncate(n);
-            out
-        }
-        // The bound is always enough; should it not be, the bytes stay correct if larger.
-        Err(_) => {
-            let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-            let _ = enc.write_all(bytes);
-            enc.finish().unwrap_or_default()
-        }
-    }
-}
+// gzip with libdeflate at its fastest level: the index is rebuilt on every build, and
+// libdeflate compresses small buffers several times faster than a streaming deflater.
+pub use crate::output::{gunzip, gzip};
 
 /// UTF-16LE with a byte-order mark: two bytes per Chinese character instead of UTF-8's
 /// three, a third smaller with no compression cost; the BOM lets a browser that opens the
@@ -450,7 +433,10 @@ fn build(
                 if let Some(d) = data.as_mut() {
                     d.keys.push(*key);
                     d.tokens.push(token.as_str().into());
-                    d.lists.push(decode_postings(&raw[start..]));
+                    d.lists.push(Packed {
+                        df: df as u32,
+                        bytes: raw[start..].into(),
+                    });
                 }
             }
             (out((shard_path(s), gzip(&raw))), data)
@@ -609,33 +595,6 @@ fn display_chunk(site: &Site, k: usize) -> (String, Vec<u8>) {
     (format!("search/d/{k}.bin"), gzip(&json))
 }
 
-/// A shard before compression: `varint count`, then per token `varint len, utf-8, varint df,
-/// varint nbytes, postings`, postings being `varint doc-delta, varint (tf << 3 | fields)`.
-fn encode_shard<'a, P: Iterator<Item = (u32, u32)>>(
-    tokens: impl ExactSizeIterator<Item = (&'a str, P)>,
-) -> Vec<u8> {
-    let mut out = Vec::new();
-    put_varint(&mut out, tokens.len() as u64);
-    let mut postings = Vec::new();
-    for (token, list) in tokens {
-        postings.clear();
-        let mut prev = 0u32;
-        let mut df = 0u64;
-        for (doc, code) in list {
-            put_varint(&mut postings, u64::from(doc - prev));
-            put_varint(&mut postings, u64::from(code));
-            prev = doc;
-            df += 1;
-        }
-        put_varint(&mut out, token.len() as u64);
-        out.extend_from_slice(token.as_bytes());
-        put_varint(&mut out, df);
-        put_varint(&mut out, postings.len() as u64);
-        out.extend_from_slice(&postings);
-    }
-    out
-}
-
 /// Postings encoded as `varint doc-delta, varint code`, decoded.
 fn decode_postings(mut bytes: &[u8]) -> Vec<(u32, u32)> {
     fn next(b: &mut &[u8]) -> Option<u64> {
@@ -660,29 +619,63 @@ fn decode_postings(mut bytes: &[u8]) -> Vec<(u32, u32)> {
     out
 }
 
+/// One token's postings as the shard file holds them (`varint doc-delta, varint code`):
+/// a quarter of the memory of decoded pairs, and copied into the file as they are.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Packed {
+    df: u32,
+    bytes: Box<[u8]>,
+}
+
+impl Packed {
+    fn new(list: &[(u32, u32)]) -> Packed {
+        let mut bytes = Vec::with_capacity(list.len() * 3);
+        let mut prev = 0;
+        for &(doc, code) in list {
+            put_varint(&mut bytes, u64::from(doc - prev));
+            put_varint(&mut bytes, u64::from(code));
+            prev = doc;
+        }
+        Packed {
+            df: list.len() as u32,
+            bytes: bytes.into(),
+        }
+    }
+
+    fn decode(&self) -> Vec<(u32, u32)> {
+        decode_postings(&self.bytes)
+    }
+}
+
 /// One shard's tokens, in key order, with their postings in reply order.
 #[derive(Debug, Clone, Default, PartialEq)]
 struct ShardData {
     keys: Vec<u64>,
     tokens: Vec<Box<str>>,
-    lists: Vec<Vec<(u32, u32)>>,
+    lists: Vec<Packed>,
 }
 
 impl ShardData {
+    /// The shard file: `varint count`, then per token `varint len, utf-8, varint df, varint
+    /// nbytes, postings`, postings being `varint doc-delta, varint (tf << 3 | fields)`.
     fn encode(&self) -> Vec<u8> {
-        gzip(&encode_shard(
-            self.tokens
-                .iter()
-                .zip(&self.lists)
-                .map(|(t, l)| (&**t, l.iter().copied())),
-        ))
+        let mut out = Vec::new();
+        put_varint(&mut out, self.tokens.len() as u64);
+        for (token, list) in self.tokens.iter().zip(&self.lists) {
+            put_varint(&mut out, token.len() as u64);
+            out.extend_from_slice(token.as_bytes());
+            put_varint(&mut out, u64::from(list.df));
+            put_varint(&mut out, list.bytes.len() as u64);
+            out.extend_from_slice(&list.bytes);
+        }
+        gzip(&out)
     }
 
     /// Sets reply `doc`'s posting for `key` (`None`: removes it).
     fn set(&mut self, key: u64, token: &str, doc: u32, code: Option<u32>) {
         match (self.keys.binary_search(&key), code) {
             (Ok(t), code) => {
-                let list = &mut self.lists[t];
+                let mut list = self.lists[t].decode();
                 match (list.binary_search_by_key(&doc, |p| p.0), code) {
                     (Ok(p), Some(code)) => list[p].1 = code,
                     (Ok(p), None) => {
@@ -695,12 +688,14 @@ impl ShardData {
                     self.keys.remove(t);
                     self.tokens.remove(t);
                     self.lists.remove(t);
+                } else {
+                    self.lists[t] = Packed::new(&list);
                 }
             }
             (Err(t), Some(code)) => {
                 self.keys.insert(t, key);
                 self.tokens.insert(t, token.into());
-                self.lists.insert(t, vec![(doc, code)]);
+                self.lists.insert(t, Packed::new(&[(doc, code)]));
             }
             (Err(_), None) => {}
         }
@@ -805,11 +800,17 @@ impl IndexState {
                     .par_iter_mut()
                     .map(|data| {
                         let mut changed = false;
-                        for list in &mut data.lists {
+                        for packed in &mut data.lists {
+                            let mut list = packed.decode();
+                            let mut moved = false;
                             for p in list.iter_mut() {
                                 let to = m.renumber(p.0 as usize) as u32;
-                                changed |= to != p.0;
+                                moved |= to != p.0;
                                 p.0 = to;
+                            }
+                            if moved {
+                                *packed = Packed::new(&list);
+                                changed = true;
                             }
                         }
                         changed
@@ -902,15 +903,6 @@ pub fn decode_shard(bytes: &[u8]) -> Option<ShardPostings> {
 }
 
 /// Inflates a `.bin` file.
-pub fn gunzip(bytes: &[u8]) -> Option<Vec<u8>> {
-    use std::io::Read;
-    let mut out = Vec::new();
-    flate2::read::GzDecoder::new(bytes)
-        .read_to_end(&mut out)
-        .ok()?;
-    Some(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

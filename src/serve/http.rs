@@ -309,7 +309,10 @@ async fn respond(
         let map: BTreeMap<&str, String> = snapshot
             .files
             .iter()
-            .map(|(k, v)| (&**k, format!("{:016x}", crate::hashing::fnv1a(v))))
+            .map(|(k, v)| {
+                let published = crate::output::unpack(k, v);
+                (&**k, format!("{:016x}", crate::hashing::fnv1a(&published)))
+            })
             .collect();
         let body = serde_json::to_vec(&map).unwrap_or_default();
         return reply(StatusCode::OK, "application/json", vec![Bytes::from(body)]);
@@ -321,13 +324,13 @@ async fn respond(
         Ok(Some(rel)) => Some(rel),
     };
     if let Some(rel) = rel {
-        if let Some(bytes) = snapshot.files.get(rel.as_str()) {
-            let bytes = Bytes::from_owner(bytes.clone());
+        if let Some(stored) = snapshot.files.get(rel.as_str()) {
             let kind = content_type(&rel);
             let pieces = if kind.starts_with("text/html") {
-                live::inject(&bytes, 200).to_vec()
+                let html = Bytes::from(crate::output::unpack(&rel, stored).into_owned());
+                live::inject(&html, 200).to_vec()
             } else {
-                vec![bytes]
+                vec![Bytes::from_owner(stored.clone())]
             };
             return reply(StatusCode::OK, &kind, pieces);
         }
@@ -343,7 +346,7 @@ async fn respond(
     let page = snapshot
         .files
         .get("404.html")
-        .map(|b| Bytes::from_owner(b.clone()))
+        .map(|b| Bytes::from(crate::output::unpack("404.html", b).into_owned()))
         .unwrap_or_else(|| Bytes::from_static(b"<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>404</title></head><body><p>404</p></body></html>"));
     reply(
         StatusCode::NOT_FOUND,
