@@ -34,10 +34,6 @@ pub mod store;
 
 use sources::Sources;
 
-/// Above this many pages to render after a one-reply change, the edited reply's page is
-/// served before the others are rendered.
-const EDITED_PAGE_FIRST: usize = 64;
-
 /// A page to produce: output path, fingerprint, the last run's bytes if still good (in
 /// memory), and whether the output folder already holds it.
 struct Planned {
@@ -573,17 +569,39 @@ impl Pipeline {
         let renderer = Renderer::new(site, theme, self.body_fps(site))?;
         self.report.step("templates");
         let jobs = renderer.jobs();
+        // A reply changed (`dafu serve`): its page is served first, before the other pages'
+        // fingerprints are even worked out: it is the page its editor is looking at.
+        let mut early = None;
+        if let Some(i) = patch.as_ref().and_then(|p| p.moved.inserted)
+            && !self.served.is_empty()
+            && matches!(target, Target::Memory)
+        {
+            let ((path, html), text) = self.render_job(&renderer, site, Job::Reply(i))?;
+            if let Some(t) = text {
+                self.sources.set_text(&t.source, t.text);
+            }
+            let bytes = pack(&path, html.as_bytes());
+            let mut files = self.served.clone();
+            files.insert(Arc::from(path.as_str()), bytes.clone());
+            self.report.step("edited page");
+            pages_ready(self.with_last_machine_files(files));
+            self.report.edited_page_first = true;
+            early = Some((path, bytes));
+        }
         // Reused: the bytes kept in memory, or the file already in the output folder.
         let planned: Vec<Planned> = jobs
             .par_iter()
             .map(|&job| {
                 let path = url_path(&renderer.job_url(job));
                 let fp = renderer.fingerprint(job);
-                let kept = self
-                    .pages
-                    .get(&path)
-                    .filter(|(f, _)| *f == fp)
-                    .map(|(_, b)| b.clone());
+                let kept = match &early {
+                    Some((p, bytes)) if *p == path => Some(bytes.clone()),
+                    _ => self
+                        .pages
+                        .get(&path)
+                        .filter(|(f, _)| *f == fp)
+                        .map(|(_, b)| b.clone()),
+                };
                 let in_place = match target {
                     Target::Dir(sink) => sink.keep(&path, fp),
                     Target::Memory => false,
@@ -601,28 +619,6 @@ impl Pipeline {
             .iter()
             .filter(|p| p.kept.is_none() && !p.in_place)
             .count();
-        let mut planned = planned;
-        // Many pages to render (a reply moved across long lists): serve the edited reply's
-        // page first, which is the page its editor is looking at; the lists follow.
-        if let Some(i) = patch.as_ref().and_then(|p| p.moved.inserted)
-            && todo > EDITED_PAGE_FIRST
-            && !self.served.is_empty()
-            && matches!(target, Target::Memory)
-        {
-            let ((path, html), text) = self.render_job(&renderer, site, Job::Reply(i))?;
-            if let Some(t) = text {
-                self.sources.set_text(&t.source, t.text);
-            }
-            let bytes = pack(&path, html.as_bytes());
-            if let Some(p) = planned.iter_mut().find(|p| p.path == path) {
-                p.kept = Some(bytes.clone());
-            }
-            let mut early = self.served.clone();
-            early.insert(Arc::from(path.as_str()), bytes);
-            self.report.step("edited page");
-            pages_ready(self.with_last_machine_files(early));
-            self.report.edited_page_first = true;
-        }
         let results: Vec<Result<Produced, Vec<Diagnostic>>> = jobs
             .par_iter()
             .zip(planned.into_par_iter())

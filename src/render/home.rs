@@ -23,16 +23,21 @@ pub struct DimensionSummary {
 pub struct HomeContext<'a> {
     pub site: Shared<'a, SiteView<'a>>,
     pub page: PageView,
-    pub items: Vec<ReplyCard>,
+    pub items: Vec<Card>,
     pub counts: Counts,
     pub dimensions: Vec<DimensionSummary>,
 }
 
 /// The home page.
-pub(super) fn context<'a>(r: &'a Renderer<'_>) -> (String, &'static str, PageContext<'a>) {
+pub(super) fn context<'a>(
+    r: &'a Renderer<'_>,
+    full: bool,
+) -> (String, &'static str, PageContext<'a>) {
     let site = r.site;
     let page = r.page("", "首页", &site.config.description, "", "首页");
-    let items = site.entries.iter().take(HOME_LATEST).map(card).collect();
+    let items = (0..site.entries.len().min(HOME_LATEST))
+        .map(|i| r.card(i, full))
+        .collect();
     let count_kind = |k: &str| {
         site.dimension(Dim::Kind)
             .and_then(|d| d.terms.iter().find(|t| t.slug == k))

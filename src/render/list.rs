@@ -29,13 +29,16 @@ pub struct ListContext<'a> {
     pub heading: String,
     pub note: String,
     pub parent: Option<Link>,
-    pub items: Vec<ReplyCard>,
+    pub items: Vec<Card>,
     pub pager: Pager,
 }
 
 /// "All replies", page `n`.
-pub(super) fn all<'a>(r: &'a Renderer<'_>, n: usize) -> (String, &'static str, PageContext<'a>) {
-    let size = r.site.config.page_size;
+pub(super) fn all<'a>(
+    r: &'a Renderer<'_>,
+    n: usize,
+    full: bool,
+) -> (String, &'static str, PageContext<'a>) {
     let first = "all/";
     let ctx = list_context(
         r,
@@ -45,8 +48,8 @@ pub(super) fn all<'a>(r: &'a Renderer<'_>, n: usize) -> (String, &'static str, P
         None,
         &r.all_entries,
         n,
-        size,
         "all/",
+        full,
     );
     (page_url(first, n), "list.html", PageContext::List(ctx))
 }
@@ -57,9 +60,9 @@ pub(super) fn term<'a>(
     dim: Dim,
     ti: usize,
     n: usize,
+    full: bool,
 ) -> Result<(String, &'static str, PageContext<'a>), Diagnostic> {
     let site = r.site;
-    let size = site.config.page_size;
     let d = site
         .dimension(dim)
         .ok_or_else(|| Diagnostic::new(dim.key(), "no such dimension"))?;
@@ -84,8 +87,8 @@ pub(super) fn term<'a>(
         Some(parent),
         &t.entries,
         n,
-        size,
         &section,
+        full,
     );
     if dim == Dim::Department {
         ctx.page.feed = format!("{}feed.xml", t.url);
@@ -103,9 +106,10 @@ fn list_context<'a>(
     parent: Option<Link>,
     entries: &[usize],
     n: usize,
-    size: usize,
     section: &str,
+    full: bool,
 ) -> ListContext<'a> {
+    let size = r.site.config.page_size;
     let total = page_count(entries.len(), size);
     let url = page_url(first, n);
     let title = if n > 1 {
@@ -128,7 +132,7 @@ fn list_context<'a>(
         .iter()
         .skip((n - 1) * size)
         .take(size)
-        .map(|&i| card(&r.site.entries[i]))
+        .map(|&i| r.card(i, full))
         .collect();
     ListContext {
         site: Shared(&r.view),

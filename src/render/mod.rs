@@ -4,6 +4,7 @@
 //! a page's fingerprint cannot leave out anything the page shows.
 
 use chrono::{Datelike, NaiveDate};
+use rayon::prelude::*;
 use serde::{Serialize, Serializer};
 use tera::{Context, Tera};
 
@@ -61,6 +62,39 @@ impl Serialize for BodyHtml {
 impl Hash for BodyHtml {
     fn hash<H: Hasher>(&self, h: &mut H) {
         self.fingerprint.hash(h);
+    }
+}
+
+/// A reply in a list: its card when rendering, and in every case the fingerprint of that
+/// card (which is what a page's fingerprint hashes: no card is built for it).
+pub struct Card {
+    pub fingerprint: u64,
+    pub card: Option<ReplyCard>,
+}
+
+impl Serialize for Card {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.card.serialize(s)
+    }
+}
+
+impl Hash for Card {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        self.fingerprint.hash(h);
+    }
+}
+
+/// What a context is built for: its fingerprint (bodies and cards only as fingerprints), or
+/// rendering (everything, a reply page with its body).
+#[derive(Clone)]
+pub enum Purpose {
+    Fingerprint,
+    Render(Option<Arc<Rendered>>),
+}
+
+impl Purpose {
+    fn renders(&self) -> bool {
+        matches!(self, Purpose::Render(_))
     }
 }
 
@@ -170,8 +204,9 @@ pub struct Renderer<'s> {
     origins: std::collections::BTreeMap<String, String>,
     /// 0..n, the "all replies" list (built once, not per page).
     all_entries: Vec<usize>,
-    /// Each entry's body fingerprint (of its Markdown), by entry.
+    /// Each entry's body fingerprint (of its Markdown), and its card's, by entry.
     body_fps: Vec<u64>,
+    card_fps: Vec<u64>,
     /// Each entry's department term, and the entries that answer the same proposal (itself
     /// included), looked up once rather than per page.
     departments: Vec<Option<&'s crate::model::Term>>,
@@ -259,6 +294,11 @@ impl<'s> Renderer<'s> {
             origins,
             all_entries: (0..site.entries.len()).collect(),
             body_fps,
+            card_fps: site
+                .entries
+                .par_iter()
+                .map(|e| crate::hashing::hash_of(&card(e)))
+                .collect(),
             departments: Vec::new(),
             proposals: Vec::new(),
             global,
@@ -444,26 +484,35 @@ impl<'s> Renderer<'s> {
     pub fn context(
         &self,
         job: Job,
-        body: Option<Arc<Rendered>>,
+        purpose: Purpose,
     ) -> Result<(String, &'static str, PageContext<'_>), Diagnostic> {
+        let full = purpose.renders();
         // Each page kind builds its context in its own module.
         let (url, template, ctx) = match job {
-            Job::Home => home::context(self),
+            Job::Home => home::context(self, full),
             Job::NotFound => search::not_found(self),
-            Job::Reply(i) => reply::context(self, i, body),
-            Job::All(n) => list::all(self, n),
+            Job::Reply(i) => reply::context(self, i, purpose),
+            Job::All(n) => list::all(self, n, full),
             Job::Stats => stats::context(self),
             Job::Search => search::context(self),
             Job::Terms(dim) => terms::context(self, dim)?,
-            Job::Term(dim, ti, n) => list::term(self, dim, ti, n)?,
+            Job::Term(dim, ti, n) => list::term(self, dim, ti, n, full)?,
         };
         Ok((url, template, ctx))
+    }
+
+    /// Entry `i` in a list (its card only when `full`).
+    fn card(&self, i: usize, full: bool) -> Card {
+        Card {
+            fingerprint: self.card_fps.get(i).copied().unwrap_or(0),
+            card: full.then(|| card(&self.site.entries[i])),
+        }
     }
 
     /// A hash of everything the page shows: its context (with the body's fingerprint for
     /// the body) and what every page shares. Equal fingerprints, equal pages.
     pub fn fingerprint(&self, job: Job) -> u64 {
-        match self.context(job, None) {
+        match self.context(job, Purpose::Fingerprint) {
             Ok(page) => crate::hashing::hash_of(&(self.global, page)),
             // No page: rendering it reports the problem.
             Err(_) => 0,
@@ -476,7 +525,7 @@ impl<'s> Renderer<'s> {
         job: Job,
         body: Option<Arc<Rendered>>,
     ) -> Result<(String, String), Diagnostic> {
-        let (url, template, ctx) = self.context(job, body)?;
+        let (url, template, ctx) = self.context(job, Purpose::Render(body))?;
         let ctx = Context::from_serialize(&ctx).map_err(|e| {
             Diagnostic::new(template, format!("cannot build the template context: {e}"))
         })?;

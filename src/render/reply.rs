@@ -41,16 +41,21 @@ pub struct ReplyContext<'a> {
     pub site: Shared<'a, SiteView<'a>>,
     pub page: PageView,
     pub reply: ReplyView,
-    pub same_proposal: Vec<ReplyCard>,
-    pub department_more: Vec<ReplyCard>,
+    pub same_proposal: Vec<Card>,
+    pub department_more: Vec<Card>,
 }
 
 /// A reply page's URL, template and context.
 pub(super) fn context<'a>(
     rd: &'a Renderer<'_>,
     i: usize,
-    body: Option<Arc<Rendered>>,
+    purpose: Purpose,
 ) -> (String, &'static str, PageContext<'a>) {
+    let full = purpose.renders();
+    let body = match purpose {
+        Purpose::Render(body) => body,
+        Purpose::Fingerprint => None,
+    };
     let site = rd.site;
     let e = &site.entries[i];
     let r = &e.reply;
@@ -62,17 +67,14 @@ pub(super) fn context<'a>(
         r.kind.label()
     );
     let page = rd.page(&e.url, &r.title, &description, "", "答复详情");
-    let same_proposal = rd
-        .same_proposal(i)
-        .map(|j| card(&site.entries[j]))
-        .collect();
+    let same_proposal = rd.same_proposal(i).map(|j| rd.card(j, full)).collect();
     let department_more = rd.departments[i]
         .map(|t| {
             t.entries
                 .iter()
                 .filter(|&&j| j != i)
                 .take(DEPARTMENT_MORE)
-                .map(|&j| card(&site.entries[j]))
+                .map(|&j| rd.card(j, full))
                 .collect()
         })
         .unwrap_or_default();
