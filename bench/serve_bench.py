@@ -151,6 +151,14 @@ def bench_dafu(site, edits, kind):
             time.sleep(0.3)
         while done["rebuilds"] < edits:
             time.sleep(0.05)
+        # Memory held after the first build and the edits (Linux).
+        try:
+            status = open(f"/proc/{proc.pid}/status").read()
+            rss = re.search(r"VmRSS:\s+(\d+) kB", status).group(1)
+            hwm = re.search(r"VmHWM:\s+(\d+) kB", status).group(1)
+            print(f"  memory: {int(rss) // 1024} MB held, {int(hwm) // 1024} MB at most")
+        except (OSError, AttributeError):
+            pass
         save(path, original)
         if done["whole"]:
             print(f"  note: {done['whole']} of {edits} rebuilds were of the whole site")

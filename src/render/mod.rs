@@ -206,7 +206,8 @@ pub struct Renderer<'s> {
     all_entries: Vec<usize>,
     /// Each entry's body fingerprint (of its Markdown), and its card's, by entry.
     body_fps: Vec<u64>,
-    card_fps: Vec<u64>,
+    /// Made when the first fingerprint is asked for (rendering one page does not need them).
+    card_fps: std::sync::OnceLock<Vec<u64>>,
     /// Each entry's department term, and the entries that answer the same proposal (itself
     /// included), looked up once rather than per page.
     departments: Vec<Option<&'s crate::model::Term>>,
@@ -294,11 +295,7 @@ impl<'s> Renderer<'s> {
             origins,
             all_entries: (0..site.entries.len()).collect(),
             body_fps,
-            card_fps: site
-                .entries
-                .par_iter()
-                .map(|e| crate::hashing::hash_of(&card(e)))
-                .collect(),
+            card_fps: std::sync::OnceLock::new(),
             departments: Vec::new(),
             proposals: Vec::new(),
             global,
@@ -501,10 +498,24 @@ impl<'s> Renderer<'s> {
         Ok((url, template, ctx))
     }
 
-    /// Entry `i` in a list (its card only when `full`).
+    fn card_fps(&self) -> &[u64] {
+        self.card_fps.get_or_init(|| {
+            self.site
+                .entries
+                .par_iter()
+                .map(|e| crate::hashing::hash_of(&card(e)))
+                .collect()
+        })
+    }
+
+    /// Entry `i` in a list: its card when `full` (rendering), else only its fingerprint.
     fn card(&self, i: usize, full: bool) -> Card {
         Card {
-            fingerprint: self.card_fps.get(i).copied().unwrap_or(0),
+            fingerprint: if full {
+                0
+            } else {
+                self.card_fps().get(i).copied().unwrap_or(0)
+            },
             card: full.then(|| card(&self.site.entries[i])),
         }
     }
