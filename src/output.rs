@@ -705,4 +705,40 @@ mod tests {
         let f = sink.failure().unwrap();
         assert!(f.contains("file/a.html"), "{f}");
     }
+
+    #[test]
+    fn a_file_known_unchanged_is_kept_and_a_touched_one_is_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = DirSink::new(dir.path());
+        first.write_keyed("a.html", b"A", 7).unwrap();
+        first.write("b.css", b"B").unwrap();
+        let manifest = first.manifest();
+        assert_eq!(manifest.len(), 2);
+        assert_eq!(manifest["a.html"].key, 7);
+
+        let mut second = DirSink::new(dir.path());
+        second.known = manifest.clone();
+        assert!(second.keep("a.html", 7), "same key, untouched");
+        assert!(!second.keep("a.html", 8), "another key");
+        assert!(!second.keep("c.html", 7), "never written");
+        // Touched behind dafu's back (another size): made again.
+        std::fs::write(dir.path().join("b.css"), b"BB").unwrap();
+        assert!(!second.keep("b.css", manifest["b.css"].key));
+        // Kept files count as written: the sweep leaves them, and removes what was not kept.
+        second.remove_unwritten().unwrap();
+        assert!(dir.path().join("a.html").exists());
+        assert!(!dir.path().join("b.css").exists());
+        assert_eq!(second.manifest().len(), 1);
+    }
+
+    #[test]
+    fn pages_are_held_compressed_and_given_back_as_written() {
+        let html = "<!DOCTYPE html><p>答复</p>".repeat(50);
+        let packed = pack("a/index.html", html.as_bytes());
+        assert!(packed.len() < html.len() / 4);
+        assert_eq!(&*unpack("a/index.html", &packed), html.as_bytes());
+        let css = pack("a.css", b"p{}");
+        assert_eq!(&*css, b"p{}");
+        assert_eq!(&*unpack("a.css", &css), b"p{}");
+    }
 }

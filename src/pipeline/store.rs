@@ -225,3 +225,100 @@ pub fn save(
     }
     write_json(&dir.join("output.json"), manifest)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::{Pipeline, Target};
+
+    const SITE: &str = "title = \"t\"\nbase_url = \"https://example.gov.cn/\"\n[organisation]\nname = \"o\"\ncode = \"000000000\"\n";
+
+    fn site() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("content")).unwrap();
+        std::fs::write(dir.path().join("site.toml"), SITE).unwrap();
+        std::fs::write(
+            dir.path().join("content/a.md"),
+            "---\ntitle: 关于第1号的答复\nkind: proposal\nnumber: \"1\"\nsession: 市政协十四届一次会议\nrepresentative: 张三\ndepartment: 市教育局\ndate: 2023-05-01\n---\n**正文**一段。\n",
+        )
+        .unwrap();
+        dir
+    }
+
+    fn saved(dir: &Path) -> (BuildOptions, PathBuf, Pipeline) {
+        let opts = BuildOptions::new(dir);
+        let output = dir.join("public");
+        let mut p = Pipeline::new(opts.clone());
+        p.run(None, Target::Memory, &mut |_| {}).unwrap();
+        let manifest = Manifest::new();
+        save(
+            &opts,
+            &output,
+            p.config_hash(),
+            p.sources(),
+            &manifest,
+            None,
+        )
+        .unwrap();
+        (opts, output, p)
+    }
+
+    #[test]
+    fn what_is_saved_is_loaded() {
+        let dir = site();
+        let (opts, output, p) = saved(dir.path());
+        let cache = load(&opts, &output).expect("a cache");
+        assert_eq!(cache.sources.len(), 1);
+        let (path, loaded) = cache.sources.iter().next().unwrap();
+        let kept = &p.sources()[path];
+        assert_eq!(loaded.reply().unwrap().title, kept.reply().unwrap().title);
+        assert_eq!(loaded.text.as_deref(), Some("正文一段。"));
+        assert_eq!(
+            (loaded.text_hash, loaded.body_fp),
+            (kept.text_hash, kept.body_fp)
+        );
+        assert_eq!(loaded.modified, kept.modified);
+        assert!(cache.output.is_some() && cache.prev.is_none());
+    }
+
+    #[test]
+    fn a_changed_site_toml_or_option_makes_it_unusable() {
+        let dir = site();
+        let (opts, output, _) = saved(dir.path());
+        let drafts = BuildOptions {
+            drafts: true,
+            ..opts.clone()
+        };
+        assert!(load(&drafts, &output).is_none());
+        std::fs::write(
+            dir.path().join("site.toml"),
+            format!("{SITE}page_size = 5\n"),
+        )
+        .unwrap();
+        assert!(load(&opts, &output).is_none());
+    }
+
+    #[test]
+    fn a_folder_dafu_did_not_make_is_neither_read_nor_written() {
+        let dir = site();
+        let output = dir.path().join("public");
+        let foreign = cache_dir(&output);
+        std::fs::create_dir_all(&foreign).unwrap();
+        std::fs::write(foreign.join("sources.json"), "{}").unwrap();
+        let opts = BuildOptions::new(dir.path());
+        assert!(load(&opts, &output).is_none());
+        let err = save(
+            &opts,
+            &output,
+            0,
+            &FxHashMap::default(),
+            &Manifest::new(),
+            None,
+        );
+        assert!(err.is_err());
+        assert_eq!(
+            std::fs::read_to_string(foreign.join("sources.json")).unwrap(),
+            "{}"
+        );
+    }
+}
