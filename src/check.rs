@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use crate::build::BuildOptions;
 use crate::diagnostics::Diagnostic;
 use crate::model::{Site, page_count};
-use crate::output::Files;
+use crate::output::Snapshot;
 use crate::pipeline::{Pipeline, Target};
 
 /// What a check looked at, and what it found.
@@ -62,7 +62,7 @@ pub fn check(opts: &BuildOptions, today: NaiveDate) -> CheckReport {
     let Some(snapshot) = snapshot else {
         return report;
     };
-    let (pages, links, problems) = broken_links(site, &opts.root, &snapshot.files);
+    let (pages, links, problems) = broken_links(site, &opts.root, &snapshot);
     report.pages = pages;
     report.links = links;
     report.problems.extend(problems);
@@ -233,10 +233,10 @@ fn resolve(page: &str, href: &str, base_path: &str) -> Option<Result<(String, St
 fn broken_links(
     site: &Site,
     root: &std::path::Path,
-    files: &Files,
+    files: &Snapshot,
 ) -> (usize, usize, Vec<Diagnostic>) {
     let html: Vec<(&std::sync::Arc<str>, &std::sync::Arc<[u8]>)> =
-        files.iter().filter(|(p, _)| p.ends_with(".html")).collect();
+        files.all().filter(|(p, _)| p.ends_with(".html")).collect();
     let refs: HashMap<&str, PageRefs> = html
         .par_iter()
         .map(|(p, b)| {
@@ -269,7 +269,7 @@ fn broken_links(
                         // The 404 page is served at any depth; its links are absolute.
                         continue;
                     }
-                    if !files.contains_key(target.as_str()) {
+                    if !files.contains(target.as_str()) {
                         format!("leads to {target}, which the site does not have")
                     } else if !fragment.is_empty()
                         && target.ends_with(".html")

@@ -65,10 +65,38 @@ pub fn gunzip(bytes: &[u8]) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// One complete build held in memory, as served.
+/// One complete build held in memory, as served: the pages (and theme files), and the
+/// machine-readable files, each map shared between builds as a whole (a rebuild that changes
+/// only pages shares the last machine-readable files, and the other way round).
+#[derive(Clone, Default)]
 pub struct Snapshot {
-    pub files: Files,
+    pub files: Arc<Files>,
+    pub machine: Arc<Files>,
     pub base_path: String,
+}
+
+impl Snapshot {
+    /// The stored bytes at `path` (see [`unpack`]).
+    pub fn get(&self, path: &str) -> Option<&Arc<[u8]>> {
+        self.files.get(path).or_else(|| self.machine.get(path))
+    }
+
+    pub fn contains(&self, path: &str) -> bool {
+        self.get(path).is_some()
+    }
+
+    /// Every file: pages and theme files, then the machine-readable ones.
+    pub fn all(&self) -> impl Iterator<Item = (&Arc<str>, &Arc<[u8]>)> {
+        self.files.iter().chain(self.machine.iter())
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len() + self.machine.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 /// Where rendered files go.

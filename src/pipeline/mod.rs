@@ -89,8 +89,10 @@ pub struct Pipeline {
     /// The texts of the last good model's replies, by source path (for patching the index).
     model_texts: FxHashMap<PathBuf, Arc<str>>,
     machine: machine::Machine,
-    /// The last run's pages and theme files (`Target::Memory`).
-    served: Files,
+    /// The last run's pages and theme files, and its machine-readable files (`Target::Memory`):
+    /// shared with the snapshots handed out.
+    served: Arc<Files>,
+    served_machine: Arc<Files>,
     templates: u64,
     report: Report,
     /// Changes since the last good run (the model is the last good one).
@@ -175,7 +177,8 @@ impl Pipeline {
             pages: HashMap::new(),
             model_texts: FxHashMap::default(),
             machine: machine::Machine::default(),
-            served: Files::new(),
+            served: Arc::default(),
+            served_machine: Arc::default(),
             templates: 0,
             report: Report::default(),
             unapplied: Unapplied::default(),
@@ -319,18 +322,11 @@ impl Pipeline {
             // next time.
             self.machine = machine::Machine::default();
         }
-        self.model_texts = site
-            .entries
-            .iter()
-            .filter_map(|e| {
-                let text = self.source(&e.reply.source)?.text.clone()?;
-                Some((e.reply.source.clone(), text))
-            })
-            .collect();
         self.site = Some(site);
         if matches!(target, Target::Dir(_)) {
             // Written: only what the next build needs to know stays (bounded memory).
-            self.served = Files::new();
+            self.served = Arc::default();
+            self.served_machine = Arc::default();
             self.pages.clear();
             self.machine = machine::Machine::default();
         }
@@ -522,6 +518,9 @@ impl Pipeline {
     /// Every entry's body text, made for those that have none yet (their pages were not
     /// rendered in this build, and the build cache did not know them).
     fn fill_texts(&mut self, site: &Site) -> Result<(), Vec<Diagnostic>> {
+        if self.sources.files.values().all(|s| s.text.is_some()) {
+            return Ok(());
+        }
         let missing: Vec<usize> = (0..site.entries.len())
             .filter(|&i| {
                 self.source(&site.entries[i].reply.source)
@@ -581,10 +580,10 @@ impl Pipeline {
                 self.sources.set_text(&t.source, t.text);
             }
             let bytes = pack(&path, html.as_bytes());
-            let mut files = self.served.clone();
+            let mut files = Files::clone(&self.served);
             files.insert(Arc::from(path.as_str()), bytes.clone());
             self.report.step("edited page");
-            pages_ready(self.with_last_machine_files(files));
+            pages_ready(self.snapshot(Arc::new(files)));
             self.report.edited_page_first = true;
             early = Some((path, bytes));
         }
@@ -720,7 +719,7 @@ impl Pipeline {
         let bytes = pack(&path, html.as_bytes());
         // Its fingerprint is not known: the next run that fingerprints renders it again.
         self.pages.remove(&path);
-        let mut files = self.served.clone();
+        let mut files = Arc::unwrap_or_clone(std::mem::take(&mut self.served));
         files.insert(Arc::from(path.as_str()), bytes);
         let jobs = renderer.jobs();
         let snapshot = self.finish(
@@ -744,12 +743,10 @@ impl Pipeline {
 
     /// Pages to serve at once, with the last run's feeds, open data and search index until
     /// the new ones are ready.
-    fn with_last_machine_files(&self, mut pages: Files) -> Snapshot {
-        for (rel, bytes) in self.machine.files() {
-            pages.entry(rel.clone()).or_insert_with(|| bytes.clone());
-        }
+    fn snapshot(&self, pages: Arc<Files>) -> Snapshot {
         Snapshot {
             files: pages,
+            machine: self.served_machine.clone(),
             base_path: self.base_path.clone(),
         }
     }
@@ -761,35 +758,31 @@ impl Pipeline {
         renderer: &Renderer<'_>,
         site: &Site,
         jobs: &[Job],
-        mut files: Files,
+        files: Files,
         patch: Option<Patch>,
         target: &Target<'_>,
         pages_ready: &mut dyn FnMut(Snapshot),
     ) -> Result<Option<Snapshot>, Vec<Diagnostic>> {
         self.report.step("pages");
         if matches!(target, Target::Memory) {
-            self.served = files.clone();
-            pages_ready(self.with_last_machine_files(files.clone()));
+            self.served = Arc::new(files);
+            pages_ready(self.snapshot(self.served.clone()));
             self.report.step("serve pages");
         }
         self.fill_texts(site)?;
+        // Each entry's file looked up once: its text and the fingerprint of what the
+        // machine-readable files show of it.
         let empty: Arc<str> = Arc::from("");
-        let texts: Vec<Arc<str>> = site
+        let (texts, entry_fp): (Vec<Arc<str>>, Vec<u64>) = site
             .entries
             .iter()
             .map(|e| {
-                self.source(&e.reply.source)
+                let s = self.source(&e.reply.source);
+                let text = s
                     .and_then(|s| s.text.clone())
-                    .unwrap_or_else(|| empty.clone())
-            })
-            .collect();
-        let text_refs: Vec<&str> = texts.iter().map(|t| &**t).collect();
-        let entry_fp: Vec<u64> = site
-            .entries
-            .iter()
-            .map(|e| {
-                hash_of(&(
-                    self.source(&e.reply.source).map_or(0, |s| s.text_hash),
+                    .unwrap_or_else(|| empty.clone());
+                let fp = hash_of(&(
+                    s.map_or(0, |s| s.text_hash),
                     &e.reply.source,
                     &e.url,
                     &e.index_code,
@@ -797,9 +790,11 @@ impl Pipeline {
                     &e.representative_slugs,
                     &e.session_slug,
                     &e.tag_slugs,
-                ))
+                ));
+                (text, fp)
             })
-            .collect();
+            .unzip();
+        let text_refs: Vec<&str> = texts.iter().map(|t| &**t).collect();
         let sitemap_urls = renderer.sitemap_urls(jobs);
         let inputs = machine::Inputs {
             site,
@@ -823,16 +818,21 @@ impl Pipeline {
                 })?;
             }
             Target::Memory => {
-                for (rel, bytes) in self.machine.update(&inputs, change) {
-                    files.insert(rel.clone(), bytes.clone());
-                }
+                // None of them is a page: held as they are (as `pack` holds them).
+                self.served_machine = Arc::new(self.machine.update(&inputs, change).clone());
             }
         }
         self.report.step("feeds, open data, search");
-        Ok(matches!(target, Target::Memory).then(|| Snapshot {
-            files,
-            base_path: self.base_path.clone(),
-        }))
+        if matches!(target, Target::Memory) {
+            // The texts of this model's replies, for taking a reply out of the index later.
+            self.model_texts = site
+                .entries
+                .iter()
+                .zip(texts)
+                .map(|(e, t)| (e.reply.source.clone(), t))
+                .collect();
+        }
+        Ok(matches!(target, Target::Memory).then(|| self.snapshot(self.served.clone())))
     }
 }
 

@@ -171,12 +171,12 @@ fn opts(root: &Path, output: &Path) -> BuildOptions {
 fn fresh_in_memory(root: &Path) -> Option<BTreeMap<String, Vec<u8>>> {
     let mut p = Pipeline::new(BuildOptions::new(root));
     let built = p.run(None, Target::Memory, &mut |_| {}).ok()?;
-    Some(files_of(&built.snapshot?.files))
+    Some(files_of(&built.snapshot?))
 }
 
-fn files_of(files: &Files) -> BTreeMap<String, Vec<u8>> {
-    files
-        .iter()
+fn files_of(snapshot: &Snapshot) -> BTreeMap<String, Vec<u8>> {
+    snapshot
+        .all()
         .map(|(k, v)| (k.to_string(), v.to_vec()))
         .collect()
 }
@@ -245,7 +245,7 @@ fn any_sequence_of_edits_gives_what_a_fresh_build_gives() {
                 .run(touched.as_deref(), Target::Memory, &mut |_| {})
                 .ok()
                 .and_then(|b| b.snapshot)
-                .map(|s| files_of(&s.files));
+                .map(|s| files_of(&s));
             let fresh = fresh_in_memory(&root);
             match (&incremental, &fresh) {
                 (Some(a), Some(b)) => {

@@ -307,8 +307,7 @@ async fn respond(
     let snapshot = state.snapshot();
     if path == FILES_PATH {
         let map: BTreeMap<&str, String> = snapshot
-            .files
-            .iter()
+            .all()
             .map(|(k, v)| {
                 let published = crate::output::unpack(k, v);
                 (&**k, format!("{:016x}", crate::hashing::fnv1a(&published)))
@@ -324,7 +323,7 @@ async fn respond(
         Ok(Some(rel)) => Some(rel),
     };
     if let Some(rel) = rel {
-        if let Some(stored) = snapshot.files.get(rel.as_str()) {
+        if let Some(stored) = snapshot.get(rel.as_str()) {
             let kind = content_type(&rel);
             let pieces = if kind.starts_with("text/html") {
                 let html = Bytes::from(crate::output::unpack(&rel, stored).into_owned());
@@ -335,16 +334,11 @@ async fn respond(
             return reply(StatusCode::OK, &kind, pieces);
         }
         // `/jyta/years` → `/jyta/years/` when that is a page.
-        if !rel.ends_with("index.html")
-            && snapshot
-                .files
-                .contains_key(format!("{rel}/index.html").as_str())
-        {
+        if !rel.ends_with("index.html") && snapshot.contains(format!("{rel}/index.html").as_str()) {
             return redirect(&format!("{path}/"));
         }
     }
     let page = snapshot
-        .files
         .get("404.html")
         .map(|b| Bytes::from(crate::output::unpack("404.html", b).into_owned()))
         .unwrap_or_else(|| Bytes::from_static(b"<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>404</title></head><body><p>404</p></body></html>"));

@@ -155,8 +155,20 @@ fn changed_urls(a: &Snapshot, b: &Snapshot) -> Vec<String> {
             out.push(format!("{}{dir}", b.base_path));
         }
     };
+    // Pages, then machine-readable files: each pair of maps is compared alone.
+    if !Arc::ptr_eq(&a.files, &b.files) {
+        diff(&a.files, &b.files, &mut push);
+    }
+    if !Arc::ptr_eq(&a.machine, &b.machine) {
+        diff(&a.machine, &b.machine, &mut push);
+    }
+    out
+}
+
+/// Calls `push` with every path whose bytes differ between `a` and `b`, or that only one has.
+fn diff(a: &crate::output::Files, b: &crate::output::Files, push: &mut impl FnMut(&str)) {
     // Both maps are sorted: walk them side by side.
-    let (mut old, mut new) = (a.files.iter().peekable(), b.files.iter().peekable());
+    let (mut old, mut new) = (a.iter().peekable(), b.iter().peekable());
     loop {
         match (old.peek(), new.peek()) {
             (Some((ka, va)), Some((kb, vb))) => match ka.cmp(kb) {
@@ -188,7 +200,6 @@ fn changed_urls(a: &Snapshot, b: &Snapshot) -> Vec<String> {
             (None, None) => break,
         }
     }
-    out
 }
 
 /// The live-reload script tag, placed before `</body>`: the page's bytes in three shared

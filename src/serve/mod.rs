@@ -15,7 +15,7 @@ use std::time::Instant;
 
 use crate::build::BuildOptions;
 use crate::diagnostics::Diagnostic;
-use crate::output::{Files, Snapshot};
+use crate::output::Snapshot;
 use crate::pipeline::{Pipeline, Target};
 
 pub mod http;
@@ -71,20 +71,20 @@ pub fn serve(opts: &ServeOptions) -> Result<(), String> {
     let (snapshot, first_error) = match builder.run(None, Target::Memory, &mut |_| {}) {
         Ok(built) => (
             built.snapshot.unwrap_or_else(|| Snapshot {
-                files: Files::new(),
                 base_path: builder.base_path(),
+                ..Snapshot::default()
             }),
             None,
         ),
         Err(diags) => (
             Snapshot {
-                files: Files::new(),
                 base_path: builder.base_path(),
+                ..Snapshot::default()
             },
             Some(diags),
         ),
     };
-    let pages = snapshot.files.len();
+    let pages = snapshot.len();
     print_warnings(builder.warnings());
     let state = State::new(snapshot);
     match &first_error {
