@@ -33,7 +33,7 @@ pub struct Change<'a> {
 /// The inputs of the machine-readable files.
 pub struct Inputs<'a> {
     pub site: &'a Site,
-    /// Each entry's plain text, and its fingerprint (`Builder::entry_data`).
+    /// Each entry's plain text, and the fingerprint of what these files show of it.
     pub texts: &'a [&'a str],
     pub entry_fp: &'a [u64],
     /// The sitemap's URLs (`Renderer::sitemap_urls`).
