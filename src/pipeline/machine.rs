@@ -60,28 +60,77 @@ pub struct Machine {
 /// Makes every machine-readable file afresh and writes it through `emit` as soon as it is
 /// made, keeping none (`dafu build`: memory does not grow with the index's size).
 pub fn write_fresh(inputs: &Inputs<'_>, emit: crate::search::Emit<'_>) -> std::io::Result<()> {
+    make_all(inputs, emit, false).map(|_| ())
+}
+
+/// What [`Machine`] keeps of a fresh run to patch the files later.
+struct Kept {
+    json_rows: Vec<Bytes>,
+    csv_rows: Vec<Bytes>,
+    feeds: HashMap<String, u64>,
+    index: Option<IndexState>,
+}
+
+/// The one list of the machine-readable outputs, each made afresh and handed to `emit` as
+/// soon as it is made: open data (JSON, CSV), the sitemap(s), robots.txt, the feeds and the
+/// search index. With `keep`, also what [`Machine::patch`] needs.
+fn make_all(
+    inputs: &Inputs<'_>,
+    emit: crate::search::Emit<'_>,
+    keep: bool,
+) -> std::io::Result<Option<Kept>> {
     let site = inputs.site;
-    emit(
-        "data/replies.json",
-        &crate::opendata::replies_json(site).map_err(std::io::Error::other)?,
-    )?;
-    emit(
-        "data/replies.csv",
-        &crate::opendata::replies_csv(site).map_err(std::io::Error::other)?,
-    )?;
+    // Open data: one row per reply, the documents are the rows joined.
+    let base = site.config.base_url_slash();
+    let rows: Vec<(Bytes, Bytes)> = site
+        .entries
+        .par_iter()
+        .map(|e| {
+            let json = crate::opendata::json_row(site, &base, e).unwrap_or_default();
+            let csv = crate::opendata::csv_row(site, &base, e).unwrap_or_default();
+            (Arc::from(json), Arc::from(csv))
+        })
+        .collect();
+    let (json_rows, csv_rows): (Vec<Bytes>, Vec<Bytes>) = rows.into_iter().unzip();
+    match crate::opendata::json_document(site, &json_rows) {
+        Ok(b) => emit("data/replies.json", &b)?,
+        Err(e) => eprintln!("warning: data/replies.json not written: {e}"),
+    }
+    match crate::opendata::csv_document(&csv_rows) {
+        Ok(b) => emit("data/replies.csv", &b)?,
+        Err(e) => eprintln!("warning: data/replies.csv not written: {e}"),
+    }
     for (path, bytes) in
         crate::opendata::sitemaps(site, inputs.sitemap_urls, crate::opendata::SITEMAP_LIMIT)
     {
         emit(&path, &bytes)?;
     }
     emit("robots.txt", &crate::opendata::robots(site))?;
-    crate::feed::specs(site)
+    let specs = crate::feed::specs(site);
+    specs
         .par_iter()
         .try_for_each(|spec| emit(&spec.path, &spec.render(site, inputs.texts)))?;
+    let mut index = None;
     if site.config.search {
-        crate::search::write_index(site, inputs.texts, emit)?;
+        if keep {
+            let (files, state) = crate::search::build_index_kept(site, inputs.texts);
+            for (path, bytes) in files {
+                emit(&path, &bytes)?;
+            }
+            index = Some(state);
+        } else {
+            crate::search::write_index(site, inputs.texts, emit)?;
+        }
     }
-    Ok(())
+    Ok(keep.then(|| Kept {
+        json_rows,
+        csv_rows,
+        feeds: specs
+            .iter()
+            .map(|spec| (spec.path.clone(), feed_fp(inputs, spec)))
+            .collect(),
+        index,
+    }))
 }
 
 impl Machine {
@@ -120,42 +169,23 @@ impl Machine {
     }
 
     fn fresh(&mut self, inputs: &Inputs<'_>) {
-        let site = inputs.site;
-        let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-        let base = site.config.base_url_slash();
-        let rows: Vec<(Bytes, Bytes)> = site
-            .entries
-            .par_iter()
-            .map(|e| {
-                let json = crate::opendata::json_row(site, &base, e).unwrap_or_default();
-                let csv = crate::opendata::csv_row(site, &base, e).unwrap_or_default();
-                (Arc::from(json), Arc::from(csv))
-            })
-            .collect();
-        (self.json_rows, self.csv_rows) = rows.into_iter().unzip();
-        let specs = crate::feed::specs(site);
-        let feeds: Vec<(String, Vec<u8>)> = specs
-            .par_iter()
-            .map(|spec| (spec.path.clone(), spec.render(site, inputs.texts)))
-            .collect();
-        self.feeds = specs
-            .iter()
-            .map(|spec| (spec.path.clone(), feed_fp(inputs, spec)))
-            .collect();
-        files.extend(feeds);
-        self.chunks = chunk_fps(inputs);
-        self.index = None;
-        if site.config.search {
-            let (index_files, state) = crate::search::build_index_kept(site, inputs.texts);
-            files.extend(index_files);
-            self.index = Some(state);
+        let made = std::sync::Mutex::new(Files::new());
+        let collect = |path: &str, bytes: &[u8]| {
+            made.lock()
+                .map_err(|_| std::io::Error::other("lock poisoned"))?
+                .insert(Arc::from(path), Arc::from(bytes));
+            Ok(())
+        };
+        // Collecting in memory cannot fail.
+        let kept = make_all(inputs, &collect, true).ok().flatten();
+        self.files = made.into_inner().unwrap_or_default();
+        if let Some(k) = kept {
+            (self.json_rows, self.csv_rows) = (k.json_rows, k.csv_rows);
+            self.feeds = k.feeds;
+            self.index = k.index;
         }
-        self.files = files
-            .into_iter()
-            .map(|(path, bytes)| (Arc::from(path), Arc::from(bytes)))
-            .collect();
+        self.chunks = chunk_fps(inputs);
         self.config = inputs.config;
-        self.opendata(inputs);
     }
 
     /// The open data documents from the kept rows, the sitemap and robots.txt.
