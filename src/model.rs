@@ -57,6 +57,34 @@ pub fn category_name(key: &str) -> String {
     format!("{key}类")
 }
 
+/// A generated 索引号 moved past taken ones: `prefix-from` … `prefix-(to − 1)` were taken, so
+/// the reply got `code` (serial `to`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bumped {
+    pub prefix: String,
+    pub from: u64,
+    pub to: u64,
+    pub code: String,
+}
+
+impl Bumped {
+    /// Whether `code` is one of those this one was moved past.
+    fn passed(&self, code: &str) -> bool {
+        let Some((prefix, serial)) = code.rsplit_once('-') else {
+            return false;
+        };
+        let Ok(s) = serial.parse::<u64>() else {
+            return false;
+        };
+        prefix == self.prefix
+            && if self.from <= self.to {
+                (self.from..self.to).contains(&s)
+            } else {
+                s >= self.from || s < self.to
+            }
+    }
+}
+
 /// The ways to browse, in menu order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Dim {
@@ -146,9 +174,12 @@ pub struct Site {
     pub dimensions: Vec<Dimension>,
     /// Replies to the same proposal (session, kind, number), by entry index.
     pub proposals: BTreeMap<(String, Kind, String), Vec<usize>>,
-    /// Whether every generated 索引号 is its first choice (no clash had to be resolved):
-    /// then one reply can be replaced without changing any other reply's code.
+    /// Whether every generated 索引号 is its first choice (no clash had to be resolved).
     pub codes_unclashed: bool,
+    /// The generated 索引号 that are not their first choice, with the codes they were moved
+    /// past (in the order clashes were resolved): a reply whose code is among those cannot be
+    /// replaced alone, since freeing it would move another reply's code.
+    pub bumped: Vec<Bumped>,
     /// What the build repaired or let pass but a careful editor should fix (`dafu check`
     /// fails on these): control characters removed, a generated 索引号 moved by a pinned one.
     pub warnings: Vec<Diagnostic>,
@@ -171,14 +202,18 @@ impl Site {
     /// report or resolve (addresses, slugs, generated 索引号) — then build afresh. Duplicate
     /// replies and 索引号 given twice are `validate::check_duplicates`'s to find, beforehand.
     pub fn replace(&mut self, source: &Path, reply: Option<Arc<Reply>>) -> Option<Replaced> {
-        if !self.codes_unclashed {
-            return None;
-        }
         // Paths compared as bytes: they are made the same way, and this is ten times faster.
         let removed = self
             .entries
             .iter()
             .position(|e| e.reply.source.as_os_str() == source.as_os_str());
+        // Its code freed would move a code that was moved past it: build afresh.
+        let old_code = removed.map(|i| self.entries[i].index_code.clone());
+        if let Some(code) = &old_code
+            && self.bumped.iter().any(|b| b.passed(code))
+        {
+            return None;
+        }
         let others = || {
             self.entries
                 .iter()
@@ -216,8 +251,13 @@ impl Site {
                 Some(entry)
             }
         };
-        self.warnings
-            .retain(|d| d.file.as_os_str() != source.as_os_str());
+        // Its own warnings, and those about its code having been moved by a pinned one.
+        self.warnings.retain(|d| {
+            d.file.as_os_str() != source.as_os_str()
+                && d.related
+                    .as_ref()
+                    .is_none_or(|(f, _, _)| f.as_os_str() != source.as_os_str())
+        });
         if let Some(e) = &entry {
             self.warnings.extend(reply_warnings(&e.reply));
         }
@@ -235,6 +275,11 @@ impl Site {
             at
         });
         let moved = Replaced { removed, inserted };
+        // The new version has its first choice (or a given code): it was moved past nothing.
+        if let Some(code) = &old_code {
+            self.bumped.retain(|b| b.code != *code);
+            self.codes_unclashed = self.bumped.is_empty();
+        }
 
         // Lists of entry indices: drop the old one, renumber, add the new one.
         let renumber = |list: &mut Vec<usize>| {
@@ -362,8 +407,9 @@ pub fn build_site(
         .iter()
         .filter_map(|r| r.index_code.clone())
         .collect();
-    let (generated, codes_unclashed) =
+    let (generated, bumped) =
         generate_index_codes(&replies, &config.organisation.code, &given_codes);
+    let codes_unclashed = bumped.is_empty();
     let mut warnings: Vec<Diagnostic> = replies.iter().flat_map(|r| reply_warnings(r)).collect();
     warnings.extend(moved_codes(
         &replies,
@@ -438,6 +484,7 @@ pub fn build_site(
             dimensions,
             proposals,
             codes_unclashed,
+            bumped,
             warnings,
         })
     } else {
@@ -501,7 +548,12 @@ fn code_identity(r: &Reply) -> String {
 }
 
 fn index_code(org: &str, r: &Reply, serial: u64) -> String {
-    format!("{org}/{}-{:08}", r.date.year(), serial)
+    format!("{}-{:08}", index_prefix(org, r), serial)
+}
+
+/// What a generated 索引号 has before its serial.
+fn index_prefix(org: &str, r: &Reply) -> String {
+    format!("{org}/{}", r.date.year())
 }
 
 /// A reply's generated 索引号 when no other reply holds it.
@@ -612,8 +664,8 @@ fn generate_index_codes(
     replies: &[Arc<Reply>],
     org: &str,
     taken: &BTreeSet<String>,
-) -> (Vec<String>, bool) {
-    let mut unclashed = true;
+) -> (Vec<String>, Vec<Bumped>) {
+    let mut bumped = Vec::new();
     let mut used: BTreeSet<String> = taken.clone();
     // Process in identity order so that clashes (rare with 10^8 serials) resolve the same way
     // every build.
@@ -624,18 +676,26 @@ fn generate_index_codes(
     let mut out = vec![String::new(); replies.len()];
     for i in order {
         let r = &replies[i];
-        let mut serial = fnv1a(code_identity(r).as_bytes()) % CODE_SPACE;
+        let first = fnv1a(code_identity(r).as_bytes()) % CODE_SPACE;
+        let mut serial = first;
         loop {
             let code = index_code(org, r, serial);
             if used.insert(code.clone()) {
+                if serial != first {
+                    bumped.push(Bumped {
+                        prefix: index_prefix(org, r),
+                        from: first,
+                        to: serial,
+                        code: code.clone(),
+                    });
+                }
                 out[i] = code;
                 break;
             }
-            unclashed = false;
             serial = (serial + 1) % CODE_SPACE;
         }
     }
-    (out, unclashed)
+    (out, bumped)
 }
 
 fn build_dimension(
@@ -955,7 +1015,7 @@ mod tests {
         }
         replies.clone_from(&current);
         let mut site = build_site(config(), valid(&replies)).unwrap();
-        let (mut patched, mut clashes) = (0, 0);
+        let (mut patched, mut clashes, mut patched_with_clashes) = (0, 0, 0);
         for step in 0..600 {
             let file = next(40);
             let old_slot = replies.get(file).cloned().flatten();
@@ -979,10 +1039,12 @@ mod tests {
             }
             let source = PathBuf::from(format!("content/f{file}.md"));
             let before = format!("{site:?}");
+            let clashed_before = !site.codes_unclashed;
             let fresh = build_site(config(), valid(&candidate));
             match site.replace(&source, new.map(Arc::new)) {
                 Some(_) => {
                     patched += 1;
+                    patched_with_clashes += usize::from(clashed_before);
                     let fresh = fresh.unwrap_or_else(|e| {
                         panic!(
                             "step {step}: patched, but a fresh build fails: {}",
@@ -1005,6 +1067,11 @@ mod tests {
         }
         assert!(patched > 100, "only {patched} edits were patched");
         assert!(clashes > 0, "no 索引号 clash was tried");
+        // A site with moved codes is still patched when the change does not touch them.
+        assert!(
+            patched_with_clashes > 10,
+            "only {patched_with_clashes} edits were patched beside clashes"
+        );
     }
 
     #[test]
