@@ -103,12 +103,7 @@ pub fn run(cli: Cli) -> i32 {
                         report.elapsed.as_secs_f64()
                     );
                     if timings {
-                        let steps: Vec<String> = report
-                            .steps
-                            .iter()
-                            .map(|(name, t)| format!("{name} {:.0} ms", t.as_secs_f64() * 1000.0))
-                            .collect();
-                        println!("  {}", steps.join(" · "));
+                        println!("  {}", crate::pipeline::timings_line(&report.steps));
                     }
                     0
                 }

@@ -19,14 +19,6 @@ const SUMMARY_CHARS: usize = 160;
 /// Dates in feeds are in China Standard Time.
 const TIMEZONE: &str = "+08:00";
 
-/// Every feed of the site: (site-relative path, bytes). `texts[i]` is entry i's plain text.
-pub fn feeds(site: &Site, texts: &[&str]) -> Vec<(String, Vec<u8>)> {
-    specs(site)
-        .iter()
-        .map(|spec| (spec.path.clone(), spec.render(site, texts)))
-        .collect()
-}
-
 /// Where the feeds go (for the check that no static file takes their place).
 pub fn feed_paths(site: &Site) -> impl Iterator<Item = String> {
     specs(site).into_iter().map(|s| s.path)

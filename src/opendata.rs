@@ -68,20 +68,9 @@ pub fn json_row(site: &Site, base: &str, e: &crate::model::Entry) -> Result<Vec<
     serde_json::to_vec(&record(site, base, e)).map_err(|e| e.to_string())
 }
 
-/// `data/replies.json`: newest first, one reply per line, so that people who open it can read
-/// it and a diff between two versions shows the replies that changed.
-pub fn replies_json(site: &Site) -> Result<Vec<u8>, String> {
-    use rayon::prelude::*;
-    let base = site.config.base_url_slash();
-    let rows: Result<Vec<Vec<u8>>, String> = site
-        .entries
-        .par_iter()
-        .map(|e| json_row(site, &base, e))
-        .collect();
-    json_document(site, &rows?)
-}
-
-/// `data/replies.json` from its rows (`json_row`, in site order).
+/// `data/replies.json` from its rows (`json_row`, in site order): newest first, one reply per
+/// line, so that people who open it can read it and a diff between two versions shows the
+/// replies that changed.
 pub fn json_document(site: &Site, rows: &[impl AsRef<[u8]>]) -> Result<Vec<u8>, String> {
     #[derive(Serialize)]
     struct Head<'a> {
@@ -137,19 +126,6 @@ pub const CSV_HEADER: [&str; 18] = [
     "主题",
     "网址",
 ];
-
-/// `data/replies.csv`: UTF-8 with BOM so Excel reads Chinese correctly; RFC 4180 quoting;
-/// lists joined with 、.
-pub fn replies_csv(site: &Site) -> Result<Vec<u8>, String> {
-    use rayon::prelude::*;
-    let base = site.config.base_url_slash();
-    let rows: Result<Vec<Vec<u8>>, String> = site
-        .entries
-        .par_iter()
-        .map(|e| csv_row(site, &base, e))
-        .collect();
-    csv_document(&rows?)
-}
 
 fn csv_writer() -> csv::Writer<Vec<u8>> {
     csv::WriterBuilder::new()

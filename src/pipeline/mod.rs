@@ -133,6 +133,15 @@ impl Report {
     }
 }
 
+/// How long each step took, as `--timings` prints it: `read 5.3 ms · model 21.1 ms · …`.
+pub fn timings_line(steps: &[(&'static str, std::time::Duration)]) -> String {
+    let steps: Vec<String> = steps
+        .iter()
+        .map(|(name, t)| format!("{name} {:.1} ms", t.as_secs_f64() * 1000.0))
+        .collect();
+    steps.join(" · ")
+}
+
 /// How the last site model was brought up to date without building it afresh: one reply
 /// was replaced, added or removed, and moved between lists (`Site::replace`).
 #[derive(Debug, Clone)]

@@ -33,7 +33,7 @@ pub use stats::{Bar, Chart, StatsContext};
 pub use terms::{TermView, TermsContext};
 
 /// What every page shares (the site's settings and menu): serialized into each context,
-/// hashed once per build into [`Renderer::global_fingerprint`] rather than per page.
+/// hashed once per build into the renderer's site-wide hash rather than per page.
 pub struct Shared<'a, T>(pub &'a T);
 
 impl<T: Serialize> Serialize for Shared<'_, T> {
@@ -324,11 +324,6 @@ impl<'s> Renderer<'s> {
         renderer.departments = departments;
         renderer.proposals = proposals;
         Ok(renderer)
-    }
-
-    /// A hash of what every page depends on: the site's settings and menu, the templates.
-    pub fn global_fingerprint(&self) -> u64 {
-        self.global
     }
 
     /// Every path the site generates itself: pages, open data, feeds, sitemaps, robots.txt;

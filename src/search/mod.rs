@@ -303,11 +303,6 @@ fn days(d: NaiveDate) -> u16 {
 /// Where the index's files go as they are made, in parallel; the first error is returned.
 pub type Emit<'a> = &'a (dyn Fn(&str, &[u8]) -> std::io::Result<()> + Sync);
 
-/// Every file of the search index: (site-relative path, bytes).
-pub fn build_index(site: &Site, texts: &[&str]) -> Vec<(String, Vec<u8>)> {
-    build(site, texts, false, BYTES_PER_SHARD, None).0
-}
-
 /// Writes every file of the search index through `emit` as soon as it is made, keeping
 /// none of them (`dafu build`).
 pub fn write_index(site: &Site, texts: &[&str], emit: Emit<'_>) -> std::io::Result<()> {

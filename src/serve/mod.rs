@@ -202,12 +202,7 @@ fn rebuild_loop(
                     }
                 );
                 if timings {
-                    let steps: Vec<String> = report
-                        .steps
-                        .iter()
-                        .map(|(name, t)| format!("{name} {:.1} ms", t.as_secs_f64() * 1000.0))
-                        .collect();
-                    println!("  {}", steps.join(" · "));
+                    println!("  {}", crate::pipeline::timings_line(&report.steps));
                 }
             }
             Err(diags) => {
