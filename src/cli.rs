@@ -57,6 +57,25 @@ pub enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Import official reply letters (.docx, .txt, .html) as replies: the fields each letter
+    /// states become front matter; a letter missing a required field becomes a draft.
+    Import {
+        /// Letters, or folders of letters (walked).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Where to write the replies (default: content/imported/ under the site).
+        #[arg(long)]
+        to: Option<PathBuf>,
+        /// The site folder (its replies are checked for duplicates).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Write nothing; print what would be done.
+        #[arg(long)]
+        dry_run: bool,
+        /// Overwrite reply files that exist.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 /// Exit codes: 0 success, 1 content or I/O problems, 2 usage (clap's own).
@@ -110,6 +129,19 @@ pub fn run(cli: Cli) -> i32 {
                 Err(e) => report_error(&e),
             }
         }
+        Command::Import {
+            paths,
+            to,
+            root,
+            dry_run,
+            force,
+        } => import(crate::import::ImportOptions {
+            root,
+            inputs: paths,
+            to,
+            dry_run,
+            force,
+        }),
         Command::Serve(opts) => match crate::serve::serve(&opts) {
             Ok(()) => 0,
             Err(e) => {
@@ -149,6 +181,20 @@ pub fn run(cli: Cli) -> i32 {
                 );
                 1
             }
+        }
+    }
+}
+
+fn import(opts: crate::import::ImportOptions) -> i32 {
+    let progress = std::io::stderr().is_terminal();
+    match crate::import::import(&opts, progress) {
+        Ok(report) => {
+            print!("{}", crate::import::render_report(&report, &opts.root));
+            report.exit_code()
+        }
+        Err(e) => {
+            eprintln!("错误：{}", e.0);
+            2
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod config;
 pub mod diagnostics;
 pub mod feed;
 pub mod hashing;
+pub mod import;
 pub mod load;
 pub mod markdown;
 pub mod model;
