@@ -414,6 +414,28 @@ fn clean_escaped_controls(r: &mut Reply, text: &str) {
     r.replaced.extend(found);
 }
 
+/// Whether a file's front matter says `draft: true`, read leniently (the file may have
+/// other problems): such a file is left out of a build without `--drafts`.
+pub fn marked_draft(file: &SourceFile) -> bool {
+    #[derive(Deserialize)]
+    struct Draft {
+        draft: Option<bool>,
+    }
+    serde_saphyr::from_str::<Draft>(file.front_matter_text()).is_ok_and(|d| d.draft == Some(true))
+}
+
+/// The problems of an incomplete draft, as warnings: the build leaves the draft out.
+pub fn as_draft_warnings(problems: &[Diagnostic]) -> Vec<Diagnostic> {
+    problems
+        .iter()
+        .map(|d| {
+            let mut d = d.clone().warning();
+            d.message = format!("incomplete draft (left out of the site): {}", d.message);
+            d
+        })
+        .collect()
+}
+
 fn required_list() -> String {
     "title, kind, number, session, representative, department and date".into()
 }

@@ -14,11 +14,12 @@ fn re(s: &str) -> Regex {
 }
 
 static H2: LazyLock<Regex> = LazyLock::new(|| re(r"^[一二三四五六七八九十]{1,3}\s*[、.．]"));
-static H3: LazyLock<Regex> =
-    LazyLock::new(|| re(r"^[（(]\s*[一二三四五六七八九十]{1,3}\s*[)）]"));
+static H3: LazyLock<Regex> = LazyLock::new(|| re(r"^[（(]\s*[一二三四五六七八九十]{1,3}\s*[)）]"));
 /// Numbering that opens a paragraph whose first sentence is its lead: （一） 1、 （1） 一是.
 static LEAD_OPENER: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"^(?:[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[)）]|\d{1,2}\s*[、.．]|[一二三四五六七八九十]{1,3}\s*[、.．]|[一二三四五六七八九十]是)")
+    re(
+        r"^(?:[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[)）]|\d{1,2}\s*[、.．]|[一二三四五六七八九十]{1,3}\s*[、.．]|[一二三四五六七八九十]是)",
+    )
 });
 /// 二是…。 inside a paragraph: further lead sentences.
 static LEAD_INSIDE: LazyLock<Regex> =
@@ -98,7 +99,9 @@ fn paragraph(spans: &[Span], formatted: bool) -> String {
 fn bold_leads(text: &str) -> String {
     let mut marks: Vec<std::ops::Range<usize>> = Vec::new();
     if LEAD_OPENER.is_match(text) {
-        let end = text.char_indices().find(|(_, c)| matches!(c, '。' | '；' | '：' | '！'));
+        let end = text
+            .char_indices()
+            .find(|(_, c)| matches!(c, '。' | '；' | '：' | '！'));
         if let Some((i, c)) = end {
             let end = i + c.len_utf8();
             let lead_chars = text[..end].chars().count();
@@ -145,8 +148,10 @@ fn tidy_keep_edges(s: &str) -> String {
 fn escape(s: &str, in_table: bool) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '~' | '&')
-            || (in_table && c == '|')
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '~' | '&'
+        ) || (in_table && c == '|')
         {
             out.push('\\');
         }
@@ -211,7 +216,9 @@ mod tests {
         let md = markdown(
             &[
                 plain("一、提案办理期间开展的主要工作和措施"),
-                plain("（一）狠抓党政领导责任的落实。一是科学安排部署。充分发挥职能。二是强化督导检查。带队检查。"),
+                plain(
+                    "（一）狠抓党政领导责任的落实。一是科学安排部署。充分发挥职能。二是强化督导检查。带队检查。",
+                ),
                 plain("（三）认真开展安全教育培训"),
                 plain("1、危险化学品领域风险隐患排查整治情况。深刻汲取教训。"),
                 plain("    感谢您对我们工作的关心。"),
@@ -243,7 +250,10 @@ mod tests {
             ])],
             true,
         );
-        assert_eq!(md, "**一是加强监管。**对\\*重点\\*企业\\<b\\>检查\\</b\\>。\n");
+        assert_eq!(
+            md,
+            "**一是加强监管。**对\\*重点\\*企业\\<b\\>检查\\</b\\>。\n"
+        );
         assert_eq!(markdown(&[plain("# 不是标题")], false), "\\# 不是标题\n");
         assert_eq!(markdown(&[plain("2023. 年度")], false), "2023\\. 年度\n");
     }

@@ -89,7 +89,9 @@ fn is_cjk_punct(c: char) -> bool {
 static DATE_ARABIC: LazyLock<Regex> =
     LazyLock::new(|| re(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"));
 static DATE_HAN: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"([〇零○○ОO0一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日")
+    re(
+        r"([〇零○○ОO0一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日",
+    )
 });
 static DATE_ISO: LazyLock<Regex> =
     LazyLock::new(|| re(r"(\d{4})\s*[-./]\s*(\d{1,2})\s*[-./]\s*(\d{1,2})"));
@@ -169,9 +171,39 @@ fn date_line(line: &str) -> Option<NaiveDate> {
 
 /// Last characters of the names of bodies that write replies.
 const ORG_ENDS: &[&str] = &[
-    "局", "厅", "委", "委员会", "政府", "办公室", "办", "部", "院", "中心", "公司", "所", "处",
-    "署", "站", "馆", "队", "集团", "社", "联", "总会", "工会", "行", "管委会", "银行", "学校",
-    "大学", "党委", "团委", "支行", "分局", "监狱", "协会",
+    "局",
+    "厅",
+    "委",
+    "委员会",
+    "政府",
+    "办公室",
+    "办",
+    "部",
+    "院",
+    "中心",
+    "公司",
+    "所",
+    "处",
+    "署",
+    "站",
+    "馆",
+    "队",
+    "集团",
+    "社",
+    "联",
+    "总会",
+    "工会",
+    "行",
+    "管委会",
+    "银行",
+    "学校",
+    "大学",
+    "党委",
+    "团委",
+    "支行",
+    "分局",
+    "监狱",
+    "协会",
 ];
 
 /// Whether `s` reads as the name of a public body (抚顺市应急管理局, 神山镇人民政府).
@@ -187,8 +219,9 @@ pub fn is_org(s: &str) -> bool {
     {
         return false;
     }
-    if s.starts_with(['我', '本', '该', '贵', '各', '你', '您', '请', '经', '由', '对', '向', '在'])
-    {
+    if s.starts_with([
+        '我', '本', '该', '贵', '各', '你', '您', '请', '经', '由', '对', '向', '在',
+    ]) {
         return false;
     }
     ORG_ENDS.iter().any(|e| s.ends_with(e))
@@ -204,7 +237,9 @@ fn letterhead(line: &str) -> Option<String> {
 // ---------------------------------------------------------------- labels
 
 static LABELLED: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(发\s*布\s*时\s*间|发\s*布\s*日\s*期|成\s*文\s*日\s*期|公\s*开\s*日\s*期|答\s*复\s*日\s*期|答\s*复\s*时\s*间|来\s*源|作\s*者|编\s*辑|发\s*布\s*机\s*构|索\s*引\s*号|文\s*号|发文字号|办理单位|承办单位|主办单位|答复单位|信息名称|答复类别|办理类别|答复类型)\s*[:：]\s*([^\s:：]+(?:\s\d{1,2}:\d{2}(?::\d{2})?)?)")
+    re(
+        r"(发\s*布\s*时\s*间|发\s*布\s*日\s*期|成\s*文\s*日\s*期|公\s*开\s*日\s*期|答\s*复\s*日\s*期|答\s*复\s*时\s*间|来\s*源|作\s*者|编\s*辑|发\s*布\s*机\s*构|索\s*引\s*号|文\s*号|发文字号|办理单位|承办单位|主办单位|答复单位|信息名称|答复类别|办理类别|答复类型)\s*[:：]\s*([^\s:：]+(?:\s\d{1,2}:\d{2}(?::\d{2})?)?)",
+    )
 });
 
 /// `标签：值` pairs in a line, and the pairs of a metadata table flattened into text
@@ -270,9 +305,29 @@ fn is_furniture(line: &str) -> bool {
         return false;
     }
     const WORDS: &[&str] = &[
-        "浏览次数", "字体:", "字体：", "【字体", "打印", "关闭窗口", "关闭本页", "下载Word",
-        "下载PDF", "无障碍", "文章播报", "分享到", "扫一扫", "当前位置", "返回顶部", "【关闭】",
-        "访问量", "阅读次数", "点击数", "【大中小】", "[大中小]", "责任编辑", "收藏本页",
+        "浏览次数",
+        "字体:",
+        "字体：",
+        "【字体",
+        "打印",
+        "关闭窗口",
+        "关闭本页",
+        "下载Word",
+        "下载PDF",
+        "无障碍",
+        "文章播报",
+        "分享到",
+        "扫一扫",
+        "当前位置",
+        "返回顶部",
+        "【关闭】",
+        "访问量",
+        "阅读次数",
+        "点击数",
+        "【大中小】",
+        "[大中小]",
+        "责任编辑",
+        "收藏本页",
     ];
     WORDS.iter().any(|w| s.contains(w))
         || (s.contains("首页") && (s.contains('>') || s.contains('》') || s.contains('→')))
@@ -282,10 +337,16 @@ fn is_furniture(line: &str) -> bool {
 // ---------------------------------------------------------------- the letter's parts
 
 static SALUTATION: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"^(?:尊敬的)?(?P<names>.{1,300}?)\s*(?:等\s*(?:\d+|[一二三四五六七八九十]+)?\s*(?:名|位|人)?)?\s*(?P<role>委员|代表)(?:们)?\s*(?:同志)?\s*[:：,，]?\s*(?:您好|你好|你们好|您们好)?\s*[!！,，:：。]?$")
+    re(
+        r"^(?:尊敬的)?(?P<names>.{1,300}?)\s*(?:等\s*(?:\d+|[一二三四五六七八九十]+)?\s*(?:名|位|人)?)?\s*(?P<role>委员|代表)(?:们)?\s*(?:同志)?\s*[:：,，]?\s*(?:您好|你好|你们好|您们好)?\s*[!！,，:：。]?$",
+    )
 });
+static GREETING: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(?:您好|你好|您们好|你们好)\s*[!！，,。]?$"));
 static SALUTATION_INLINE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"^(?P<head>(?:尊敬的)?[^。，,；;]{1,120}?(?:委员|代表)(?:们)?\s*[:：])\s*(?P<rest>(?:您|你).+)$")
+    re(
+        r"^(?P<head>(?:尊敬的)?[^。，,；;]{1,120}?(?:委员|代表)(?:们)?\s*[:：])\s*(?P<rest>(?:您|你).+)$",
+    )
 });
 
 /// Lines of the letter: the text of each block, with a salutation that shares its line with
@@ -295,7 +356,8 @@ fn lines_of(blocks: &[Block]) -> Vec<(String, usize)> {
     for (i, b) in blocks.iter().enumerate() {
         let text = b.text();
         match SALUTATION_INLINE.captures(text.trim_matches(is_blank)) {
-            Some(c) if out.len() < 60 => {
+            // 尊敬的张三代表：您好！ stays one line; 张三代表：您提出的… is two.
+            Some(c) if out.len() < 60 && !GREETING.is_match(&c["rest"]) => {
                 out.push((c["head"].to_string(), i));
                 out.push((c["rest"].to_string(), i));
             }
@@ -349,6 +411,11 @@ pub fn split_names(s: &str) -> Vec<String> {
     out
 }
 
+static PROPOSED_BY: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^(?P<names>[^，。,“《]{2,60}?)(?P<role>委员|代表)(?:们)?(?:在[^，。]{0,30})?(?:提出|提交)的",
+    )
+});
 static INTRO_WORDS: LazyLock<Regex> =
     LazyLock::new(|| re(r"收悉|答复如下|回复如下|办理情况|提出的|提交的|提交了"));
 
@@ -357,9 +424,32 @@ fn is_closing_label(line: &str) -> bool {
     let s = squeeze(line);
     let s = s.trim_start_matches(['(', '（']);
     const LABELS: &[&str] = &[
-        "抄送", "抄报", "报:", "报：", "主题词", "主送", "联系人", "联系电话", "电话:", "电话：",
-        "签发人", "此件", "公开属性", "公开方式", "印发", "校对", "承办人", "经办人", "附件",
-        "信息公开选项", "领导签发",
+        "抄送",
+        "抄报",
+        "报:",
+        "报：",
+        "主题词",
+        "主送",
+        "联系人",
+        "联系电话",
+        "电话:",
+        "电话：",
+        "签发人",
+        "此件",
+        "公开属性",
+        "公开方式",
+        "印发",
+        "校对",
+        "承办人",
+        "经办人",
+        "附件",
+        "信息公开选项",
+        "领导签发",
+        "答复类别",
+        "答复类型",
+        "办理类别",
+        "类别:",
+        "类别：",
     ];
     LABELS.iter().any(|l| s.starts_with(l))
 }
@@ -369,10 +459,14 @@ fn is_closing_label(line: &str) -> bool {
 static NUMBER: LazyLock<Regex> =
     LazyLock::new(|| re(r"第\s*([A-Za-z]{0,6}\s*\d[\dA-Za-z\-]{0,24})\s*号"));
 static NUMBER_BARE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?:^|[^\d〕\]）)】])([A-Za-z]{0,6}\d{1,20})\s*号\s*(?:[(（][^)）]{0,20}[)）])?\s*(?:建议|提案|议案|代表建议|委员提案)")
+    re(
+        r"(?:^|[^\d〕\]）)】])([A-Za-z]{0,6}\d{1,20})\s*号\s*(?:[(（][^)）]{0,20}[)）])?\s*(?:建议|提案|议案|代表建议|委员提案)",
+    )
 });
 static SESSION: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?:第)?[一二三四五六七八九十]{1,3}届(?:全国|省|市|区|县)?(?:人大|政协|人民代表大会|政治协商会议)?(?:常务委员会|常委会|委员会)?(?:第)?[一二三四五六七八九十]{1,3}次(?:全体)?会议")
+    re(
+        r"(?:第)?[一二三四五六七八九十]{1,3}届(?:全国|省|市|区|县)?(?:人大|政协|人民代表大会|政治协商会议)?(?:常务委员会|常委会|委员会)?(?:第)?[一二三四五六七八九十]{1,3}次(?:全体)?会议",
+    )
 });
 /// Characters that end the place before a session (关于|对|向 …市政协十四届一次会议).
 const SESSION_STOPS: &[char] = &[
@@ -407,7 +501,9 @@ pub fn find_session(s: &str) -> Option<String> {
 
 fn find_number(s: &str) -> Option<String> {
     let s = fold_width(s);
-    let first = NUMBER.captures(&s).map(|c| (c.get(0).map_or(0, |m| m.start()), squeeze(&c[1])));
+    let first = NUMBER
+        .captures(&s)
+        .map(|c| (c.get(0).map_or(0, |m| m.start()), squeeze(&c[1])));
     let bare = NUMBER_BARE
         .captures(&s)
         .map(|c| (c.get(1).map_or(0, |m| m.start()), squeeze(&c[1])));
@@ -432,10 +528,15 @@ fn kind_of_session(session: &str) -> Option<Kind> {
 static BOOK_TITLE: LazyLock<Regex> = LazyLock::new(|| re(r"《\s*([^《》]{4,200}?)\s*》"));
 static QUOTED_TITLE: LazyLock<Regex> =
     LazyLock::new(|| re(r#"[“"「『]\s*(关于[^“”"「」『』]{2,200}?)\s*[”"」』]"#));
-static BARE_TITLE: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(关于[^。！？；]{2,200}?)(?:[(（]第?[^)）]{0,20}[)）])?(?:已|均已|业已)?(?:收悉|已收到|收到)"));
+static BARE_TITLE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(关于[^。！？；]{2,200}?)(?:[(（]第?[^)）]{0,20}[)）])?(?:已|均已|业已)?(?:收悉|已收到|收到)",
+    )
+});
 static HEADING_TITLE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(关于[^《》“”]{4,200}?(?:建议|提案|议案|意见|问题))(?:的)?(?:答复|复函|回复|办理意见|办理情况|函)")
+    re(
+        r"(关于[^《》“”]{4,200}?(?:建议|提案|议案|意见|问题))(?:的)?(?:答复|复函|回复|办理意见|办理情况|函)",
+    )
 });
 
 /// The title as a reader writes it: blanks between Chinese characters dropped, a kind word
@@ -443,9 +544,17 @@ static HEADING_TITLE: LazyLock<Regex> = LazyLock::new(|| {
 fn clean_title(t: &str) -> Option<String> {
     let t = tidy(t);
     let mut t = t
-        .trim_matches(|c: char| is_blank(c) || matches!(c, '“' | '”' | '"' | '《' | '》' | '，' | ','))
+        .trim_matches(|c: char| {
+            is_blank(c) || matches!(c, '“' | '”' | '"' | '《' | '》' | '，' | ',')
+        })
         .to_string();
-    for doubled in ["建议提案", "建议的提案", "提案的提案", "建议的建议", "建议建议"] {
+    for doubled in [
+        "建议提案",
+        "建议的提案",
+        "提案的提案",
+        "建议的建议",
+        "建议建议",
+    ] {
         if let Some(s) = t.strip_suffix(doubled) {
             t = format!("{s}建议");
         }
@@ -462,9 +571,12 @@ fn clean_title(t: &str) -> Option<String> {
 /// A 《》 title that names a law or a plan rather than the proposal (《安全生产法》).
 fn is_document_name(t: &str) -> bool {
     !t.starts_with("关于")
-        && ["法", "条例", "办法", "规定", "规划", "意见", "方案", "通知", "纲要", "决定", "细则", "标准"]
-            .iter()
-            .any(|e| t.ends_with(e))
+        && [
+            "法", "条例", "办法", "规定", "规划", "意见", "方案", "通知", "纲要", "决定", "细则",
+            "标准",
+        ]
+        .iter()
+        .any(|e| t.ends_with(e))
 }
 
 fn find_title(intro: &str, header: &str, heading_lines: &[&str]) -> Option<String> {
@@ -511,11 +623,15 @@ fn floor_boundary(s: &str, mut i: usize) -> usize {
 // ---------------------------------------------------------------- small fields
 
 static DOC_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"([\p{Han}A-Za-z]{1,16})\s*[〔\[［【(（]\s*((?:19|20)\d{2})\s*[〕\]］】)）]\s*(?:第\s*)?(\d{1,6})\s*号")
+    re(
+        r"([\p{Han}A-Za-z]{1,16})\s*[〔\[［【(（]\s*((?:19|20)\d{2})\s*[〕\]］】)）]\s*(?:第\s*)?(\d{1,6})\s*号",
+    )
 });
 /// 提案主办[2023]号 1: the number typed after 号 (a letterhead template filled in badly).
 static DOC_NUMBER_GARBLED: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"([\p{Han}A-Za-z]{1,16})\s*[〔\[［【(（]\s*((?:19|20)\d{2})\s*[〕\]］】)）]\s*号\s*(\d{1,6})")
+    re(
+        r"([\p{Han}A-Za-z]{1,16})\s*[〔\[［【(（]\s*((?:19|20)\d{2})\s*[〕\]］】)）]\s*号\s*(\d{1,6})",
+    )
 });
 
 fn find_doc_number(s: &str) -> Option<String> {
@@ -539,18 +655,24 @@ fn find_doc_number(s: &str) -> Option<String> {
 }
 
 static SIGNER: LazyLock<Regex> =
-    LazyLock::new(|| re(r"签\s*发\s*人\s*[:：]\s*((?:[\p{Han}·]\s?){2,8})"));
+    LazyLock::new(|| re(r"签\s*发\s*人\s*[:：]\s*((?:[\p{Han}·][ \t\u{3000}]{0,3}){2,8})"));
 static CONTACT: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"联\s*系\s*人\s*(?:及\s*电\s*话|和\s*电\s*话)?\s*[:：]\s*((?:[\p{Han}·]\s?){2,8})")
+    re(
+        r"联\s*系\s*人\s*(?:及\s*电\s*话|和\s*电\s*话)?\s*[:：]\s*((?:[\p{Han}·][ \t\u{3000}]{0,3}){2,8})",
+    )
 });
 static PHONE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?:联\s*系\s*)?(?:电\s*话|手\s*机|联\s*系\s*方\s*式)\s*[:：]?\s*([0-9（(][0-9\-－—–（）()\s]{5,24}[0-9])")
+    re(
+        r"(?:联\s*系\s*)?(?:电\s*话|手\s*机|联\s*系\s*方\s*式)\s*[:：]?\s*([0-9（(][0-9\-－—–（）()\s]{5,24}[0-9])",
+    )
 });
 static PHONE_AFTER_NAME: LazyLock<Regex> =
     LazyLock::new(|| re(r"联\s*系\s*人[^0-9]{0,30}?([0-9（(][0-9\-－—–（）()]{6,20}[0-9])"));
 static CC: LazyLock<Regex> = LazyLock::new(|| re(r"^抄\s*送\s*[:：]\s*(.+)$"));
 static CATEGORY_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?:答复类别|办理类别|答复类型|办理结果|类别|类型)\s*[:：]\s*[“”\x22]?\s*([A-Za-z甲乙丙]|[\p{Han}]{2,8})")
+    re(
+        r"(?:答复类别|办理类别|答复类型|办理结果|类别|类型)\s*[:：]\s*[“”\x22]?\s*([A-Za-z甲乙丙]|[\p{Han}]{2,8})",
+    )
 });
 static CATEGORY_MARK: LazyLock<Regex> =
     LazyLock::new(|| re(r"^[“”\x22(（【\[]?\s*([ABCabc甲乙丙])\s*类?\s*[”\x22)）】\]]?$"));
@@ -565,9 +687,16 @@ fn category_key(v: &str) -> Option<String> {
         "A" | "甲" | "甲类" | "A类" => "A",
         "B" | "乙" | "乙类" | "B类" => "B",
         "C" | "丙" | "丙类" | "C类" => "C",
-        _ if ["解决采纳", "已解决", "已采纳", "采纳", "解决或采纳", "基本解决"]
-            .iter()
-            .any(|w| v.starts_with(w)) =>
+        _ if [
+            "解决采纳",
+            "已解决",
+            "已采纳",
+            "采纳",
+            "解决或采纳",
+            "基本解决",
+        ]
+        .iter()
+        .any(|w| v.starts_with(w)) =>
         {
             "A"
         }
@@ -620,8 +749,18 @@ pub fn analyse(letter: &Letter) -> Analysis {
             && pairs.iter().all(|(l, _)| {
                 matches!(
                     l.as_str(),
-                    "发布时间" | "发布日期" | "来源" | "作者" | "编辑" | "索引号" | "公开日期"
-                        | "发布机构" | "信息名称" | "公开方式" | "主题分类" | "成文日期"
+                    "发布时间"
+                        | "发布日期"
+                        | "来源"
+                        | "作者"
+                        | "编辑"
+                        | "索引号"
+                        | "公开日期"
+                        | "发布机构"
+                        | "信息名称"
+                        | "公开方式"
+                        | "主题分类"
+                        | "成文日期"
                 )
             });
         if labelled_only || is_furniture(line) {
@@ -653,8 +792,24 @@ pub fn analyse(letter: &Letter) -> Analysis {
         }
     }
     let intro_at = |from: usize| {
-        (from..lines.len().min(from + 80)).find(|&i| !furniture[i] && INTRO_WORDS.is_match(&lines[i].0))
+        (from..lines.len().min(from + 80))
+            .find(|&i| !furniture[i] && INTRO_WORDS.is_match(&lines[i].0))
     };
+    if sal.is_none()
+        && let Some(i) = intro_at(0)
+        && let Some(c) = PROPOSED_BY.captures(&lines[i].0)
+        && let Some((names, kind)) = salutation(&format!("{}{}：", &c["names"], &c["role"]))
+    {
+        // 王海燕委员提出的《…》收悉 (a co-handling department's reply, addressed to the lead
+        // department): the representatives are named in the first sentence.
+        f.representatives = names;
+        sal_kind = Some(kind);
+        let prev = (0..i).rev().find(|&p| !furniture[p]);
+        sal = Some(
+            prev.filter(|&p| lines[p].0.ends_with([':', '：']))
+                .unwrap_or(i),
+        );
+    }
     if sal.is_none() {
         // A body that sent the proposal (致公党广州市委员会): a short line of its own just
         // before the first sentence that acknowledges it.
@@ -665,7 +820,8 @@ pub fn analyse(letter: &Letter) -> Analysis {
             if let Some(p) = prev {
                 let line = lines[p].0.trim_end_matches([':', '：']);
                 let next = &lines[intro].0;
-                let bare = !line.contains(['。', '，', ',', '《', '》', '“', '、']) || lines[p].0.ends_with([':', '：']);
+                let bare = !line.contains(['。', '，', ',', '《', '》', '“', '、'])
+                    || lines[p].0.ends_with([':', '：']);
                 if bare
                     && line.chars().count() <= 40
                     && line.chars().count() >= 2
@@ -710,7 +866,11 @@ pub fn analyse(letter: &Letter) -> Analysis {
         }
         let first_cell = split_cells(line).first().map(|c| squeeze(c));
         if is_org(&s) || first_cell.as_deref().is_some_and(is_org) {
-            let org = if is_org(&s) { s.clone() } else { first_cell.unwrap_or_default() };
+            let org = if is_org(&s) {
+                s.clone()
+            } else {
+                first_cell.unwrap_or_default()
+            };
             // The topmost signatory (the lead department) is the one that counts.
             signature_org = Some(org);
             i -= 1;
@@ -719,7 +879,10 @@ pub fn analyse(letter: &Letter) -> Analysis {
         break;
     }
     closing_start = closing_start.min(i);
-    let closing: Vec<&str> = lines[closing_start..].iter().map(|l| l.0.as_str()).collect();
+    let closing: Vec<&str> = lines[closing_start..]
+        .iter()
+        .map(|l| l.0.as_str())
+        .collect();
 
     let header_end = sal.or_else(|| intro_at(0)).unwrap_or(0);
     let header_lines: Vec<&str> = lines[..header_end]
@@ -740,11 +903,16 @@ pub fn analyse(letter: &Letter) -> Analysis {
         .or_else(|| meta_value(&["会议", "届次"]));
     let number_word = {
         let s = fold_width(&format!("{header_joined}{intro}"));
-        static WORD: LazyLock<Regex> =
-            LazyLock::new(|| re(r"号\s*(?:[(（][^)）]{0,20}[)）])?\s*(提案|建议|议案)|(提案|建议|议案)\s*[(（]\s*第"));
+        static WORD: LazyLock<Regex> = LazyLock::new(|| {
+            re(r"号\s*(?:[(（][^)）]{0,20}[)）])?\s*(提案|建议|议案)|(提案|建议|议案)\s*[(（]\s*第")
+        });
         WORD.captures(&s).and_then(|c| {
             let w = c.get(1).or_else(|| c.get(2)).map(|m| m.as_str())?;
-            Some(if w == "提案" { Kind::Proposal } else { Kind::Suggestion })
+            Some(if w == "提案" {
+                Kind::Proposal
+            } else {
+                Kind::Suggestion
+            })
         })
     };
     f.kind = sal_kind
@@ -762,14 +930,13 @@ pub fn analyse(letter: &Letter) -> Analysis {
         });
 
     // Title.
-    f.title = find_title(&intro, &header_joined, &header_lines)
-        .or_else(|| {
-            meta_value(&["信息名称", "标题", "名称"]).and_then(|t| {
-                HEADING_TITLE
-                    .captures(&squeeze(&t))
-                    .and_then(|c| clean_title(&c[1]))
-            })
-        });
+    f.title = find_title(&intro, &header_joined, &header_lines).or_else(|| {
+        meta_value(&["信息名称", "标题", "名称"]).and_then(|t| {
+            HEADING_TITLE
+                .captures(&squeeze(&t))
+                .and_then(|c| clean_title(&c[1]))
+        })
+    });
 
     // Department: the 落款, else the letterhead or the heading, else a labelled field.
     let heading_org = || {
@@ -899,61 +1066,129 @@ mod tests {
     #[test]
     fn dates_in_the_forms_letters_write() {
         assert_eq!(find_date("2023年3月27日").unwrap().0, d(2023, 3, 27));
-        assert_eq!(find_date("二〇二三年三月二十七日").unwrap().0, d(2023, 3, 27));
+        assert_eq!(
+            find_date("二〇二三年三月二十七日").unwrap().0,
+            d(2023, 3, 27)
+        );
         assert_eq!(find_date("二0一0年七月二十八日").unwrap().0, d(2010, 7, 28));
         assert_eq!(find_date("二○二四年十二月十日").unwrap().0, d(2024, 12, 10));
         assert_eq!(find_date("2023-03-27").unwrap().0, d(2023, 3, 27));
         assert_eq!(find_date("２０２３年３月２７日").unwrap().0, d(2023, 3, 27));
         assert_eq!(find_date("2023年 6月 13日").unwrap().0, d(2023, 6, 13));
-        assert!(find_date("2023年2月30日").is_none(), "an impossible date is no date");
-        assert_eq!(date_line("                      2024年6月13日"), Some(d(2024, 6, 13)));
+        assert!(
+            find_date("2023年2月30日").is_none(),
+            "an impossible date is no date"
+        );
+        assert_eq!(
+            date_line("                      2024年6月13日"),
+            Some(d(2024, 6, 13))
+        );
         assert_eq!(date_line("3月13日至18日，为企业服务"), None);
     }
 
     #[test]
     fn sessions_with_their_place() {
         let s = |t: &str| find_session(t);
-        assert_eq!(s("对市政协十四届一次会议第146号提案的答复").as_deref(), Some("市政协十四届一次会议"));
-        assert_eq!(s("省十四届人大二次会议《关于…》").as_deref(), Some("省十四届人大二次会议"));
-        assert_eq!(s("对十三届全国人大三次会议3385号建议的答复").as_deref(), Some("十三届全国人大三次会议"));
-        assert_eq!(s("向广州市政协十三届三次会议提交了").as_deref(), Some("广州市政协十三届三次会议"));
-        assert_eq!(s("你们在区人大四届二次会议上提出的").as_deref(), Some("区人大四届二次会议"));
-        assert_eq!(s("关于省十一届政协三次会议第361号提案").as_deref(), Some("省十一届政协三次会议"));
-        assert_eq!(s("关于政协十三届四次会议第83号提案").as_deref(), Some("政协十三届四次会议"));
+        assert_eq!(
+            s("对市政协十四届一次会议第146号提案的答复").as_deref(),
+            Some("市政协十四届一次会议")
+        );
+        assert_eq!(
+            s("省十四届人大二次会议《关于…》").as_deref(),
+            Some("省十四届人大二次会议")
+        );
+        assert_eq!(
+            s("对十三届全国人大三次会议3385号建议的答复").as_deref(),
+            Some("十三届全国人大三次会议")
+        );
+        assert_eq!(
+            s("向广州市政协十三届三次会议提交了").as_deref(),
+            Some("广州市政协十三届三次会议")
+        );
+        assert_eq!(
+            s("你们在区人大四届二次会议上提出的").as_deref(),
+            Some("区人大四届二次会议")
+        );
+        assert_eq!(
+            s("关于省十一届政协三次会议第361号提案").as_deref(),
+            Some("省十一届政协三次会议")
+        );
+        assert_eq!(
+            s("关于政协十三届四次会议第83号提案").as_deref(),
+            Some("政协十三届四次会议")
+        );
         assert_eq!(
             s("您在第十四届全国人民代表大会第二次会议上提出的").as_deref(),
             Some("第十四届全国人民代表大会第二次会议")
         );
-        assert_eq!(s("我局召开了十三届三次会议"), None, "a meeting of no assembly");
+        assert_eq!(
+            s("我局召开了十三届三次会议"),
+            None,
+            "a meeting of no assembly"
+        );
     }
 
     #[test]
     fn numbers_in_their_forms() {
-        assert_eq!(find_number("对市政协十四届一次会议第146号提案的答复").as_deref(), Some("146"));
-        assert_eq!(find_number("第 JY100012050700 号").as_deref(), Some("JY100012050700"));
+        assert_eq!(
+            find_number("对市政协十四届一次会议第146号提案的答复").as_deref(),
+            Some("146")
+        );
+        assert_eq!(
+            find_number("第 JY100012050700 号").as_deref(),
+            Some("JY100012050700")
+        );
         assert_eq!(find_number("第DH0271号建议").as_deref(), Some("DH0271"));
-        assert_eq!(find_number("0223号(社会管理类016号)建议").as_deref(), Some("0223"));
-        assert_eq!(find_number("对十三届全国人大三次会议3385号建议的答复").as_deref(), Some("3385"));
+        assert_eq!(
+            find_number("0223号(社会管理类016号)建议").as_deref(),
+            Some("0223")
+        );
+        assert_eq!(
+            find_number("对十三届全国人大三次会议3385号建议的答复").as_deref(),
+            Some("3385")
+        );
         assert_eq!(find_number("（第１４６号）").as_deref(), Some("146"));
-        assert_eq!(find_number("抚应急函〔2023〕1号"), None, "a 文号 is not the number");
+        assert_eq!(
+            find_number("抚应急函〔2023〕1号"),
+            None,
+            "a 文号 is not the number"
+        );
     }
 
     #[test]
     fn salutations_name_the_representatives() {
         let s = |t: &str| salutation(t);
-        assert_eq!(s("吴忠彦委员："), Some((vec!["吴忠彦".into()], Kind::Proposal)));
-        assert_eq!(s("赵利军代表:"), Some((vec!["赵利军".into()], Kind::Suggestion)));
+        assert_eq!(
+            s("吴忠彦委员："),
+            Some((vec!["吴忠彦".into()], Kind::Proposal))
+        );
+        assert_eq!(
+            s("赵利军代表:"),
+            Some((vec!["赵利军".into()], Kind::Suggestion))
+        );
         assert_eq!(
             s("马青、周丽等委员："),
             Some((vec!["马青".into(), "周丽".into()], Kind::Proposal))
         );
         assert_eq!(
             s("吴章平、闫 冰、罗 岚代表: "),
-            Some((vec!["吴章平".into(), "闫冰".into(), "罗岚".into()], Kind::Suggestion))
+            Some((
+                vec!["吴章平".into(), "闫冰".into(), "罗岚".into()],
+                Kind::Suggestion
+            ))
         );
-        assert_eq!(s("尊敬的张三代表：您好！"), Some((vec!["张三".into()], Kind::Suggestion)));
-        assert_eq!(s("张三 李四委员："), Some((vec!["张三".into(), "李四".into()], Kind::Proposal)));
-        assert_eq!(s("王五等5位代表："), Some((vec!["王五".into()], Kind::Suggestion)));
+        assert_eq!(
+            s("尊敬的张三代表：您好！"),
+            Some((vec!["张三".into()], Kind::Suggestion))
+        );
+        assert_eq!(
+            s("张三 李四委员："),
+            Some((vec!["张三".into(), "李四".into()], Kind::Proposal))
+        );
+        assert_eq!(
+            s("王五等5位代表："),
+            Some((vec!["王五".into()], Kind::Suggestion))
+        );
         assert_eq!(s("您提出的关于加强人大代表建议办理的建议收悉。"), None);
         assert_eq!(s("十三届全国人大三次会议代表"), None);
     }
@@ -962,7 +1197,8 @@ mod tests {
     fn titles_from_the_acknowledging_sentence() {
         let t = |intro: &str| find_title(intro, "", &[]);
         assert_eq!(
-            t("您提出的关于“关于加强灵活用工人员安全教育培训工作的建议”的提案收悉，现答复如下：").as_deref(),
+            t("您提出的关于“关于加强灵活用工人员安全教育培训工作的建议”的提案收悉，现答复如下：")
+                .as_deref(),
             Some("关于加强灵活用工人员安全教育培训工作的建议")
         );
         assert_eq!(
@@ -985,15 +1221,30 @@ mod tests {
             find_title("", "", &["关于加强垃圾分类工作的建议的答复"]).as_deref(),
             Some("关于加强垃圾分类工作的建议")
         );
-        assert_eq!(find_title("", "", &["对市政协十四届一次会议第146号提案的答复"]), None);
+        assert_eq!(
+            find_title("", "", &["对市政协十四届一次会议第146号提案的答复"]),
+            None
+        );
     }
 
     #[test]
     fn small_fields() {
-        assert_eq!(find_doc_number("抚应急函〔2023〕1号").as_deref(), Some("抚应急函〔2023〕1号"));
-        assert_eq!(find_doc_number("提案主办[2023]1号").as_deref(), Some("提案主办〔2023〕1号"));
-        assert_eq!(find_doc_number("   提案主办[2023]号 1   签发人：王端礼").as_deref(), Some("提案主办〔2023〕1号"));
-        assert_eq!(find_doc_number("陕发改办复（2015）221号").as_deref(), Some("陕发改办复〔2015〕221号"));
+        assert_eq!(
+            find_doc_number("抚应急函〔2023〕1号").as_deref(),
+            Some("抚应急函〔2023〕1号")
+        );
+        assert_eq!(
+            find_doc_number("提案主办[2023]1号").as_deref(),
+            Some("提案主办〔2023〕1号")
+        );
+        assert_eq!(
+            find_doc_number("   提案主办[2023]号 1   签发人：王端礼").as_deref(),
+            Some("提案主办〔2023〕1号")
+        );
+        assert_eq!(
+            find_doc_number("陕发改办复（2015）221号").as_deref(),
+            Some("陕发改办复〔2015〕221号")
+        );
         assert_eq!(category_key("甲类").as_deref(), Some("A"));
         assert_eq!(category_key("解决采纳").as_deref(), Some("A"));
         assert_eq!(category_key("列入计划逐步解决").as_deref(), Some("B"));
@@ -1004,15 +1255,21 @@ mod tests {
             Some(Some("王端礼".into()))
         );
         assert_eq!(
-            CONTACT.captures("联 系 人:李洪涛").map(|c| clean_name(&c[1])),
+            CONTACT
+                .captures("联 系 人:李洪涛")
+                .map(|c| clean_name(&c[1])),
             Some(Some("李洪涛".into()))
         );
         assert_eq!(
-            CONTACT.captures("联系人：张 伟，电话：0413-1234567").map(|c| clean_name(&c[1])),
+            CONTACT
+                .captures("联系人：张 伟，电话：0413-1234567")
+                .map(|c| clean_name(&c[1])),
             Some(Some("张伟".into()))
         );
         assert_eq!(
-            PHONE.captures("联系电话:024-86892975").map(|c| squeeze(&c[1])),
+            PHONE
+                .captures("联系电话:024-86892975")
+                .map(|c| squeeze(&c[1])),
             Some("024-86892975".into())
         );
         assert!(is_org("抚顺市应急管理局"));
@@ -1020,8 +1277,14 @@ mod tests {
         assert!(is_org("嵊州经济开发区管理委员会"));
         assert!(!is_org("我局"));
         assert!(!is_org("感谢您对我们工作的关心"));
-        assert_eq!(letterhead("嵊州经济开发区管理委员会文件").as_deref(), Some("嵊州经济开发区管理委员会"));
-        assert_eq!(tidy("关于强化应急能力建设 推进城市安全发展的建议"), "关于强化应急能力建设推进城市安全发展的建议");
+        assert_eq!(
+            letterhead("嵊州经济开发区管理委员会文件").as_deref(),
+            Some("嵊州经济开发区管理委员会")
+        );
+        assert_eq!(
+            tidy("关于强化应急能力建设 推进城市安全发展的建议"),
+            "关于强化应急能力建设推进城市安全发展的建议"
+        );
         assert_eq!(tidy("关于G102 国道改造的建议"), "关于G102 国道改造的建议");
     }
 

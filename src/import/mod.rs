@@ -74,9 +74,10 @@ impl Report {
     /// 0 when every input was imported (complete, as a draft, or found to be a duplicate),
     /// 1 when some input could not be read.
     pub fn exit_code(&self) -> i32 {
-        let failed = self.rows.iter().any(|r| {
-            matches!(r.outcome, Outcome::Failed(_) | Outcome::Exists { .. })
-        });
+        let failed = self
+            .rows
+            .iter()
+            .any(|r| matches!(r.outcome, Outcome::Failed(_) | Outcome::Exists { .. }));
         i32::from(failed)
     }
 }
@@ -130,7 +131,10 @@ fn found_and_missing(f: &Fields) -> (Vec<&'static str>, Vec<&'static str>) {
         ("category", f.category.is_some()),
         ("doc_number", f.doc_number.is_some()),
         ("signer", f.signer.is_some()),
-        ("contact", f.contact_name.is_some() || f.contact_phone.is_some()),
+        (
+            "contact",
+            f.contact_name.is_some() || f.contact_phone.is_some(),
+        ),
         ("cc", !f.cc.is_empty()),
         ("index_code", f.index_code.is_some()),
     ];
@@ -249,6 +253,53 @@ pub fn reply_file(f: &Fields, body_md: &str, source: &str) -> String {
     out
 }
 
+/// The reply file checked as `dafu build` will check it: a reply the site would refuse (a
+/// category the site does not know, say) is written as a draft naming the problem, so that a
+/// batch import never breaks the build.
+fn checked(
+    f: &mut Fields,
+    md: &str,
+    shown: &str,
+    config: Option<&crate::config::SiteConfig>,
+) -> String {
+    let text = reply_file(f, md, shown);
+    let Some(config) = config else { return text };
+    let shared: std::sync::Arc<str> = std::sync::Arc::from(text.as_str());
+    let Ok((front_matter, body)) = crate::load::split_front_matter(&shared) else {
+        return text;
+    };
+    let file = crate::load::SourceFile {
+        shown: PathBuf::from(shown),
+        rel: PathBuf::from("imported.md"),
+        text: shared.clone(),
+        front_matter,
+        body,
+        replaced: Vec::new(),
+    };
+    match crate::validate::validate_file(&file, config) {
+        Ok(_) => text,
+        Err(problems) => {
+            // A value the site refuses is left out, and the reply becomes a draft that says why.
+            if f.category.is_some() && problems.iter().any(|p| p.message.contains("category")) {
+                f.category = None;
+            }
+            let mut text = reply_file(f, md, shown);
+            let why: Vec<String> = problems.iter().map(|p| p.message.clone()).collect();
+            if !text.contains("\ndraft: true\n") {
+                text = text.replacen("\n---\n", "\ndraft: true\n---\n", 1);
+            }
+            text.replacen(
+                "---\n",
+                &format!(
+                    "---\n# 草稿：网站会拒绝这份答复（{}），请核对。\n",
+                    why.join("；").replace('\n', " ")
+                ),
+                1,
+            )
+        }
+    }
+}
+
 /// A letter read and understood, before it is named and written.
 struct Prepared {
     input: PathBuf,
@@ -256,7 +307,7 @@ struct Prepared {
     result: Result<(Fields, String), Outcome>,
 }
 
-fn prepare(input: &Path, shown: &str) -> Prepared {
+fn prepare(input: &Path, shown: &str, config: Option<&crate::config::SiteConfig>) -> Prepared {
     match read::read(input) {
         Err(read::Unreadable::Skipped(why)) => Prepared {
             input: input.to_path_buf(),
@@ -269,7 +320,7 @@ fn prepare(input: &Path, shown: &str) -> Prepared {
             result: Err(Outcome::Failed(why)),
         },
         Ok(letter) => {
-            let a = fields::analyse(&letter);
+            let mut a = fields::analyse(&letter);
             if a.body.is_empty() && a.fields == Fields::default() {
                 return Prepared {
                     input: input.to_path_buf(),
@@ -278,7 +329,7 @@ fn prepare(input: &Path, shown: &str) -> Prepared {
                 };
             }
             let md = body::markdown(&a.body, letter.formatted);
-            let text = reply_file(&a.fields, &md, shown);
+            let text = checked(&mut a.fields, &md, shown, config);
             Prepared {
                 input: input.to_path_buf(),
                 encoding: letter.encoding,
@@ -341,8 +392,8 @@ fn site_replies(root: &Path) -> HashMap<Identity, PathBuf> {
 fn expand(inputs: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, UsageError> {
     let mut out = Vec::new();
     for p in inputs {
-        let meta = std::fs::metadata(p)
-            .map_err(|e| UsageError(format!("找不到 {}：{e}", p.display())))?;
+        let meta =
+            std::fs::metadata(p).map_err(|e| UsageError(format!("找不到 {}：{e}", p.display())))?;
         if meta.is_dir() {
             let mut files: Vec<PathBuf> = walkdir::WalkDir::new(p)
                 .sort_by_file_name()
@@ -353,7 +404,10 @@ fn expand(inputs: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, UsageError> {
                 .filter_map(Result::ok)
                 .filter(|e| e.file_type().is_file())
                 .map(|e| e.into_path())
-                .filter(|p| !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("~$")))
+                .filter(|p| {
+                    !p.file_name()
+                        .is_some_and(|n| n.to_string_lossy().starts_with("~$"))
+                })
                 .collect();
             files.sort();
             out.extend(files.into_iter().map(|f| (f, false)));
@@ -404,6 +458,9 @@ pub fn import(opts: &ImportOptions, progress: bool) -> Result<Report, UsageError
         .clone()
         .unwrap_or_else(|| opts.root.join("content").join("imported"));
     let inputs = expand(&opts.inputs)?;
+    // Replies are checked against the site's settings when it has them (an import may come
+    // before site.toml is written).
+    let config = crate::config::load(&opts.root, None).ok();
     let bar = (progress && inputs.len() > 20).then(|| {
         let b = indicatif::ProgressBar::new(inputs.len() as u64);
         b.set_style(
@@ -416,7 +473,7 @@ pub fn import(opts: &ImportOptions, progress: bool) -> Result<Report, UsageError
         .par_iter()
         .map(|(p, named)| {
             let shown = p.display().to_string();
-            let out = prepare(p, &shown);
+            let out = prepare(p, &shown, config.as_ref());
             if let Some(b) = &bar {
                 b.inc(1);
             }
@@ -447,7 +504,8 @@ pub fn import(opts: &ImportOptions, progress: bool) -> Result<Report, UsageError
                 let id = identity(&f);
                 if let Some(first) = id.as_ref().and_then(|i| seen_identity.get(i)) {
                     Outcome::Duplicate { of: first.clone() }
-                } else if let Some(first) = seen_text.get(&body_key) {
+                } else if let Some(first) = seen_text.get(&body_key).filter(|_| id.is_none()) {
+                    // Without the fields that identify a reply, the same text is the same letter.
                     Outcome::Duplicate { of: first.clone() }
                 } else if let Some(file) = id.as_ref().and_then(|i| in_site.get(i)) {
                     Outcome::InSite { file: file.clone() }
@@ -491,12 +549,19 @@ fn write_one(
             f.department.as_deref().unwrap_or_default(),
             f.session.as_deref().unwrap_or_default()
         );
-        name = format!("{base}-{}.md", crate::slug::short_hash(&format!("{key}{text}"), 6));
+        name = format!(
+            "{base}-{}.md",
+            crate::slug::short_hash(&format!("{key}{text}"), 6)
+        );
     }
     taken.insert(name.clone(), ());
     let file = to.join(&name);
     let exists = file.exists();
     if exists && !opts.force {
+        // The same letter imported again: nothing to do.
+        if std::fs::read_to_string(&file).is_ok_and(|old| old == text) {
+            return Outcome::InSite { file };
+        }
         return Outcome::Exists { file };
     }
     if !opts.dry_run
@@ -537,7 +602,13 @@ fn write_file(file: &Path, text: &str, force: bool) -> std::io::Result<()> {
 /// Display width in a terminal (Chinese characters take two columns).
 fn width(s: &str) -> usize {
     s.chars()
-        .map(|c| if (c as u32) >= 0x1100 && !matches!(c, '\u{2010}'..='\u{2027}') { 2 } else { 1 })
+        .map(|c| {
+            if (c as u32) >= 0x1100 && !matches!(c, '\u{2010}'..='\u{2027}') {
+                2
+            } else {
+                1
+            }
+        })
         .sum()
 }
 
@@ -555,12 +626,7 @@ fn labels(keys: &[&str]) -> String {
 /// The table printed at the end: each input, the file written, the fields found and missing,
 /// and why an input was skipped.
 pub fn render_report(r: &Report, root: &Path) -> String {
-    let shown = |p: &Path| {
-        p.strip_prefix(root)
-            .unwrap_or(p)
-            .display()
-            .to_string()
-    };
+    let shown = |p: &Path| p.strip_prefix(root).unwrap_or(p).display().to_string();
     let mut table: Vec<[String; 4]> = vec![[
         "来函".into(),
         "写入".into(),
@@ -613,12 +679,25 @@ pub fn render_report(r: &Report, root: &Path) -> String {
         table.push(cells);
     }
     let widths: Vec<usize> = (0..4)
-        .map(|i| table.iter().map(|r| width(&r[i])).max().unwrap_or(0).min(48))
+        .map(|i| {
+            table
+                .iter()
+                .map(|r| width(&r[i]))
+                .max()
+                .unwrap_or(0)
+                .min(48)
+        })
         .collect();
     let mut out = String::new();
     for (n, row) in table.iter().enumerate() {
         let line: Vec<String> = (0..4)
-            .map(|i| if i == 3 { row[i].clone() } else { pad(&row[i], widths[i]) })
+            .map(|i| {
+                if i == 3 {
+                    row[i].clone()
+                } else {
+                    pad(&row[i], widths[i])
+                }
+            })
             .collect();
         out.push_str(line.join("  ").trim_end());
         out.push('\n');
@@ -683,16 +762,24 @@ mod tests {
         let r = crate::validate::validate_file(&file, &config).expect("valid");
         assert_eq!(r.number, "146");
         assert_eq!(r.department, "抚顺市应急管理局");
-        assert!(text.ends_with("## 一、主要工作\n\n我们做了很多。\n"), "{text}");
+        assert!(
+            text.ends_with("## 一、主要工作\n\n我们做了很多。\n"),
+            "{text}"
+        );
     }
 
     #[test]
     fn a_letter_without_required_fields_is_a_draft_that_says_what_is_missing() {
-        let (f, md) = import_text("龚程代表:\n您提出的关于农村公路改造的建议收悉,现答复如下:\n已经启动。\n神山镇人民政府\n2023年9月15日\n");
+        let (f, md) = import_text(
+            "龚程代表:\n您提出的关于农村公路改造的建议收悉,现答复如下:\n已经启动。\n神山镇人民政府\n2023年9月15日\n",
+        );
         assert_eq!(f.number, None);
         assert_eq!(f.session, None);
         let text = reply_file(&f, &md, "x.txt");
-        assert!(text.contains("# 草稿：来函中没有写明 编号（number）、会议（session）"), "{text}");
+        assert!(
+            text.contains("# 草稿：来函中没有写明 编号（number）、会议（session）"),
+            "{text}"
+        );
         assert!(text.contains("draft: true"));
         assert!(!text.contains("number:"), "nothing invented: {text}");
     }
@@ -701,7 +788,10 @@ mod tests {
     fn hostile_source_names_stay_in_their_comment() {
         let (f, md) = import_text("张三代表：\n您提出的建议收悉。\n");
         let text = reply_file(&f, &md, "a\n---\ntitle: x\n.txt");
-        assert!(text.starts_with("---\n# 由 dafu import 从 a---title: x.txt 导入\n"), "{text}");
+        assert!(
+            text.starts_with("---\n# 由 dafu import 从 a---title: x.txt 导入\n"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -199,9 +199,9 @@ pub fn docx(bytes: &[u8]) -> Result<Letter, String> {
 
 /// Whether a `w:b`-like element switches bold on (`w:val` absent, or not "0"/"false").
 fn toggled_on(e: &quick_xml::events::BytesStart) -> bool {
-    !e.attributes().flatten().any(|a| {
-        a.key.0 == "w:val" && matches!(&*a.value, "0" | "false" | "none")
-    })
+    !e.attributes()
+        .flatten()
+        .any(|a| a.key.0 == "w:val" && matches!(&*a.value, "0" | "false" | "none"))
 }
 
 fn attr(e: &quick_xml::events::BytesStart, key: &str) -> Option<String> {
@@ -222,7 +222,7 @@ fn bold_styles(xml: &str) -> std::collections::HashSet<String> {
             Ok(Event::Start(e)) | Ok(Event::Empty(e)) => match e.name().0 {
                 "w:style" => current = attr(&e, "w:styleId"),
                 "w:rPr" => in_rpr = true,
-                "w:" if in_rpr && toggled_on(&e) => {
+                "w:b" if in_rpr && toggled_on(&e) => {
                     if let Some(s) = &current {
                         out.insert(s.clone());
                     }
@@ -319,8 +319,7 @@ impl Numbering {
         };
         self.counters.insert((num.to_string(), level), current);
         // A deeper level starts again after this one moves on.
-        self.counters
-            .retain(|(n, l), _| n != num || *l <= level);
+        self.counters.retain(|(n, l), _| n != num || *l <= level);
         let (_, text, _) = self.levels.get(&(abs.clone(), level))?.clone();
         let mut label = text;
         for lv in 0..=level {
@@ -346,10 +345,12 @@ impl Numbering {
 /// A list counter in one of Word's number formats.
 fn format_number(n: u32, fmt: &str) -> String {
     match fmt {
-        "chineseCounting" | "chineseCountingThousand" | "ideographTraditional"
-        | "japaneseCounting" | "taiwaneseCounting" | "chineseLegalSimplified" => {
-            chinese_number(n)
-        }
+        "chineseCounting"
+        | "chineseCountingThousand"
+        | "ideographTraditional"
+        | "japaneseCounting"
+        | "taiwaneseCounting"
+        | "chineseLegalSimplified" => chinese_number(n),
         "upperLetter" | "lowerLetter" => {
             let base = if fmt == "upperLetter" { b'A' } else { b'a' };
             let i = (n.max(1) - 1) % 26;
@@ -398,7 +399,11 @@ pub fn chinese_number(n: u32) -> String {
         20..=99 => format!(
             "{}十{}",
             D[(n / 10) as usize],
-            if n % 10 == 0 { "" } else { D[(n % 10) as usize] }
+            if n % 10 == 0 {
+                ""
+            } else {
+                D[(n % 10) as usize]
+            }
         ),
         _ => n.to_string(),
     }
@@ -472,9 +477,9 @@ fn parse_document(
                 }
                 "w:r" => run_bold = None,
                 "w:rPr" => in_rpr = true,
-                "w:" | "w:bCs" if in_rpr && !in_ppr => run_bold = Some(toggled_on(&e)),
+                "w:b" | "w:bCs" if in_rpr && !in_ppr => run_bold = Some(toggled_on(&e)),
                 "w:t" => in_text = true,
-                "w:ta" if !in_ppr => push(&mut spans, " ", false),
+                "w:tab" if !in_ppr => push(&mut spans, " ", false),
                 "w:br" | "w:cr" => push(&mut spans, "\n", false),
                 "w:tbl" => {
                     table_depth += 1;
@@ -523,13 +528,7 @@ fn parse_document(
                     let mut para = std::mem::take(&mut spans);
                     if let Some(label) = label {
                         let bold = para.first().is_some_and(|s| s.bold);
-                        para.insert(
-                            0,
-                            Span {
-                                text: label,
-                                bold,
-                            },
-                        );
+                        para.insert(0, Span { text: label, bold });
                     }
                     if in_cell {
                         let text: String = para.iter().map(|s| s.text.as_str()).collect();
@@ -624,14 +623,35 @@ pub fn trim_spans(spans: &mut Vec<Span>) {
 
 /// Elements whose text is never part of the letter.
 const SKIPPED: &[&str] = &[
-    "script", "style", "noscript", "nav", "header", "footer", "aside", "form", "select",
-    "button", "iframe", "svg", "template", "object", "head",
+    "script", "style", "noscript", "nav", "header", "footer", "aside", "form", "select", "button",
+    "iframe", "svg", "template", "object", "head",
 ];
 
 /// Elements that end a paragraph.
 const BLOCKS: &[&str] = &[
-    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "table", "section", "article",
-    "blockquote", "pre", "ul", "ol", "dl", "dt", "dd", "center", "main", "body",
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "tr",
+    "table",
+    "section",
+    "article",
+    "blockquote",
+    "pre",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "center",
+    "main",
+    "body",
 ];
 
 /// The metadata labels of a 政府信息公开 table.
@@ -743,8 +763,10 @@ fn best_container(root: ElementRef) -> Option<ElementRef> {
     let mut scores: HashMap<ego_tree::NodeId, (f64, ElementRef)> = HashMap::new();
     for e in root.descendants().filter_map(ElementRef::wrap) {
         let name = e.value().name();
-        if !matches!(name, "p" | "div" | "td" | "li" | "span" | "font" | "section")
-            || skipped(e)
+        if !matches!(
+            name,
+            "p" | "div" | "td" | "li" | "span" | "font" | "section"
+        ) || skipped(e)
         {
             continue;
         }
@@ -794,11 +816,7 @@ fn flush(spans: &mut Vec<Span>, blocks: &mut Vec<Block>) {
     let mut para = std::mem::take(spans);
     // Runs of blanks inside a paragraph are one space (HTML collapses them too).
     for s in &mut para {
-        let collapsed = s
-            .text
-            .split(is_blank)
-            .collect::<Vec<_>>()
-            .join(" ");
+        let collapsed = s.text.split(is_blank).collect::<Vec<_>>().join(" ");
         s.text = collapse_spaces(&collapsed);
     }
     trim_spans(&mut para);
@@ -825,7 +843,7 @@ fn collapse_spaces(s: &str) -> String {
 }
 
 fn is_bold(e: ElementRef) -> bool {
-    matches!(e.value().name(), "strong" | "")
+    matches!(e.value().name(), "strong" | "b")
         || e.value().attr("style").is_some_and(|s| {
             let s = s.replace(' ', "").to_ascii_lowercase();
             s.contains("font-weight:bold") || s.contains("font-weight:700")
@@ -913,12 +931,16 @@ fn html_meta(doc: &Html) -> Vec<(String, String)> {
             out.push((label.to_string(), value));
         }
     };
-    for e in doc.root_element().descendants().filter_map(ElementRef::wrap) {
+    for e in doc
+        .root_element()
+        .descendants()
+        .filter_map(ElementRef::wrap)
+    {
         if skipped(e) && e.value().name() != "head" {
             continue;
         }
         match e.value().name() {
-            "td" | "th" | "dt" | "span" | "" | "strong" | "label" | "em" => {
+            "td" | "th" | "dt" | "span" | "b" | "strong" | "label" | "em" => {
                 let text = element_text(e);
                 if let Some(label) = meta_label(&text) {
                     // The value is the next element sibling.
@@ -993,11 +1015,23 @@ mod tests {
         assert!(texts[2].starts_with("您提出的"));
         assert_eq!(texts[4], "抚顺市应急管理局");
         assert_eq!(texts[5], "2023年3月27日");
-        assert!(!texts.iter().any(|t| t.contains("首页") || t.contains("相关链接")));
-        let Block::Para(spans) = &l.blocks[3] else { panic!() };
+        assert!(
+            !texts
+                .iter()
+                .any(|t| t.contains("首页") || t.contains("相关链接"))
+        );
+        let Block::Para(spans) = &l.blocks[3] else {
+            panic!()
+        };
         assert!(spans[0].bold && spans[0].text == "一是科学安排部署。");
         assert!(l.meta.contains(&("成文日期".into(), "2023-03-27".into())));
-        assert!(l.meta.contains(&("发布机构".into(), "抚顺市应急管理局".into())));
-        assert!(l.meta.contains(&("索引号".into(), "11210400/2023-00012".into())));
+        assert!(
+            l.meta
+                .contains(&("发布机构".into(), "抚顺市应急管理局".into()))
+        );
+        assert!(
+            l.meta
+                .contains(&("索引号".into(), "11210400/2023-00012".into()))
+        );
     }
 }

@@ -350,11 +350,24 @@ impl Pipeline {
     /// Every file's front-matter problems, in path order (a body's are found when its page
     /// is rendered).
     fn file_problems(&self) -> Vec<Diagnostic> {
+        self.problems(false)
+    }
+
+    /// The problems of files in error (`drafts == false`), or of the incomplete drafts a build
+    /// without `--drafts` leaves out (`drafts == true`, as warnings).
+    fn problems(&self, drafts: bool) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         for p in &self.sources.paths {
-            if let Some((_, Err(d))) = self.sources.files.get(p).and_then(|s| s.validated.as_ref())
-            {
-                out.extend(d.iter().cloned());
+            let Some(s) = self.sources.files.get(p) else {
+                continue;
+            };
+            if let Some((_, Err(d))) = s.validated.as_ref() {
+                let left_out = s.incomplete_draft && !self.opts.drafts;
+                match (drafts, left_out) {
+                    (false, false) => out.extend(d.iter().cloned()),
+                    (true, true) => out.extend(crate::validate::as_draft_warnings(d)),
+                    _ => {}
+                }
             }
         }
         out
@@ -472,7 +485,9 @@ impl Pipeline {
             .filter(|r| self.opts.drafts || !r.draft)
             .cloned()
             .collect();
-        crate::model::build_site(config, replies)
+        let mut site = crate::model::build_site(config, replies)?;
+        site.warnings.extend(self.problems(true));
+        Ok(site)
     }
 
     /// Each entry's body fingerprint, by entry.

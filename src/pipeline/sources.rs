@@ -34,6 +34,9 @@ pub struct Source {
 
     /// The body without markup, for feeds and search: found when its page is rendered.
     pub text: Option<Arc<str>>,
+    /// A file marked `draft: true` whose front matter has problems (an imported letter that
+    /// lacks fields): left out of a build without `--drafts` instead of failing it.
+    pub incomplete_draft: bool,
 }
 
 impl Source {
@@ -235,7 +238,9 @@ impl Sources {
 /// and rendered when its page is.
 fn process(file: &SourceFile, config: &SiteConfig, config_hash: u64) -> Source {
     let validated = crate::validate::validate_file(file, config).map(Arc::new);
+    let incomplete_draft = validated.is_err() && crate::validate::marked_draft(file);
     let mut source = Source {
+        incomplete_draft,
         modified: None,
         len: 0,
         text_hash: hash_of(&*file.text),

@@ -118,6 +118,7 @@ pub fn load(opts: &BuildOptions, output: &Path) -> Option<Cache> {
                 validated: Some((index.config, Ok(Arc::new(f.reply)))),
                 body_fp: f.body_fp,
                 text: Some(Arc::from(text)),
+                incomplete_draft: false,
             },
         );
     }
