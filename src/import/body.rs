@@ -132,8 +132,8 @@ fn bold_leads(text: &str) -> String {
 /// Blanks inside Chinese text dropped, but a span's edges kept (they separate it from its
 /// neighbours).
 fn tidy_keep_edges(s: &str) -> String {
-    let lead = s.starts_with(|c: char| c == ' ');
-    let trail = s.ends_with(|c: char| c == ' ') && s.trim() != "";
+    let lead = s.starts_with(' ');
+    let trail = s.ends_with(' ') && s.trim() != "";
     let mut t = tidy(s);
     if lead && !t.is_empty() && t.starts_with(|c: char| c.is_ascii_alphanumeric()) {
         t.insert(0, ' ');

@@ -221,7 +221,7 @@ pub fn reply_file(f: &Fields, body_md: &str, source: &str) -> String {
         category: f.category.as_deref(),
         doc_number: f.doc_number.as_deref(),
         signer: f.signer.as_deref(),
-        contact: (f.contact_name.is_some() || f.contact_phone.is_some()).then(|| ContactOut {
+        contact: (f.contact_name.is_some() || f.contact_phone.is_some()).then_some(ContactOut {
             name: f.contact_name.as_deref(),
             phone: f.contact_phone.as_deref(),
         }),

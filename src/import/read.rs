@@ -133,7 +133,7 @@ pub fn decode(bytes: &[u8]) -> (String, &'static str) {
 /// UTF-16 without a byte-order mark: ASCII characters (newlines, digits) leave a zero byte in
 /// every other position, which GBK and UTF-8 text never has.
 fn utf16_without_bom(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
-    if bytes.len() < 4 || bytes.len() % 2 != 0 {
+    if bytes.len() < 4 || !bytes.len().is_multiple_of(2) {
         return None;
     }
     let pairs = bytes.len() / 2;
@@ -208,7 +208,7 @@ fn attr(e: &quick_xml::events::BytesStart, key: &str) -> Option<String> {
     e.attributes()
         .flatten()
         .find(|a| a.key.0 == key)
-        .and_then(|a| Some(a.value.to_string()))
+        .map(|a| a.value.to_string())
 }
 
 /// Paragraph styles whose runs are bold (`w:style` with `w:b` in its run properties).
@@ -399,7 +399,7 @@ pub fn chinese_number(n: u32) -> String {
         20..=99 => format!(
             "{}十{}",
             D[(n / 10) as usize],
-            if n % 10 == 0 {
+            if n.is_multiple_of(10) {
                 ""
             } else {
                 D[(n % 10) as usize]
@@ -457,10 +457,10 @@ fn parse_document(
                     para_text_in_cell.clear();
                 }
                 "w:pPr" => in_ppr = true,
-                "w:pStyle" if in_ppr => {
-                    if attr(&e, "w:val").is_some_and(|s| bold_styles.contains(&s)) {
-                        para_bold = true;
-                    }
+                "w:pStyle"
+                    if in_ppr && attr(&e, "w:val").is_some_and(|s| bold_styles.contains(&s)) =>
+                {
+                    para_bold = true;
                 }
                 "w:numId" if in_ppr => {
                     if let Some(v) = attr(&e, "w:val") {
@@ -576,12 +576,12 @@ fn split_lines(para: Vec<Span>) -> Vec<Vec<Span>> {
     for span in para {
         let mut parts = span.text.split('\n').peekable();
         while let Some(part) = parts.next() {
-            if !part.is_empty() {
-                out.last_mut().map(|l: &mut Vec<Span>| {
-                    l.push(Span {
-                        text: part.to_string(),
-                        bold: span.bold,
-                    })
+            if !part.is_empty()
+                && let Some(l) = out.last_mut()
+            {
+                l.push(Span {
+                    text: part.to_string(),
+                    bold: span.bold,
                 });
             }
             if parts.peek().is_some() {
