@@ -463,6 +463,10 @@ static NUMBER_BARE: LazyLock<Regex> = LazyLock::new(|| {
         r"(?:^|[^\d〕\]）)】])([A-Za-z]{0,6}\d{1,20})\s*号\s*(?:[(（][^)）]{0,20}[)）])?\s*(?:建议|提案|议案|代表建议|委员提案)",
     )
 });
+/// 提案号：146, 建议编号: JY1000 (a portal's labelled number).
+static NUMBER_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?:提案|建议|议案)(?:编号|号)\s*[:：]\s*([A-Za-z]{0,6}\d[\dA-Za-z\-]{0,24})")
+});
 static SESSION: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"(?:第)?[一二三四五六七八九十]{1,3}届(?:全国|省|市|区|县)?(?:人大|政协|人民代表大会|政治协商会议)?(?:常务委员会|常委会|委员会)?(?:第)?[一二三四五六七八九十]{1,3}次(?:全体)?会议",
@@ -897,7 +901,15 @@ pub fn analyse(letter: &Letter) -> Analysis {
     let intro = intro_index.map_or(String::new(), |i| lines[i].0.clone());
 
     // Number, session, kind.
-    f.number = find_number(&header_joined).or_else(|| find_number(&intro));
+    f.number = find_number(&header_joined)
+        .or_else(|| find_number(&intro))
+        .or_else(|| {
+            header_lines.iter().find_map(|l| {
+                NUMBER_LABEL
+                    .captures(&fold_width(l))
+                    .map(|c| c[1].to_string())
+            })
+        });
     f.session = find_session(&header_joined)
         .or_else(|| find_session(&intro))
         .or_else(|| meta_value(&["会议", "届次"]));
@@ -1286,6 +1298,23 @@ mod tests {
             "关于强化应急能力建设推进城市安全发展的建议"
         );
         assert_eq!(tidy("关于G102 国道改造的建议"), "关于G102 国道改造的建议");
+    }
+
+    #[test]
+    fn a_portal_letter_with_labelled_number_and_no_salutation_role() {
+        let letter = super::super::read::txt(
+            "建议编号：JY2023015\n关于加强农贸市场管理的建议的答复\n您提出的关于加强农贸市场管理的建议收悉，现答复如下：\n已完成整治。\n某县市场监督管理局\n2023年6月1日\n",
+        );
+        let f = analyse(&letter).fields;
+        assert_eq!(f.number.as_deref(), Some("JY2023015"));
+        assert_eq!(f.title.as_deref(), Some("关于加强农贸市场管理的建议"));
+        assert_eq!(f.department.as_deref(), Some("某县市场监督管理局"));
+        assert_eq!(f.date, Some(d(2023, 6, 1)));
+        assert!(
+            f.representatives.is_empty(),
+            "nobody named, nobody invented"
+        );
+        assert_eq!(f.session, None);
     }
 
     #[test]

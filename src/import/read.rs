@@ -943,9 +943,15 @@ fn html_meta(doc: &Html) -> Vec<(String, String)> {
             "td" | "th" | "dt" | "span" | "b" | "strong" | "label" | "em" => {
                 let text = element_text(e);
                 if let Some(label) = meta_label(&text) {
-                    // The value is the next element sibling.
-                    if let Some(next) = e.next_siblings().find_map(ElementRef::wrap) {
-                        add(label, element_text(next));
+                    // The value is what follows: a text node (`<b>文号：</b>X〔2023〕1号`) or
+                    // the next element (`<td>文号：</td><td>…</td>`).
+                    let value = e.next_siblings().find_map(|n| match n.value() {
+                        Node::Text(t) if !t.chars().all(is_blank) => Some(t.to_string()),
+                        Node::Element(_) => ElementRef::wrap(n).map(element_text),
+                        _ => None,
+                    });
+                    if let Some(v) = value {
+                        add(label, v);
                     }
                 }
             }
@@ -1032,6 +1038,18 @@ mod tests {
         assert!(
             l.meta
                 .contains(&("索引号".into(), "11210400/2023-00012".into()))
+        );
+        // A label followed by its value as text.
+        let l = html("<p><b>文号：</b>抚应急函〔2023〕1号 <b>发布机构：</b>抚顺市应急管理局</p>");
+        assert!(
+            l.meta
+                .contains(&("文号".into(), "抚应急函〔2023〕1号".into())),
+            "{:?}",
+            l.meta
+        );
+        assert!(
+            l.meta
+                .contains(&("发布机构".into(), "抚顺市应急管理局".into()))
         );
     }
 }
