@@ -6,12 +6,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::fields::tidy;
+use super::fields::{re, tidy};
 use super::read::{Block, Span};
-
-fn re(s: &str) -> Regex {
-    Regex::new(s).unwrap_or_else(|e| panic!("bad pattern {s}: {e}"))
-}
 
 static H2: LazyLock<Regex> = LazyLock::new(|| re(r"^[一二三四五六七八九十]{1,3}\s*[、.．]"));
 static H3: LazyLock<Regex> = LazyLock::new(|| re(r"^[（(]\s*[一二三四五六七八九十]{1,3}\s*[)）]"));

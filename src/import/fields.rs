@@ -37,8 +37,8 @@ pub struct Analysis {
     pub body: Vec<Block>,
 }
 
-fn re(s: &str) -> Regex {
-    // The patterns are constants of this file, tested below.
+/// Compiles one of the import's constant patterns (each is exercised by the unit tests).
+pub(super) fn re(s: &str) -> Regex {
     Regex::new(s).unwrap_or_else(|e| panic!("bad pattern {s}: {e}"))
 }
 
@@ -49,13 +49,7 @@ pub fn squeeze(s: &str) -> String {
 
 /// Full-width ASCII forms (１２３, ＡＢＣ, ：) folded to ASCII, for reading numbers and codes.
 pub fn fold_width(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
-            '\u{3000}' => ' ',
-            _ => c,
-        })
-        .collect()
+    s.chars().map(crate::slug::fold_width).collect()
 }
 
 /// Blanks between two Chinese characters dropped (padding and line joins), others kept.

@@ -9,7 +9,7 @@ pub mod body;
 pub mod fields;
 pub mod read;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -86,15 +86,15 @@ impl Report {
 #[derive(Debug)]
 pub struct UsageError(pub String);
 
-/// The fields, as the README and the messages name them.
-const REQUIRED: &[(&str, &str)] = &[
-    ("title", "标题"),
-    ("kind", "类型"),
-    ("number", "编号"),
-    ("session", "会议"),
-    ("representative", "代表/委员"),
-    ("department", "办理单位"),
-    ("date", "答复日期"),
+/// The fields every reply needs (DESIGN.md); a letter without one becomes a draft.
+const REQUIRED: &[&str] = &[
+    "title",
+    "kind",
+    "number",
+    "session",
+    "representative",
+    "department",
+    "date",
 ];
 
 /// The Chinese name of a field.
@@ -141,7 +141,7 @@ fn found_and_missing(f: &Fields) -> (Vec<&'static str>, Vec<&'static str>) {
     let found = present.iter().filter(|p| p.1).map(|p| p.0).collect();
     let missing = REQUIRED
         .iter()
-        .map(|r| r.0)
+        .copied()
         .filter(|k| !present.iter().any(|p| p.0 == *k && p.1))
         .collect();
     (found, missing)
@@ -487,7 +487,7 @@ pub fn import(opts: &ImportOptions, progress: bool) -> Result<Report, UsageError
     let in_site = site_replies(&opts.root);
     let mut seen_identity: HashMap<Identity, PathBuf> = HashMap::new();
     let mut seen_text: HashMap<u64, PathBuf> = HashMap::new();
-    let mut taken: BTreeMap<String, ()> = BTreeMap::new();
+    let mut taken: HashSet<String> = HashSet::new();
     let mut rows = Vec::new();
     for (p, named) in prepared {
         let outcome = match p.result {
@@ -538,12 +538,12 @@ fn write_one(
     to: &Path,
     f: &Fields,
     text: &str,
-    taken: &mut BTreeMap<String, ()>,
+    taken: &mut HashSet<String>,
 ) -> Outcome {
     let (found, missing) = found_and_missing(f);
     let base = base_name(f, text);
     let mut name = format!("{base}.md");
-    if taken.contains_key(&name) {
+    if taken.contains(&name) {
         let key = format!(
             "{}{}",
             f.department.as_deref().unwrap_or_default(),
@@ -554,7 +554,7 @@ fn write_one(
             crate::slug::short_hash(&format!("{key}{text}"), 6)
         );
     }
-    taken.insert(name.clone(), ());
+    taken.insert(name.clone());
     let file = to.join(&name);
     let exists = file.exists();
     if exists && !opts.force {

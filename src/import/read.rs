@@ -8,6 +8,8 @@ use std::io::Read;
 use quick_xml::events::Event;
 use scraper::{ElementRef, Html, Node};
 
+pub use crate::search::tokenize::is_han;
+
 /// One piece of a paragraph; `bold` when the source marked it so.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Span {
@@ -751,10 +753,6 @@ fn element_text(e: ElementRef) -> String {
 
 fn han_count(s: &str) -> usize {
     s.chars().filter(|c| is_han(*c)).count()
-}
-
-pub fn is_han(c: char) -> bool {
-    matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}' | '\u{f900}'..='\u{faff}' | '〇')
 }
 
 /// The element holding the article: each paragraph's Chinese text counts for its parent
