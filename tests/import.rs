@@ -627,3 +627,30 @@ fn a_reply_the_site_would_refuse_becomes_a_draft() {
     let b = common::build(site.path(), &[]);
     assert!(b.status.success(), "{}", stderr(&b));
 }
+
+/// Two departments' replies to one proposal share kind and number: the second file name gets
+/// a hash suffix, and both are written.
+#[test]
+fn replies_of_two_departments_to_one_proposal_get_two_files() {
+    let site = common::site(&[]);
+    let letters = tempfile::tempdir().unwrap();
+    std::fs::write(letters.path().join("a.txt"), LETTER).unwrap();
+    std::fs::write(
+        letters.path().join("b.txt"),
+        LETTER.replace("抚顺市应急管理局", "抚顺市交通运输局"),
+    )
+    .unwrap();
+    let out = import(site.path(), &[letters.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let names = imported(site.path());
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(names.contains(&"proposal-146.md".to_string()), "{names:?}");
+    assert!(
+        names
+            .iter()
+            .any(|n| n.starts_with("proposal-146-") && n.len() == "proposal-146-123456.md".len()),
+        "{names:?}"
+    );
+    let b = common::build(site.path(), &[]);
+    assert!(b.status.success(), "{}", stderr(&b));
+}

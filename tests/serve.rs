@@ -418,9 +418,23 @@ fn drafts_only_when_asked_and_build_output_has_no_reload_script() {
         "content/2024/draft.md",
         reply("9", "某市教育局", "2024-03-09", "draft: true\n").as_bytes(),
     );
+    // An imported draft that still lacks fields does not stop the preview.
+    write(
+        root,
+        "content/imported/incomplete.md",
+        "---\n# 草稿：来函中没有写明 编号（number）\ntitle: 关于加强管理的建议\ndraft: true\n---\n正文。\n"
+            .as_bytes(),
+    );
     let s = start(root, &[]);
     assert_eq!(s.get("/jyta/replies/2024/draft/").0, 404);
+    assert_eq!(
+        s.get("/jyta/").0,
+        200,
+        "the site is served beside an incomplete draft"
+    );
+    assert_eq!(s.get("/jyta/replies/imported/incomplete/").0, 404);
     drop(s);
+    std::fs::remove_file(root.join("content/imported/incomplete.md")).unwrap();
     let s = start(root, &["--drafts"]);
     assert_eq!(s.get("/jyta/replies/2024/draft/").0, 200);
     drop(s);
