@@ -7,6 +7,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::diagnostics::Diagnostic;
+use crate::messages::Msg;
+use crate::msg;
 use crate::output::Staging;
 use crate::pipeline::{Pipeline, Target, store};
 
@@ -65,7 +67,7 @@ pub enum BuildError {
     /// Problems in the site's files: the user fixes these.
     Content(Vec<Diagnostic>),
     /// The build could not write its output.
-    Io(String),
+    Io(Msg),
     /// Stopped by Ctrl+C or SIGTERM; nothing was published.
     Interrupted,
 }
@@ -115,19 +117,14 @@ pub fn build_until(opts: &BuildOptions, stop: Arc<AtomicBool>) -> Result<BuildRe
         return Err(BuildError::Interrupted);
     }
     if let Some(e) = staging.sink().failure() {
-        return Err(BuildError::Io(format!("cannot write the site: {e}")));
+        return Err(BuildError::Io(msg!("write-failed", error = e.to_string())));
     }
     let built = result.map_err(BuildError::Content)?;
     let manifest = staging.sink().manifest();
     let mut steps = vec![("load the build cache", loaded)];
     steps.extend(pipeline.report().steps.iter().cloned());
     let mark = Instant::now();
-    staging.commit().map_err(|e| {
-        BuildError::Io(format!(
-            "cannot move the new site into {}: {e}",
-            output.display()
-        ))
-    })?;
+    staging.commit().map_err(BuildError::Io)?;
     steps.push(("publish", mark.elapsed()));
     let mark = Instant::now();
     let mut warnings = pipeline.warnings().to_vec();
@@ -143,7 +140,7 @@ pub fn build_until(opts: &BuildOptions, stop: Arc<AtomicBool>) -> Result<BuildRe
         warnings.push(
             Diagnostic::new(
                 store::cache_dir(&output),
-                format!("the build cache was not saved: {e}"),
+                msg!("cache-not-saved", error = e.to_string()),
             )
             .warning(),
         );
@@ -193,21 +190,15 @@ fn resolved(p: &Path) -> PathBuf {
 /// Refuses outputs that would replace the site's own files (`--output .`, `--output content`,
 /// or a link that leads there). Folders dafu did not write are refused later, by
 /// [`crate::output::check_output`].
-fn check_output_is_safe(root: &Path, output: &Path) -> Result<(), String> {
+fn check_output_is_safe(root: &Path, output: &Path) -> Result<(), Msg> {
     let root = resolved(root);
     let output = resolved(output);
     if root.starts_with(&output) {
-        return Err(format!(
-            "refusing to build into {}: it holds the site itself; choose an output folder such as public/",
-            output.display()
-        ));
+        return Err(msg!("output-holds-site", folder = output.display().to_string()));
     }
     for own in ["content", "templates", "static", "themes", "site.toml"] {
         if output.starts_with(root.join(own)) {
-            return Err(format!(
-                "refusing to build into {}: it is inside the site's {own}",
-                output.display()
-            ));
+            return Err(msg!("output-inside-site", folder = output.display().to_string(), part = own));
         }
     }
     Ok(())
@@ -235,7 +226,7 @@ mod tests {
         let link = dir.path().join("out");
         std::os::unix::fs::symlink(site.join("content"), &link).unwrap();
         let err = check_output_is_safe(&site, &link).unwrap_err();
-        assert!(err.contains("content"), "{err}");
+        assert_eq!(err.arg("part"), Some("content"), "{err:?}");
         std::os::unix::fs::symlink(&site, dir.path().join("whole")).unwrap();
         assert!(check_output_is_safe(&site, &dir.path().join("whole/public/..")).is_err());
     }

@@ -15,6 +15,7 @@ use rayon::prelude::*;
 
 use crate::build::BuildOptions;
 use crate::diagnostics::Diagnostic;
+use crate::msg;
 use crate::model::{Site, page_count};
 use crate::output::Snapshot;
 use crate::pipeline::{Pipeline, Target};
@@ -36,8 +37,8 @@ pub fn check(opts: &BuildOptions, today: NaiveDate) -> CheckReport {
     };
     if !opts.root.join("content").is_dir() {
         report.problems.push(
-            Diagnostic::new(opts.root.join("content"), "there is no content/ folder")
-                .with_help("replies go in content/ as Markdown files; see the README"),
+            Diagnostic::new(opts.root.join("content"), msg!("no-content-folder"))
+                .with_help(msg!("no-content-folder-help")),
         );
     }
     let mut pipeline = Pipeline::new(opts.clone());
@@ -79,9 +80,9 @@ fn future_dated(site: &Site, root: &std::path::Path, today: NaiveDate) -> Vec<Di
             if date > today && !(field == "published" && r.published == r.date) {
                 let mut d = Diagnostic::new(
                     &r.source,
-                    format!("{field} {date} is in the future (today is {today})"),
+                    msg!("future-date", field = field, meaning = crate::validate::field_meaning(field), date = date.to_string(), today = today.to_string()),
                 )
-                .with_help("check the year; a reply is published once it has been answered");
+                .with_help(msg!("future-date-help"));
                 if let Ok(text) = std::fs::read_to_string(root.join(&r.source)) {
                     let text: Arc<str> = text.into();
                     if let Some(span) = crate::validate::find_line(&text, &format!("{field}:")) {
@@ -97,22 +98,14 @@ fn future_dated(site: &Site, root: &std::path::Path, today: NaiveDate) -> Vec<Di
 
 /// Index pages that would list nothing.
 fn empty_index_pages(site: &Site) -> Vec<Diagnostic> {
+    // A site without replies yet (a new one) is not a problem: its pages say so.
     let mut out = Vec::new();
-    if site.entries.is_empty() {
-        out.push(
-            Diagnostic::new(
-                "content",
-                "the site has no published replies: every index page is empty",
-            )
-            .with_help("add replies to content/, or set `draft: false` on the ones that are ready"),
-        );
-    }
     for d in &site.dimensions {
         for t in &d.terms {
             if t.entries.is_empty() || page_count(t.entries.len(), site.config.page_size) == 0 {
                 out.push(Diagnostic::new(
                     format!("public/{}", t.url),
-                    format!("index page {} ({}) lists no replies", t.url, t.name),
+                    msg!("index-page-empty", url = &t.url, name = &t.name),
                 ));
             }
         }
@@ -168,7 +161,7 @@ fn page_refs(html: &str) -> PageRefs {
 
 /// Where a link leads inside the output: (file, fragment); `None` for links that leave
 /// the site (other schemes and hosts), which are not checked.
-fn resolve(page: &str, href: &str, base_path: &str) -> Option<Result<(String, String), String>> {
+fn resolve(page: &str, href: &str, base_path: &str) -> Option<Result<(String, String), crate::messages::Msg>> {
     let href = href.trim();
     if href.is_empty() {
         // An empty reference is this very page (the home page's link to itself).
@@ -199,9 +192,7 @@ fn resolve(page: &str, href: &str, base_path: &str) -> Option<Result<(String, St
         match abs.strip_prefix(base) {
             Some(rest) => rest.to_string(),
             None => {
-                return Some(Err(format!(
-                    "leads outside the site's base path {base_path}"
-                )));
+                return Some(Err(msg!("link-outside-base", base = base_path)));
             }
         }
     } else {
@@ -213,7 +204,7 @@ fn resolve(page: &str, href: &str, base_path: &str) -> Option<Result<(String, St
             "" | "." => {}
             ".." => {
                 if parts.pop().is_none() {
-                    return Some(Err("climbs above the site root".into()));
+                    return Some(Err(msg!("link-above-root")));
                 }
             }
             s => parts.push(s),
@@ -252,7 +243,7 @@ fn broken_links(
         .map(|(i, e)| (format!("{}index.html", e.url), i))
         .collect();
     // A link broken in a template breaks on every page: report it once, with a count.
-    let mut broken: BTreeMap<String, (String, String, u64, usize)> = BTreeMap::new();
+    let mut broken: BTreeMap<String, (crate::messages::Msg, String, String, u64, usize)> = BTreeMap::new();
     let mut in_content: Vec<Diagnostic> = Vec::new();
     let mut links = 0;
     let mut pages: Vec<&&str> = refs.keys().collect();
@@ -270,7 +261,7 @@ fn broken_links(
                         continue;
                     }
                     if !files.contains(target.as_str()) {
-                        format!("leads to {target}, which the site does not have")
+                        msg!("link-missing-target", target = &target)
                     } else if !fragment.is_empty()
                         && target.ends_with(".html")
                         && !refs.get(target.as_str()).is_some_and(|t| {
@@ -282,7 +273,7 @@ fn broken_links(
                                 )
                         })
                     {
-                        format!("#{fragment} is not an id on {target}")
+                        msg!("link-missing-id", fragment = &fragment, target = &target)
                     } else {
                         continue;
                     }
@@ -291,42 +282,41 @@ fn broken_links(
             // A link written in a reply's Markdown is reported at its line there.
             if let Some(&i) = page_of_entry.get(*page) {
                 let e = &site.entries[i];
+                // The page has the link percent-encoded (附件.pdf → %E9%99%84…); the
+                // Markdown has it as written.
+                let decoded = percent_encoding::percent_decode_str(href).decode_utf8_lossy();
                 if let Ok(text) = std::fs::read_to_string(root.join(&e.reply.source))
-                    && let Some(at) = text.find(href.as_str())
+                    && let Some((at, len)) = text
+                        .find(href.as_str())
+                        .map(|at| (at, href.len()))
+                        .or_else(|| text.find(&*decoded).map(|at| (at, decoded.len())))
                 {
                     let text: Arc<str> = text.into();
                     in_content.push(
                         Diagnostic::new(
                             &e.reply.source,
-                            format!("broken link `{href}`: {problem}"),
+                            msg!("link-broken", href = &*decoded, problem = problem),
                         )
-                        .at(&text, at..at + href.len())
-                        .with_help("fix the link; internal links are relative to the reply's page"),
+                        .at(&text, at..at + len)
+                        .with_help(msg!("link-broken-help")),
                     );
                     continue;
                 }
             }
             let entry = broken
-                .entry(problem)
-                .or_insert_with(|| (href.clone(), page.to_string(), *line, 0));
-            entry.3 += 1;
+                .entry(format!("{problem:?}"))
+                .or_insert_with(|| (problem, href.clone(), page.to_string(), *line, 0));
+            entry.4 += 1;
         }
     }
     let mut problems = in_content;
-    for (problem, (href, page, line, count)) in broken {
-        let more = if count > 1 {
-            format!(" (and on {} more pages)", count - 1)
-        } else {
-            String::new()
-        };
+    for (_, (problem, href, page, line, count)) in broken {
         problems.push(
             Diagnostic::new(
                 PathBuf::from("public").join(&page),
-                format!(
-                    "broken link `{href}` on line {line} of the generated page: {problem}{more}"
-                ),
+                msg!("link-broken-theme", href = href, line = line, problem = problem, more = count - 1),
             )
-            .with_help("the link comes from a template or a static file of the theme"),
+            .with_help(msg!("link-broken-theme-help")),
         );
     }
     (html.len(), links, problems)

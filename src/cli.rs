@@ -6,6 +6,9 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::build::{BuildError, BuildOptions};
+use crate::diagnostics::Outcome;
+use crate::messages::{Catalogue, Lang};
+use crate::msg;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -16,6 +19,10 @@ use crate::build::{BuildError, BuildOptions};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Language of dafu's messages: zh (中文, the default for Chinese sites) or en. Also
+    /// DAFU_LANG=en.
+    #[arg(long, global = true, value_name = "zh|en")]
+    pub lang: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -80,6 +87,14 @@ pub enum Command {
 
 /// Exit codes: 0 success, 1 content or I/O problems, 2 usage (clap's own).
 pub fn run(cli: Cli) -> i32 {
+    let root = match &cli.command {
+        Command::Build { root, .. }
+        | Command::Check { root, .. }
+        | Command::Import { root, .. } => root.clone(),
+        Command::Serve(opts) => opts.root.clone(),
+    };
+    let cat = Catalogue::new(Lang::choose(cli.lang.as_deref(), &root));
+    let cat = &cat;
     match cli.command {
         Command::Build {
             root,
@@ -109,24 +124,27 @@ pub fn run(cli: Cli) -> i32 {
                 Ok(report) => {
                     eprint!(
                         "{}",
-                        crate::diagnostics::render_warnings(&report.warnings, use_color())
+                        crate::diagnostics::render_warnings(&report.warnings, cat, use_color())
                     );
                     let s = &report.stats;
                     println!(
-                        "built {} replies into {} ({} reply pages, {} index pages; {} rendered, the others unchanged) in {:.2} s",
-                        report.replies,
-                        report.output.display(),
-                        s.reply_pages,
-                        s.index_pages,
-                        s.rendered,
-                        report.elapsed.as_secs_f64()
+                        "{}",
+                        cat.get(&msg!(
+                            "built",
+                            replies = report.replies,
+                            output = report.output.display().to_string(),
+                            reply_pages = s.reply_pages,
+                            index_pages = s.index_pages,
+                            rendered = s.rendered,
+                            seconds = format!("{:.2}", report.elapsed.as_secs_f64())
+                        ))
                     );
                     if timings {
                         println!("  {}", crate::pipeline::timings_line(&report.steps));
                     }
                     0
                 }
-                Err(e) => report_error(&e),
+                Err(e) => report_error(&e, cat),
             }
         }
         Command::Import {
@@ -135,17 +153,20 @@ pub fn run(cli: Cli) -> i32 {
             root,
             dry_run,
             force,
-        } => import(crate::import::ImportOptions {
-            root,
-            inputs: paths,
-            to,
-            dry_run,
-            force,
-        }),
-        Command::Serve(opts) => match crate::serve::serve(&opts) {
+        } => import(
+            crate::import::ImportOptions {
+                root,
+                inputs: paths,
+                to,
+                dry_run,
+                force,
+            },
+            cat,
+        ),
+        Command::Serve(opts) => match crate::serve::serve(&opts, cat) {
             Ok(()) => 0,
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("{}: {}", cat.text("level-error"), cat.get(&e));
                 1
             }
         },
@@ -166,34 +187,38 @@ pub fn run(cli: Cli) -> i32 {
             let report = crate::check::check(&opts, today);
             if report.problems.is_empty() {
                 println!(
-                    "checked {} pages and {} links in {:.2} s: no problems",
-                    report.pages,
-                    report.links,
-                    start.elapsed().as_secs_f64()
+                    "{}",
+                    cat.get(&msg!(
+                        "checked",
+                        pages = report.pages,
+                        links = report.links,
+                        seconds = format!("{:.2}", start.elapsed().as_secs_f64())
+                    ))
                 );
                 0
             } else {
-                let color = use_color();
-                let text = crate::diagnostics::render_all(&report.problems, color);
-                eprint!(
-                    "{}",
-                    text.replace("; nothing was published", "; dafu check failed")
+                let text = crate::diagnostics::render_all(
+                    &report.problems,
+                    cat,
+                    use_color(),
+                    Outcome::CheckFailed,
                 );
+                eprint!("{text}");
                 1
             }
         }
     }
 }
 
-fn import(opts: crate::import::ImportOptions) -> i32 {
+fn import(opts: crate::import::ImportOptions, cat: &Catalogue) -> i32 {
     let progress = std::io::stderr().is_terminal();
-    match crate::import::import(&opts, progress) {
+    match crate::import::import(&opts, progress, cat) {
         Ok(report) => {
-            print!("{}", crate::import::render_report(&report, &opts.root));
+            print!("{}", crate::import::render_report(&report, &opts.root, cat));
             report.exit_code()
         }
         Err(e) => {
-            eprintln!("错误：{}", e.0);
+            eprintln!("{}: {}", cat.text("level-error"), cat.get(&e.0));
             2
         }
     }
@@ -203,14 +228,22 @@ fn use_color() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
 
-fn report_error(e: &BuildError) -> i32 {
+fn report_error(e: &BuildError, cat: &Catalogue) -> i32 {
     match e {
         BuildError::Content(diags) => {
-            eprint!("{}", crate::diagnostics::render_all(diags, use_color()));
+            eprint!(
+                "{}",
+                crate::diagnostics::render_all(diags, cat, use_color(), Outcome::NotPublished)
+            );
         }
-        BuildError::Io(msg) => eprintln!("error: {msg}\nerror: nothing was published"),
+        BuildError::Io(m) => eprintln!(
+            "{0}: {1}\n{0}: {2}",
+            cat.text("level-error"),
+            cat.get(m),
+            cat.text("nothing-published")
+        ),
         BuildError::Interrupted => {
-            eprintln!("stopped: nothing was published; the previous output is unchanged");
+            eprintln!("{}", cat.text("interrupted"));
             return 130;
         }
     }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 
 use crate::diagnostics::Diagnostic;
+use crate::msg;
 
 /// The whole site configuration. Unknown keys anywhere are errors.
 #[derive(Debug, Clone, Deserialize)]
@@ -42,6 +43,34 @@ pub struct SiteConfig {
     /// ASCII slugs for names whose pinyin reading is wrong or unwanted: name → slug.
     #[serde(default)]
     pub slugs: BTreeMap<String, String>,
+    /// The departments, sessions and representatives that exist (规范名录); optional.
+    #[serde(default)]
+    pub authority: Authority,
+}
+
+/// Authority lists: when one is given, a value outside it is an error (see [`crate::authority`]).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Authority {
+    #[serde(default)]
+    pub departments: Vec<Department>,
+    #[serde(default)]
+    pub sessions: Vec<String>,
+    #[serde(default)]
+    pub representatives: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Department {
+    /// The current name, as replies are published under it.
+    pub name: String,
+    /// URL slug for its pages; from the name's pinyin when absent.
+    #[serde(default)]
+    pub slug: Option<String>,
+    /// Former names (机构改革): replies written under them are listed under `name`.
+    #[serde(default)]
+    pub former: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -171,21 +200,20 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<SiteConfig, 
             Ok(t) => t,
             Err(_) => {
                 return Err(vec![
-                    Diagnostic::new(shown, "site.toml is not valid UTF-8")
-                        .with_help("save it as UTF-8"),
+                    Diagnostic::new(shown, msg!("config-not-utf8")).with_help(msg!("config-not-utf8-help")),
                 ]);
             }
         },
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(vec![
-                Diagnostic::new(shown, format!("no site.toml in {}", root.display()))
-                    .with_help("run dafu in the site's folder or pass --root DIR; a site needs site.toml and content/"),
+                Diagnostic::new(shown, msg!("config-missing", folder = root.display().to_string()))
+                    .with_help(msg!("config-missing-help")),
             ]);
         }
         Err(e) => {
             return Err(vec![Diagnostic::new(
                 shown,
-                format!("cannot read site.toml: {e}"),
+                msg!("config-unreadable", error = e.to_string()),
             )]);
         }
     };
@@ -193,22 +221,208 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<SiteConfig, 
     parse(&text, base_url_override)
 }
 
-/// Parses the text of `site.toml` (split out for tests).
+/// What a key of site.toml holds.
+#[derive(Clone, Copy, PartialEq)]
+enum Shape {
+    Text,
+    Integer,
+    Boolean,
+    Texts,
+    /// A table with these keys.
+    Table(&'static [Key]),
+    /// A list of tables (`[[categories]]`) with these keys.
+    Tables(&'static [Key]),
+    /// A table whose keys are names (`[slugs]`), each with text.
+    Names,
+}
+
+/// A key: its name, whether it must be given, what it holds.
+type Key = (&'static str, bool, Shape);
+
+const ORGANISATION: &[Key] = &[("name", true, Shape::Text), ("code", true, Shape::Text)];
+const FOOTER: &[Key] = &[
+    ("sponsor", false, Shape::Text),
+    ("operator", false, Shape::Text),
+    ("site_code", false, Shape::Text),
+    ("icp", false, Shape::Text),
+    ("icp_url", false, Shape::Text),
+    ("police", false, Shape::Text),
+    ("police_url", false, Shape::Text),
+    ("contact", false, Shape::Text),
+];
+const CATEGORY: &[Key] = &[
+    ("key", true, Shape::Text),
+    ("label", true, Shape::Text),
+    ("slug", false, Shape::Text),
+];
+const DEPARTMENT: &[Key] = &[
+    ("name", true, Shape::Text),
+    ("slug", false, Shape::Text),
+    ("former", false, Shape::Texts),
+];
+const AUTHORITY: &[Key] = &[
+    ("departments", false, Shape::Tables(DEPARTMENT)),
+    ("sessions", false, Shape::Texts),
+    ("representatives", false, Shape::Texts),
+];
+/// Every key of site.toml; the README documents each.
+const SCHEMA: &[Key] = &[
+    ("title", true, Shape::Text),
+    ("base_url", true, Shape::Text),
+    ("description", false, Shape::Text),
+    ("language", false, Shape::Text),
+    ("theme", false, Shape::Text),
+    ("page_size", false, Shape::Integer),
+    ("search", false, Shape::Boolean),
+    ("organisation", true, Shape::Table(ORGANISATION)),
+    ("footer", false, Shape::Table(FOOTER)),
+    ("categories", false, Shape::Tables(CATEGORY)),
+    ("slugs", false, Shape::Names),
+    ("authority", false, Shape::Table(AUTHORITY)),
+];
+
+/// Every problem of shape in site.toml at once: unknown keys (with the key meant), missing
+/// keys, values of the wrong kind.
+fn check_shape(
+    table: &toml::de::DeTable,
+    keys: &'static [Key],
+    section: &str,
+    span: std::ops::Range<usize>,
+    source: &Arc<str>,
+    out: &mut Vec<Diagnostic>,
+) {
+    use toml::de::DeValue;
+    let shown = Path::new("site.toml");
+    for (k, v) in table.iter() {
+        let name: &str = k.get_ref();
+        let Some(&(_, _, shape)) = keys.iter().find(|(n, _, _)| *n == name) else {
+            let known: Vec<&str> = keys.iter().map(|(n, _, _)| *n).collect();
+            let best = known
+                .iter()
+                .map(|e| (strsim::damerau_levenshtein(name, e), *e))
+                .filter(|(d, e)| *d <= 3 && *d < e.len())
+                .min();
+            let help = match best {
+                Some((_, e)) => msg!("config-unknown-key-suggest", suggestion = e, keys = known.join(", ")),
+                None => msg!("config-unknown-key-help", keys = known.join(", ")),
+            };
+            out.push(
+                Diagnostic::new(shown, msg!("config-unknown-key", key = qualified(section, name)))
+                    .at(source, k.span())
+                    .with_help(help),
+            );
+            continue;
+        };
+        let value = v.get_ref();
+        let expected = match (shape, value) {
+            (Shape::Text, DeValue::String(_))
+            | (Shape::Integer, DeValue::Integer(_))
+            | (Shape::Boolean, DeValue::Boolean(_)) => None,
+            (Shape::Texts, DeValue::Array(items)) => items
+                .iter()
+                .any(|i| !matches!(i.get_ref(), DeValue::String(_)))
+                .then(|| msg!("config-expected-texts")),
+            (Shape::Table(inner), DeValue::Table(t)) => {
+                check_shape(t, inner, &qualified(section, name), v.span(), source, out);
+                None
+            }
+            (Shape::Tables(inner), DeValue::Array(items)) => {
+                for item in items.iter() {
+                    match item.get_ref() {
+                        DeValue::Table(t) => {
+                            check_shape(t, inner, &qualified(section, name), item.span(), source, out)
+                        }
+                        _ => out.push(
+                            Diagnostic::new(shown, msg!("config-wrong-kind", key = qualified(section, name)))
+                                .at(source, item.span())
+                                .with_help(msg!("config-expected-tables", key = qualified(section, name))),
+                        ),
+                    }
+                }
+                None
+            }
+            (Shape::Names, DeValue::Table(t)) => t
+                .iter()
+                .any(|(_, v)| !matches!(v.get_ref(), DeValue::String(_)))
+                .then(|| msg!("config-expected-names")),
+            (Shape::Text, _) => Some(msg!("config-expected-text")),
+            (Shape::Integer, _) => Some(msg!("config-expected-integer")),
+            (Shape::Boolean, _) => Some(msg!("config-expected-boolean")),
+            (Shape::Texts, _) => Some(msg!("config-expected-texts")),
+            (Shape::Table(_), _) | (Shape::Names, _) => {
+                Some(msg!("config-expected-table", key = qualified(section, name)))
+            }
+            (Shape::Tables(_), _) => Some(msg!("config-expected-tables", key = qualified(section, name))),
+        };
+        if let Some(help) = expected {
+            out.push(
+                Diagnostic::new(shown, msg!("config-wrong-kind", key = qualified(section, name)))
+                    .at(source, v.span())
+                    .with_help(help),
+            );
+        }
+    }
+    for &(name, required, _) in keys {
+        if required && !table.iter().any(|(k, _)| k.get_ref() == name) {
+            let help = missing_key_help(section, name);
+            let mut d = Diagnostic::new(shown, msg!("config-missing-key", key = qualified(section, name)))
+                .with_help(help);
+            if !section.is_empty() {
+                d = d.at(source, span.start..source[span.start..].find('\n').map_or(source.len(), |i| span.start + i));
+            }
+            out.push(d);
+        }
+    }
+}
+
+fn qualified(section: &str, key: &str) -> String {
+    if section.is_empty() {
+        key.to_string()
+    } else {
+        format!("{section}.{key}")
+    }
+}
+
+fn missing_key_help(section: &str, key: &str) -> crate::messages::Msg {
+    match (section, key) {
+        ("", "title") => msg!("config-add-title"),
+        ("", "base_url") => msg!("config-add-base-url"),
+        ("", "organisation") => msg!("config-add-organisation"),
+        ("organisation", _) => msg!("config-add-organisation-key"),
+        _ => msg!("config-add-key", key = qualified(section, key)),
+    }
+}
+
+/// Parses the text of `site.toml` (split out for tests): every problem at once.
 pub fn parse(text: &str, base_url_override: Option<&str>) -> Result<SiteConfig, Vec<Diagnostic>> {
     let shown = Path::new("site.toml");
     let source: Arc<str> = Arc::from(text);
+    let (doc, syntax) = toml::de::DeTable::parse_recoverable(text);
+    if !syntax.is_empty() {
+        return Err(syntax
+            .iter()
+            .map(|e| {
+                let mut d = Diagnostic::new(shown, msg!("config-syntax", detail = first_line(e.message().trim())))
+                    .with_help(msg!("config-syntax-help"));
+                if let Some(span) = e.span() {
+                    d = d.at(&source, span);
+                }
+                d
+            })
+            .collect());
+    }
+    let mut problems = Vec::new();
+    let whole = doc.span();
+    check_shape(doc.get_ref(), SCHEMA, "", whole, &source, &mut problems);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
     let mut config: SiteConfig = match toml::from_str(text) {
         Ok(c) => c,
         Err(e) => {
-            let message = e.message().trim().to_string();
-            let mut d = Diagnostic::new(shown, first_line(&message));
+            let mut d = Diagnostic::new(shown, msg!("config-syntax", detail = first_line(e.message().trim())));
             if let Some(span) = e.span() {
                 d = d.at(&source, span);
-            }
-            if let Some(hint) = unknown_field_hint(&message) {
-                d = d.with_help(hint);
-            } else if message.contains("missing field") {
-                d = d.with_help(missing_field_help(&message));
             }
             return Err(vec![d]);
         }
@@ -216,77 +430,58 @@ pub fn parse(text: &str, base_url_override: Option<&str>) -> Result<SiteConfig, 
     if let Some(url) = base_url_override {
         config.base_url = url.to_string();
     }
-    let mut problems = Vec::new();
     let key_span = |key: &str| -> std::ops::Range<usize> { find_key(text, key).unwrap_or(0..0) };
-    let mut problem = |key: &str, msg: String, help: &str| {
+    let mut problem = |key: &str, msg: crate::messages::Msg, help: crate::messages::Msg| {
         problems.push(
             Diagnostic::new(shown, msg)
                 .at(&source, key_span(key))
-                .with_help(help.to_string()),
+                .with_help(help),
         );
     };
     if config.title.trim().is_empty() {
-        problem(
-            "title",
-            "title is empty".into(),
-            "the site's name, e.g. 抚顺市建议提案办理结果公开",
-        );
+        problem("title", msg!("config-title-empty"), msg!("config-title-empty-help"));
     }
     let url = config.base_url.trim();
     if !(url.starts_with("http://") || url.starts_with("https://") || url.starts_with('/')) {
-        problem(
-            "base_url",
-            format!("base_url `{url}` is not an absolute URL"),
-            "expected e.g. https://www.example.gov.cn/jyta/",
-        );
+        problem("base_url", msg!("config-base-url-bad", value = url), msg!("config-add-base-url"));
     }
     if config.page_size == 0 || config.page_size > 1000 {
-        problem(
-            "page_size",
-            format!("page_size {} is out of range", config.page_size),
-            "expected 1 to 1000",
-        );
+        problem("page_size", msg!("config-page-size", value = config.page_size), msg!("config-page-size-help"));
     }
     if config.organisation.code.trim().is_empty() || config.organisation.code.contains(['/', ' ']) {
-        problem(
-            "code",
-            "organisation.code must be a non-empty code without spaces or /".into(),
-            "e.g. 11210400MB0000000X",
-        );
+        problem("code", msg!("config-code-bad"), msg!("config-code-help"));
     }
     if config.categories.is_empty() {
-        problem(
-            "categories",
-            "categories is empty".into(),
-            "list at least one answer category, or leave the key out for A/B/C",
-        );
+        problem("categories", msg!("config-categories-empty"), msg!("config-categories-empty-help"));
     }
     let mut seen = std::collections::BTreeSet::new();
     for c in &config.categories {
         if !seen.insert(c.key.as_str()) {
-            problem(
-                "categories",
-                format!("category `{}` is listed twice", c.key),
-                "each key once",
-            );
+            problem("categories", msg!("config-category-twice", key = &c.key), msg!("config-category-twice-help"));
         }
         if let Some(slug) = &c.slug
             && !crate::slug::is_valid_slug(slug)
         {
-            problem(
-                "slug",
-                format!("category slug `{slug}` is not a URL slug"),
-                "lowercase ASCII letters, digits and -",
-            );
+            problem("slug", msg!("config-slug-bad", slug = slug, name = &c.key), msg!("config-slug-help"));
+        }
+    }
+    let mut names = std::collections::BTreeMap::new();
+    for d in &config.authority.departments {
+        for n in std::iter::once(&d.name).chain(&d.former) {
+            if let Some(first) = names.insert(n.as_str(), d.name.as_str()) {
+                problem(n, msg!("config-department-twice", name = n, other = first), msg!("config-department-twice-help"));
+            }
+        }
+        if let Some(slug) = &d.slug {
+            if !crate::slug::is_valid_slug(slug) {
+                problem(slug, msg!("config-slug-bad", slug = slug, name = &d.name), msg!("config-slug-help"));
+            }
+            config.slugs.entry(d.name.clone()).or_insert_with(|| slug.clone());
         }
     }
     for (name, slug) in &config.slugs {
         if !crate::slug::is_valid_slug(slug) {
-            problem(
-                name,
-                format!("slug `{slug}` for {name} is not a URL slug"),
-                "lowercase ASCII letters, digits and -",
-            );
+            problem(name, msg!("config-slug-bad", slug = slug, name = name), msg!("config-slug-help"));
         }
     }
     if problems.is_empty() {
@@ -300,38 +495,8 @@ fn first_line(s: &str) -> String {
     s.lines().next().unwrap_or(s).to_string()
 }
 
-/// `unknown field `titel`, expected one of ...` → "did you mean `title`?" plus the list.
-fn unknown_field_hint(message: &str) -> Option<String> {
-    let rest = message.strip_prefix("unknown field `")?;
-    let (field, rest) = rest.split_once('`')?;
-    let expected: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
-    let best = expected
-        .iter()
-        .map(|e| (strsim::damerau_levenshtein(field, e), *e))
-        .filter(|(d, e)| *d <= 3 && *d < e.len())
-        .min();
-    let list = expected.join(", ");
-    Some(match best {
-        Some((_, e)) => format!("did you mean `{e}`? known keys here: {list}"),
-        None => format!("known keys here: {list}"),
-    })
-}
-
-fn missing_field_help(message: &str) -> String {
-    let field = message.split('`').nth(1).unwrap_or("");
-    match field {
-        "title" => "add e.g. title = \"抚顺市建议提案办理结果公开\"".into(),
-        "base_url" => "add e.g. base_url = \"https://www.example.gov.cn/jyta/\"".into(),
-        "organisation" => "add an [organisation] table with name and code".into(),
-        "name" | "code" => {
-            "[organisation] needs name = \"…\" and code = \"…\" (the code prefixes 索引号)".into()
-        }
-        _ => format!("add `{field}`; the README lists every key"),
-    }
-}
-
 /// Byte range of `key =` in the TOML text (first occurrence at the start of a line).
-fn find_key(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
+pub(crate) fn find_key(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim_start();
@@ -380,14 +545,43 @@ mod tests {
     fn unknown_key_is_an_error_with_a_hint() {
         let text = MINIMAL.replace("title =", "titel =");
         let errs = parse(&text, None).unwrap_err();
-        assert_eq!(errs.len(), 1);
+        // The misspelt key, and the title it leaves missing: both at once.
+        assert_eq!(errs.len(), 2, "{errs:?}");
         let d = &errs[0];
-        assert!(d.message.contains("unknown field `titel`"), "{}", d.message);
+        assert_eq!(d.message.id, "config-unknown-key");
+        assert_eq!(d.message.arg("key"), Some("titel"));
         assert_eq!(d.line, 1);
-        assert!(
-            d.help.as_deref().unwrap().contains("did you mean `title`"),
-            "{:?}",
-            d.help
+        assert_eq!(d.help.as_ref().unwrap().arg("suggestion"), Some("title"));
+        assert_eq!(errs[1].message.arg("key"), Some("title"));
+    }
+
+    #[test]
+    fn every_problem_of_site_toml_at_once() {
+        let text = "title = 1\ntheme = \"x\"\nfooterr = 2\n[organisation]\nname = \"n\"\n";
+        let errs = parse(text, None).unwrap_err();
+        let found: Vec<(&str, Option<&str>)> =
+            errs.iter().map(|d| (d.message.id, d.message.arg("key"))).collect();
+        for want in [
+            ("config-wrong-kind", Some("title")),
+            ("config-unknown-key", Some("footerr")),
+            ("config-missing-key", Some("base_url")),
+            ("config-missing-key", Some("organisation.code")),
+        ] {
+            assert!(found.contains(&want), "{want:?} in {found:?}");
+        }
+    }
+
+    #[test]
+    fn authority_lists_and_department_slugs() {
+        let text = format!(
+            "{MINIMAL}[authority]\nsessions = [\"市政协十四届一次会议\"]\n[[authority.departments]]\nname = \"抚顺市应急管理局\"\nslug = \"yjj\"\nformer = [\"抚顺市安全生产监督管理局\"]\n"
+        );
+        let c = parse(&text, None).unwrap();
+        assert_eq!(c.authority.departments[0].former.len(), 1);
+        assert_eq!(c.slugs["抚顺市应急管理局"], "yjj");
+        assert_eq!(
+            crate::authority::department(&c, "抚顺市安全生产监督管理局"),
+            Some("抚顺市应急管理局")
         );
     }
 
@@ -397,7 +591,7 @@ mod tests {
             "{MINIMAL}\n[[categories]]\nkey = \"甲\"\nlabel = \"已解决\"\n[[categories]]\nkey = \"乙\"\nlabel = \"正在解决\"\n[slugs]\n\"重庆市交通局\" = \"Chong Qing\"\n"
         );
         let errs = parse(&text, None).unwrap_err();
-        assert!(errs[0].message.contains("not a URL slug"));
+        assert_eq!(errs[0].message.id, "config-slug-bad");
         let ok = text.replace("Chong Qing", "chongqing-jtj");
         let c = parse(&ok, None).unwrap();
         assert_eq!(c.categories[0].key, "甲");

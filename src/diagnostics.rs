@@ -1,11 +1,13 @@
 //! Content problems that a user can act on: file, line, column, a source excerpt and what
 //! was expected. Every stage collects these instead of stopping at the first one.
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+
+use crate::messages::{Catalogue, Msg};
+use crate::msg;
 
 /// One problem found in a source file (or in the site as a whole).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,26 +18,26 @@ pub struct Diagnostic {
     pub line: usize,
     pub column: usize,
     /// What is wrong, in one line.
-    pub message: String,
+    pub message: Msg,
     /// What was expected instead, or how to fix it.
-    pub help: Option<String>,
+    pub help: Option<Msg>,
     /// The file's text, for the excerpt; shared between diagnostics of one file.
     pub source: Option<Arc<str>>,
     /// Byte range of the offending text in `source`.
     pub span: Option<std::ops::Range<usize>>,
     /// Another place that takes part in the problem (e.g. the first of two duplicates).
-    pub related: Option<(PathBuf, usize, String)>,
+    pub related: Option<(PathBuf, usize, Msg)>,
     /// A warning: the build goes on (with the problem repaired or harmless), `check` fails.
     pub warning: bool,
 }
 
 impl Diagnostic {
-    pub fn new(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+    pub fn new(file: impl Into<PathBuf>, message: Msg) -> Self {
         Diagnostic {
             file: file.into(),
             line: 0,
             column: 0,
-            message: message.into(),
+            message,
             help: None,
             source: None,
             span: None,
@@ -70,8 +72,8 @@ impl Diagnostic {
         self
     }
 
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+    pub fn with_help(mut self, help: Msg) -> Self {
+        self.help = Some(help);
         self
     }
 
@@ -79,9 +81,9 @@ impl Diagnostic {
         mut self,
         file: impl Into<PathBuf>,
         line: usize,
-        what: impl Into<String>,
+        what: Msg,
     ) -> Self {
-        self.related = Some((file.into(), line, what.into()));
+        self.related = Some((file.into(), line, what));
         self
     }
 
@@ -96,7 +98,7 @@ impl Diagnostic {
     }
 
     /// The full report with a source excerpt, as printed by `dafu build`.
-    pub fn render(&self, color: bool) -> String {
+    pub fn render(&self, cat: &Catalogue, color: bool) -> String {
         let renderer = if color {
             Renderer::styled()
         } else {
@@ -104,25 +106,34 @@ impl Diagnostic {
         };
         let path = self.file.display().to_string();
         let level = if self.warning {
-            Level::WARNING
+            Level::WARNING.with_name(cat.text("level-warning"))
         } else {
-            Level::ERROR
+            Level::ERROR.with_name(cat.text("level-error"))
         };
-        let mut group = Group::with_title(level.primary_title(self.message.as_str()));
+        let message = cat.get(&self.message);
+        let help = self.help.as_ref().map(|h| cat.get(h));
+        let related = self.related.as_ref().map(|(file, line, what)| {
+            Level::NOTE
+                .with_name(cat.text("level-note"))
+                .message(format!("{}: {}:{line}", cat.get(what), file.display()))
+        });
+        let mut group = Group::with_title(level.primary_title(message));
         if let (Some(source), Some(span)) = (&self.source, &self.span) {
             // Show only the lines around the problem: excerpts of whole files are noise.
             let (window, first_line, shift) = excerpt_window(source, span.start, 2);
             let local = (span.start - shift)..(span.end - shift).min(window.len());
-            let label = self.help.as_deref().unwrap_or("");
             group = group.element(
                 Snippet::source(window)
                     .line_start(first_line)
                     .path(path.as_str())
-                    .annotation(AnnotationKind::Primary.span(local).label(label)),
+                    .annotation(
+                        AnnotationKind::Primary
+                            .span(local)
+                            .label(help.unwrap_or_default()),
+                    ),
             );
-            if let Some((file, line, what)) = &self.related {
-                group = group
-                    .element(Level::NOTE.message(format!("{what}: {}:{line}", file.display())));
+            if let Some(related) = related {
+                group = group.element(related);
             }
             return renderer.render(&[group]);
         }
@@ -134,68 +145,86 @@ impl Diagnostic {
             }
         }
         group = group.element(origin);
-        if let Some(help) = &self.help {
-            group = group.element(Level::HELP.message(help.as_str()));
+        if let Some(help) = help {
+            group = group.element(Level::HELP.with_name(cat.text("level-help")).message(help));
         }
-        if let Some((file, line, what)) = &self.related {
-            group =
-                group.element(Level::NOTE.message(format!("{what}: {}:{line}", file.display())));
+        if let Some(related) = related {
+            group = group.element(related);
         }
         renderer.render(&[group])
     }
-}
 
-impl fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.location(), self.message)?;
+    /// One line: `file:line:column: message (help)`.
+    pub fn line(&self, cat: &Catalogue) -> String {
+        let mut out = format!("{}: {}", self.location(), cat.get(&self.message));
         if let Some(help) = &self.help {
-            write!(f, " ({help})")?;
+            out.push_str(&format!(" ({})", cat.get(help)));
         }
-        Ok(())
+        out
     }
 }
 
 /// The result of a stage that may find many problems.
 pub type Diagnostics = Vec<Diagnostic>;
 
+/// What the closing line of a report says happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// `dafu build`: nothing was published.
+    NotPublished,
+    /// `dafu check`: the check failed.
+    CheckFailed,
+    /// `dafu serve`: the last good build is still served.
+    StillServing,
+}
+
 /// Renders all diagnostics, sorted by file and position, with a closing count.
-pub fn render_all(diags: &[Diagnostic], color: bool) -> String {
-    let (sorted, mut out) = render_sorted(diags, color);
+pub fn render_all(diags: &[Diagnostic], cat: &Catalogue, color: bool, outcome: Outcome) -> String {
+    let (sorted, mut out) = render_sorted(diags, cat, color);
     let files: std::collections::BTreeSet<&Path> =
         sorted.iter().map(|d| d.file.as_path()).collect();
-    out.push_str(&format!(
-        "error: {} problem{} in {} file{}; nothing was published\n",
-        sorted.len(),
-        if sorted.len() == 1 { "" } else { "s" },
-        files.len(),
-        if files.len() == 1 { "" } else { "s" },
-    ));
+    let (problems, files) = (sorted.len(), files.len());
+    let summary = match outcome {
+        Outcome::NotPublished => msg!("summary-problems", problems = problems, files = files),
+        Outcome::CheckFailed => msg!("summary-check-failed", problems = problems, files = files),
+        Outcome::StillServing => msg!("summary-still-serving", problems = problems, files = files),
+    };
+    out.push_str(&format!("{}: {}\n", cat.text("level-error"), cat.get(&summary)));
     out
 }
 
-fn render_sorted(diags: &[Diagnostic], color: bool) -> (Vec<&Diagnostic>, String) {
+/// Sorted by file and position; the same problem found twice (e.g. by two stages) once.
+pub fn sorted(diags: &[Diagnostic]) -> Vec<&Diagnostic> {
     let mut sorted: Vec<&Diagnostic> = diags.iter().collect();
     sorted.sort_by(|a, b| {
-        (&a.file, a.line, a.column, &a.message).cmp(&(&b.file, b.line, b.column, &b.message))
+        (&a.file, a.line, a.column, &a.message.id).cmp(&(&b.file, b.line, b.column, &b.message.id))
     });
+    sorted.dedup_by(|a, b| {
+        (&a.file, a.line, a.column, &a.message, a.warning) == (&b.file, b.line, b.column, &b.message, b.warning)
+    });
+    sorted
+}
+
+fn render_sorted<'a>(diags: &'a [Diagnostic], cat: &Catalogue, color: bool) -> (Vec<&'a Diagnostic>, String) {
+    let sorted = sorted(diags);
     let mut out = String::new();
     for d in &sorted {
-        out.push_str(&d.render(color));
+        out.push_str(&d.render(cat, color));
         out.push_str("\n\n");
     }
     (sorted, out)
 }
 
 /// Renders warnings (the build went on), sorted, with a closing count; empty when none.
-pub fn render_warnings(diags: &[Diagnostic], color: bool) -> String {
+pub fn render_warnings(diags: &[Diagnostic], cat: &Catalogue, color: bool) -> String {
     if diags.is_empty() {
         return String::new();
     }
-    let (sorted, mut out) = render_sorted(diags, color);
+    let (sorted, mut out) = render_sorted(diags, cat, color);
     out.push_str(&format!(
-        "warning: {} warning{}; `dafu check` fails until they are fixed\n",
-        sorted.len(),
-        if sorted.len() == 1 { "" } else { "s" },
+        "{}: {}\n",
+        cat.text("level-warning"),
+        cat.get(&msg!("summary-warnings", warnings = sorted.len()))
     ));
     out
 }
@@ -291,12 +320,13 @@ mod tests {
     fn render_names_file_line_and_help() {
         let src: Arc<str> = Arc::from("---\ntitle: x\ndate: 2023-02-30\n---\n");
         let off = src.find("2023").unwrap();
-        let d = Diagnostic::new("content/a.md", "impossible date 2023-02-30")
+        let d = Diagnostic::new("content/a.md", msg!("date-not-real", value = "2023-02-30"))
             .at(&src, off..off + 10)
-            .with_help("expected a real calendar date");
-        let out = d.render(false);
+            .with_help(msg!("date-expected"));
+        let out = d.render(&Catalogue::new(crate::messages::Lang::En), false);
         assert!(out.contains("content/a.md:3:7"), "{out}");
         assert!(out.contains("date: 2023-02-30"), "{out}");
+        assert!(out.contains("2023-02-30 is not a real date"), "{out}");
         assert!(out.contains("expected a real calendar date"), "{out}");
         assert_eq!(d.location(), "content/a.md:3:7");
     }

@@ -8,6 +8,7 @@
 // Diagnostics are large, but they travel only on the error path; boxing them buys nothing.
 #![allow(clippy::result_large_err)]
 
+pub mod authority;
 pub mod build;
 pub mod check;
 pub mod cli;
@@ -18,6 +19,7 @@ pub mod hashing;
 pub mod import;
 pub mod load;
 pub mod markdown;
+pub mod messages;
 pub mod model;
 pub mod opendata;
 pub mod output;

@@ -9,6 +9,8 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::diagnostics::Diagnostic;
+use crate::messages::Msg;
+use crate::msg;
 
 /// One content file, read and normalised (no BOM, `\n` line endings).
 #[derive(Debug, Clone)]
@@ -96,7 +98,7 @@ pub fn is_markdown(path: &Path) -> bool {
 /// The Markdown files of the site's content/ folder (none if there is no such folder).
 pub fn content_paths(root: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
     find_content_files(&root.join("content"))
-        .map_err(|e| Diagnostic::new("content", format!("cannot read content/: {e}")))
+        .map_err(|e| Diagnostic::new("content", msg!("content-unreadable", error = e.to_string())))
 }
 
 pub fn load_content(root: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
@@ -125,7 +127,7 @@ pub fn read_source(root: &Path, content_dir: &Path, path: &Path) -> Result<Sourc
     let shown = path.strip_prefix(root).unwrap_or(path).to_path_buf();
     let rel = path.strip_prefix(content_dir).unwrap_or(path).to_path_buf();
     let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::new(&shown, format!("cannot read file: {e}")))?;
+        .map_err(|e| Diagnostic::new(&shown, msg!("file-unreadable", error = e.to_string())))?;
     let text = decode(&bytes).map_err(|msg| {
         let (message, help) = msg;
         Diagnostic::new(&shown, message).with_help(help)
@@ -156,15 +158,15 @@ pub fn read_source(root: &Path, content_dir: &Path, path: &Path) -> Result<Sourc
     })
 }
 
-type DecodeError = (String, String);
+type DecodeError = (Msg, Msg);
 
 /// UTF-8 with or without BOM, any line endings → `\n`; anything else is an error that says
 /// what the file looks like and how to fix it.
 pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err((
-            "file is saved as UTF-16 (\"Unicode\"), not UTF-8".into(),
-            "save it as UTF-8 (in Notepad: Save As → Encoding: UTF-8)".into(),
+            msg!("file-utf16"),
+            msg!("file-save-utf8"),
         ));
     }
     let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
@@ -176,16 +178,13 @@ pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
             let (_, _, had_errors) = encoding_rs::GB18030.decode(bytes);
             if !had_errors {
                 Err((
-                    format!("file is not UTF-8: it looks like GBK/GB18030 (first non-UTF-8 byte on line {line})"),
-                    "save it as UTF-8 (in Notepad: Save As → Encoding: UTF-8; in WPS: 另存为 → 编码 UTF-8), or convert with `iconv -f GBK -t UTF-8`".into(),
+                    msg!("file-gbk", line = line),
+                    msg!("file-save-utf8-gbk"),
                 ))
             } else {
                 Err((
-                    format!(
-                        "file is not valid UTF-8 (byte {} on line {line})",
-                        e.valid_up_to()
-                    ),
-                    "save it as UTF-8 text".into(),
+                    msg!("file-not-utf8", byte = e.valid_up_to(), line = line),
+                    msg!("file-save-utf8"),
                 ))
             }
         }
@@ -199,23 +198,23 @@ fn normalise_newlines(s: &str) -> String {
     s.replace("\r\n", "\n").replace('\r', "\n")
 }
 
-type SplitError = (String, Range<usize>, String);
+type SplitError = (Msg, Range<usize>, Msg);
 
 /// Finds the `---` fences. The front matter must open on line 1.
 pub fn split_front_matter(text: &str) -> Result<(Range<usize>, Range<usize>), SplitError> {
     if text.trim().is_empty() {
         return Err((
-            "empty file".into(),
+            msg!("file-empty"),
             0..0,
-            "expected front matter between --- lines, then the reply text; see the README".into(),
+            msg!("file-empty-help"),
         ));
     }
     let first_line_end = text.find('\n').unwrap_or(text.len());
     if text[..first_line_end].trim_end() != "---" {
         return Err((
-            "file does not start with front matter".into(),
+            msg!("file-no-front-matter"),
             0..first_line_end,
-            "expected `---` on line 1, then the fields (title, kind, number, …), then `---`".into(),
+            msg!("file-no-front-matter-help"),
         ));
     }
     let fm_start = (first_line_end + 1).min(text.len());
@@ -229,9 +228,9 @@ pub fn split_front_matter(text: &str) -> Result<(Range<usize>, Range<usize>), Sp
         offset += line.len();
     }
     Err((
-        "front matter is never closed".into(),
+        msg!("file-front-matter-open"),
         0..3,
-        "expected a line with only `---` after the last field".into(),
+        msg!("file-front-matter-open-help"),
     ))
 }
 
@@ -253,6 +252,7 @@ mod tests {
     fn gbk_is_recognised() {
         let (gbk, _, _) = encoding_rs::GBK.encode("---\ntitle: 关于加强安全生产的建议\n---\n");
         let (msg, help) = decode(&gbk).unwrap_err();
+        let (msg, help) = (msg.en(), help.en());
         assert!(msg.contains("GBK"), "{msg}");
         assert!(msg.contains("line 2"), "{msg}");
         assert!(help.contains("UTF-8"));
@@ -261,7 +261,7 @@ mod tests {
     #[test]
     fn utf16_is_recognised() {
         let (msg, _) = decode(&[0xFF, 0xFE, b'-', 0]).unwrap_err();
-        assert!(msg.contains("UTF-16"));
+        assert!(msg.en().contains("UTF-16"));
     }
 
     #[test]
@@ -270,15 +270,17 @@ mod tests {
             split_front_matter("---\ntitle: x\n")
                 .unwrap_err()
                 .0
+                .en()
                 .contains("never closed")
         );
         assert!(
             split_front_matter("title: x\n")
                 .unwrap_err()
                 .0
+                .en()
                 .contains("does not start")
         );
-        assert!(split_front_matter("  \n").unwrap_err().0.contains("empty"));
+        assert!(split_front_matter("  \n").unwrap_err().0.en().contains("empty"));
         let (fm, body) = split_front_matter("---\n---\n").unwrap();
         assert!(fm.is_empty() && body.is_empty());
     }

@@ -38,8 +38,8 @@ pub struct Rendered {
 pub struct BodyProblem {
     pub line: usize,
     pub column: usize,
-    pub message: String,
-    pub help: String,
+    pub message: crate::messages::Msg,
+    pub help: crate::messages::Msg,
 }
 
 /// Holds what is expensive to build once per run (the syntax set, loaded on first use).
@@ -116,14 +116,14 @@ impl MarkdownRenderer {
         let mut problems = Vec::with_capacity(refused.len());
         for (node, why, usage) in refused {
             let pos = node.data().sourcepos.start;
-            let what = match usage {
-                UrlUse::Link => "link",
-                UrlUse::Image => "image",
+            let message = match usage {
+                UrlUse::Link => crate::msg!("unsafe-link", why = why),
+                UrlUse::Image => crate::msg!("unsafe-image", why = why),
             };
             problems.push(BodyProblem {
                 line: pos.line,
                 column: char_column(markdown, pos.line, pos.column),
-                message: format!("unsafe {what} address: {why}"),
+                message,
                 help: policy::url_help(usage),
             });
             let children: Vec<_> = node.children().collect();
@@ -227,10 +227,8 @@ fn nesting_problem(markdown: &str) -> Option<BodyProblem> {
                 return Some(BodyProblem {
                     line,
                     column: markdown[line_start..at].chars().count() + 1,
-                    message: format!(
-                        "raw HTML is nested more than {MAX_HTML_DEPTH} elements deep"
-                    ),
-                    help: "simplify the HTML (or write the text in Markdown); the HTML of this reply is left out until then".into(),
+                    message: crate::msg!("html-too-deep", depth = MAX_HTML_DEPTH),
+                    help: crate::msg!("html-too-deep-help"),
                 });
             }
         }
@@ -601,7 +599,7 @@ mod tests {
             "{:?}",
             r.problems
         );
-        assert!(r.problems[0].message.contains("javascript:"));
+        assert!(r.problems[0].message.en().contains("javascript:"));
     }
 
     #[test]
@@ -611,7 +609,7 @@ mod tests {
         let r = MarkdownRenderer::new().render(&deep);
         assert!(start.elapsed().as_secs() < 5, "{:?}", start.elapsed());
         assert_eq!(r.problems.len(), 1);
-        assert!(r.problems[0].message.contains("nested"), "{:?}", r.problems);
+        assert!(r.problems[0].message.en().contains("nested"), "{:?}", r.problems);
         assert!(!r.html.contains("<div>"));
         let ok = format!("{}x{}", "<div>".repeat(40), "</div>".repeat(40));
         assert!(MarkdownRenderer::new().render(&ok).problems.is_empty());

@@ -9,6 +9,7 @@ use chrono::Datelike;
 
 use crate::config::SiteConfig;
 use crate::diagnostics::Diagnostic;
+use crate::msg;
 use crate::hashing::fnv1a;
 use crate::reply::{Kind, Reply};
 use crate::slug::{name_slug, path_segment_slug};
@@ -435,10 +436,10 @@ pub fn build_site(
             diags.push(
                 Diagnostic::new(
                     &reply.source,
-                    format!("two files publish to the same address /{url}"),
+                    msg!("same-address", url = format!("/{url}")),
                 )
-                .with_help("file names become URLs (Chinese as pinyin); rename one of the files")
-                .with_related(&first.reply.source, 1, "the other file"),
+                .with_help(msg!("same-address-help"))
+                .with_related(&first.reply.source, 1, msg!("the-other-file")),
             );
         } else {
             urls.insert(url.clone(), i);
@@ -570,9 +571,9 @@ fn address_problems(entries: &[Entry], dimensions: &[Dimension]) -> Vec<Diagnost
             out.push(
                 Diagnostic::new(
                     &e.reply.source,
-                    format!("this reply cannot be published: {why}"),
+                    msg!("reply-address-bad", why = why),
                 )
-                .with_help("shorten the file name or its folders' names"),
+                .with_help(msg!("reply-address-bad-help")),
             );
         }
     }
@@ -585,8 +586,8 @@ fn address_problems(entries: &[Entry], dimensions: &[Dimension]) -> Vec<Diagnost
                     .map(|&i| entries[i].reply.source.clone())
                     .unwrap_or_default();
                 out.push(
-                    Diagnostic::new(file, format!("the {} page of 「{}」 cannot be published: {why}", d.dim.key(), t.name))
-                        .with_help(format!("give the name a shorter address in site.toml's [slugs]: \"{}\" = \"short-slug\"", t.name)),
+                    Diagnostic::new(file, msg!("term-address-bad", dimension = d.dim.noun(), name = &t.name, why = why))
+                        .with_help(msg!("term-address-bad-help", name = &t.name)),
                 );
             }
         }
@@ -601,17 +602,21 @@ fn reply_warnings(r: &Reply) -> Vec<Diagnostic> {
         .map(|&(line, column, c)| {
             let mut d = Diagnostic::new(
                 &r.source,
-                format!(
-                    "invisible control character U+{:04X} (replaced by a space on the site)",
-                    c as u32
-                ),
+                msg!("control-char", code = format!("U+{:04X}", c as u32)),
             )
-            .with_help("delete it; such characters come from copying out of Word or other programs")
+            .with_help(msg!("control-char-help"))
             .warning();
             d.line = line;
             d.column = column;
             d
         })
+        .chain(r.number_written.as_ref().map(|(written, line, column)| {
+            let mut d = Diagnostic::new(&r.source, msg!("number-normalised", written = written, number = &r.number))
+                .with_help(msg!("number-normalised-help", number = &r.number))
+                .warning();
+            (d.line, d.column) = (*line, *column);
+            d
+        }))
         .collect()
 }
 
@@ -642,14 +647,10 @@ fn moved_codes(
         {
             let d = Diagnostic::new(
                 &pinner.source,
-                format!(
-                    "index_code {first} is the 索引号 dafu generates for {}; that reply now gets {} instead",
-                    r.source.display(),
-                    generated[i]
-                ),
+                msg!("index-code-moved", code = first, other = r.source.display().to_string(), now = &generated[i]),
             )
-            .with_help("pin a code of your own numbering, or pin the other reply's index_code too so that it cannot move")
-            .with_related(&r.source, 1, "the reply whose 索引号 moved")
+            .with_help(msg!("index-code-moved-help"))
+            .with_related(&r.source, 1, msg!("index-code-moved-other"))
             .warning();
             out.push(d);
         }
@@ -734,18 +735,9 @@ fn build_dimension(
             diags.push(
                 Diagnostic::new(
                     file,
-                    format!(
-                        "{} `{}` and `{}` get the same address /{}",
-                        dim.noun(),
-                        other,
-                        t.name,
-                        t.url
-                    ),
+                    msg!("term-same-address", dimension = dim.noun(), first = other, second = &t.name, url = format!("/{}", t.url)),
                 )
-                .with_help(format!(
-                    "give one of them its own slug in site.toml, e.g.\n[slugs]\n\"{}\" = \"{}-2\"",
-                    t.name, t.slug
-                )),
+                .with_help(msg!("term-same-address-help", name = &t.name, slug = &t.slug)),
             );
         }
     }
@@ -861,6 +853,8 @@ mod tests {
             body: "".into(),
             body_line: 1,
             replaced: Vec::new(),
+            number_written: None,
+            department_written: None,
         }
     }
 
@@ -943,8 +937,8 @@ mod tests {
         )
         .unwrap_err();
         assert!(
-            errs[0].message.contains("same address"),
-            "{}",
+            errs[0].message.en().contains("same address"),
+            "{:?}",
             errs[0].message
         );
     }
@@ -1047,7 +1041,7 @@ mod tests {
                     patched_with_clashes += usize::from(clashed_before);
                     let fresh = fresh.unwrap_or_else(|e| {
                         panic!(
-                            "step {step}: patched, but a fresh build fails: {}",
+                            "step {step}: patched, but a fresh build fails: {:?}",
                             e[0].message
                         )
                     });

@@ -319,7 +319,7 @@ impl Sink for DirSink {
 
 /// Why an output folder cannot be used; the text says what to do.
 #[derive(Debug)]
-pub struct Refused(pub String);
+pub struct Refused(pub crate::messages::Msg);
 
 /// A staging folder next to `output`, swapped in by [`Staging::commit`].
 ///
@@ -412,15 +412,10 @@ pub fn check_output(output: &Path) -> Result<(), Refused> {
         let target = std::fs::read_link(output)
             .map(|t| t.display().to_string())
             .unwrap_or_else(|_| "?".into());
-        return Err(Refused(format!(
-            "{shown} is a symbolic link (to {target}); dafu replaces its output folder as a whole and never builds through a link. \
-             Pass the real folder with --output (it must be empty or a folder dafu built), or remove the link"
-        )));
+        return Err(Refused(crate::msg!("output-is-link", folder = shown.to_string(), target = target)));
     }
     if !meta.is_dir() {
-        return Err(Refused(format!(
-            "{shown} is a file, not a folder; choose another --output, or delete it yourself"
-        )));
+        return Err(Refused(crate::msg!("output-is-file", folder = shown.to_string())));
     }
     if is_ours(output) {
         return Ok(());
@@ -429,34 +424,30 @@ pub fn check_output(output: &Path) -> Result<(), Refused> {
     if empty {
         return Ok(());
     }
-    Err(Refused(format!(
-        "{shown} is not empty and was not written by dafu (it has no {MARKER} file); dafu replaces and deletes only what it wrote itself. \
-         Choose a new or empty folder with --output, or move the files in {shown} away yourself"
-    )))
+    Err(Refused(crate::msg!("output-not-ours", folder = shown.to_string(), marker = MARKER)))
 }
 
 impl Staging {
     /// A staging folder for `output`; writes stop when `stop` is set.
-    pub fn new(output: &Path, stop: Arc<AtomicBool>) -> Result<Staging, String> {
+    pub fn new(output: &Path, stop: Arc<AtomicBool>) -> Result<Staging, crate::messages::Msg> {
         let output = if output.file_name().is_none() {
             output.join("public")
         } else {
             output.to_path_buf()
         };
         check_output(&output).map_err(|r| r.0)?;
-        let io = |what: &str, p: &Path, e: std::io::Error| format!("{what} {}: {e}", p.display());
+        let io = |p: &Path, e: std::io::Error| {
+            crate::msg!("io-folder", folder = p.display().to_string(), error = e.to_string())
+        };
         if let Some(parent) = output.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|e| io("cannot create", parent, e))?;
+            std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
         }
         let dir = sibling(&output, &format!("staging-{}", std::process::id()));
         if std::fs::symlink_metadata(&dir).is_ok() {
             if !is_ours(&dir) {
-                return Err(format!(
-                    "{} exists and was not written by dafu; move it away",
-                    dir.display()
-                ));
+                return Err(crate::msg!("staging-not-ours", folder = dir.display().to_string()));
             }
-            std::fs::remove_dir_all(&dir).map_err(|e| io("cannot remove", &dir, e))?;
+            std::fs::remove_dir_all(&dir).map_err(|e| io(&dir, e))?;
         }
         // Reuse, in order: the previous output, a killed build's staging folder; the other
         // stale staging folders are removed (they are dafu's own, by their marker).
@@ -477,12 +468,12 @@ impl Staging {
             }
         }
         if !reused {
-            std::fs::create_dir_all(&dir).map_err(|e| io("cannot create", &dir, e))?;
+            std::fs::create_dir_all(&dir).map_err(|e| io(&dir, e))?;
         }
         let sink = DirSink::with_stop(&dir, stop);
         // The marker first: a build killed from here on leaves a folder the next one knows.
         sink.write(MARKER, MARKER_TEXT.as_bytes())
-            .map_err(|e| io("cannot write in", &dir, e))?;
+            .map_err(|e| io(&dir, e))?;
         Ok(Staging {
             dir,
             from_prev,
@@ -502,10 +493,16 @@ impl Staging {
     }
 
     /// Replaces the output with the staged tree; the old output is kept for the next build.
-    pub fn commit(mut self) -> std::io::Result<()> {
-        self.sink.remove_unwritten()?;
+    pub fn commit(mut self) -> Result<(), crate::messages::Msg> {
         // Checked again: the output may have changed while the site was rendered.
-        check_output(&self.output).map_err(|r| std::io::Error::other(r.0))?;
+        check_output(&self.output).map_err(|r| r.0)?;
+        self.swap().map_err(|e| {
+            crate::msg!("publish-failed", folder = self.output.display().to_string(), error = e.to_string())
+        })
+    }
+
+    fn swap(&mut self) -> std::io::Result<()> {
+        self.sink.remove_unwritten()?;
         let prev = sibling(&self.output, "prev");
         if is_ours(&prev) {
             std::fs::remove_dir_all(&prev)?;
@@ -638,7 +635,7 @@ mod tests {
         std::fs::write(docs.join("thesis.docx"), "mine").unwrap();
         for _ in 0..2 {
             let err = Staging::new(&docs, Arc::default()).err().unwrap();
-            assert!(err.contains("not written by dafu"), "{err}");
+            assert!(err.en().contains("not written by dafu"), "{err:?}");
         }
         assert_eq!(names(&docs), vec!["thesis.docx"]);
         assert_eq!(names(dir.path()), vec!["Documents"]);
@@ -662,7 +659,7 @@ mod tests {
         std::os::unix::fs::symlink(&www, &public).unwrap();
         for _ in 0..2 {
             let err = Staging::new(&public, Arc::default()).err().unwrap();
-            assert!(err.contains("symbolic link"), "{err}");
+            assert!(err.en().contains("symbolic link"), "{err:?}");
         }
         assert_eq!(names(&www), vec!["other-app"]);
         assert!(

@@ -32,14 +32,14 @@ pub enum UrlUse {
 /// An address without a scheme (relative, `/absolute`, `//host`, `#fragment`, `?query`) is
 /// allowed; an address whose scheme is not on the list is refused, and so is anything with a
 /// colon before the first `/`, `?` or `#` that is not a listed scheme.
-pub fn check_url(url: &str, usage: UrlUse) -> Result<(), String> {
+pub fn check_url(url: &str, usage: UrlUse) -> Result<(), crate::messages::Msg> {
     let trimmed = url.trim_matches(|c: char| c <= ' ');
     let cleaned: String = trimmed
         .chars()
         .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
         .collect();
     if cleaned.chars().any(|c| c.is_control()) {
-        return Err("the address contains control characters".into());
+        return Err(crate::msg!("url-control-chars"));
     }
     let Some(end) = cleaned.find([':', '/', '?', '#']) else {
         return Ok(());
@@ -55,25 +55,20 @@ pub fn check_url(url: &str, usage: UrlUse) -> Result<(), String> {
     if allowed.contains(&scheme.as_str()) {
         Ok(())
     } else if scheme.is_empty() {
-        Err("the address starts with a colon".into())
+        Err(crate::msg!("url-starts-with-colon"))
     } else {
-        Err(format!("the scheme `{scheme}:` is not allowed"))
+        Err(crate::msg!("url-scheme-refused", scheme = scheme))
     }
 }
 
 /// The help that goes with a refused address.
-pub fn url_help(usage: UrlUse) -> String {
+pub fn url_help(usage: UrlUse) -> crate::messages::Msg {
     let list = match usage {
         UrlUse::Link => LINK_SCHEMES,
         UrlUse::Image => IMAGE_SCHEMES,
     };
-    format!(
-        "use a relative address (a file beside the reply, a page of this site) or one starting with {}",
-        list.iter()
-            .map(|s| format!("{s}:"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    )
+    let schemes: Vec<String> = list.iter().map(|s| format!("{s}:")).collect();
+    crate::msg!("url-help", schemes = schemes.join(", "))
 }
 
 /// Elements raw HTML in a reply may use: text structure, tables, lists, figures. No forms,

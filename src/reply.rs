@@ -88,10 +88,19 @@ pub struct Reply {
     pub rel: PathBuf,
     pub title: String,
     pub kind: Kind,
+    /// The number alone (`146`); the page adds 第…号.
     pub number: String,
+    /// The number as the file wrote it, when that was `第146号` or `146号` (a warning), with
+    /// its line and column.
+    #[serde(default)]
+    pub number_written: Option<(String, usize, usize)>,
     pub session: String,
     pub representatives: Vec<String>,
+    /// The department that answered, by its current name (see `department_written`).
     pub department: String,
+    /// The name as the file wrote it, when it is a former name (机构改革) of `department`.
+    #[serde(default)]
+    pub department_written: Option<String>,
     pub date: NaiveDate,
     pub handling: Handling,
     pub co_departments: Vec<String>,

@@ -124,9 +124,9 @@ pub fn load(root: &Path, theme_name: &str) -> Result<Theme, Vec<Diagnostic>> {
         return Err(vec![
             Diagnostic::new(
                 "site.toml",
-                format!("theme `{theme_name}` not found: there is no folder themes/{theme_name}/"),
+                crate::msg!("theme-not-found", theme = theme_name),
             )
-            .with_help("leave `theme` out for the built-in default theme, or create the folder"),
+            .with_help(crate::msg!("theme-not-found-help")),
         ]);
     }
     read_templates(root, &theme_dir.join("templates"), &mut theme, &mut diags);
@@ -171,7 +171,7 @@ fn read_templates(root: &Path, dir: &Path, theme: &mut Theme, diags: &mut Vec<Di
         let name = rel_name(dir, &path);
         let shown = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
         match std::fs::read(&path)
-            .map_err(|e| e.to_string())
+            .map_err(|e| crate::msg!("template-unreadable", error = e.to_string()))
             .and_then(|b| crate::load::decode(&b).map_err(|(m, _)| m))
         {
             Ok(text) => {
@@ -184,7 +184,7 @@ fn read_templates(root: &Path, dir: &Path, theme: &mut Theme, diags: &mut Vec<Di
                     },
                 );
             }
-            Err(e) => diags.push(Diagnostic::new(shown, format!("cannot read template: {e}"))),
+            Err(e) => diags.push(Diagnostic::new(shown, e)),
         }
     }
 }
@@ -201,9 +201,9 @@ fn read_files(root: &Path, dir: &Path, theme: &mut Theme, diags: &mut Vec<Diagno
             diags.push(
                 Diagnostic::new(
                     path.strip_prefix(root).unwrap_or(&path),
-                    format!("links to {}, outside the site folder", target.display()),
+                    crate::msg!("link-outside-site", target = target.display().to_string()),
                 )
-                .with_help("copy the file into the site instead of linking to it"),
+                .with_help(crate::msg!("link-outside-site-help")),
             );
             continue;
         }
@@ -217,7 +217,7 @@ fn read_files(root: &Path, dir: &Path, theme: &mut Theme, diags: &mut Vec<Diagno
             }
             Err(e) => diags.push(Diagnostic::new(
                 path.strip_prefix(root).unwrap_or(&path),
-                format!("cannot read file: {e}"),
+                crate::msg!("file-unreadable", error = e.to_string()),
             )),
         }
     }
@@ -255,6 +255,6 @@ mod tests {
     fn missing_theme_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
         let e = load(dir.path(), "fancy").unwrap_err();
-        assert!(e[0].message.contains("theme `fancy` not found"));
+        assert!(e[0].message.en().contains("theme `fancy` not found"));
     }
 }

@@ -7,12 +7,15 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde::Deserialize;
-use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use serde::de::{Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 
 use crate::config::SiteConfig;
+use crate::authority;
 use crate::diagnostics::Diagnostic;
 use crate::load::SourceFile;
+use crate::messages::Msg;
+use crate::msg;
 use crate::reply::{Contact, Handling, Kind, Reply};
 
 /// Every front matter key, in the order the README documents them.
@@ -37,302 +40,581 @@ pub const FIELDS: &[&str] = &[
     "draft",
 ];
 
-/// Front matter as written, before the rules are applied; every value keeps its position.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawFrontMatter {
-    title: Option<Spanned<String>>,
-    kind: Option<Spanned<String>>,
-    number: Option<Spanned<String>>,
-    session: Option<Spanned<String>>,
-    representative: Option<Spanned<OneOrMany>>,
-    department: Option<Spanned<String>>,
-    date: Option<Spanned<String>>,
-    handling: Option<Spanned<String>>,
-    co_departments: Option<Spanned<OneOrMany>>,
-    category: Option<Spanned<String>>,
-    doc_number: Option<Spanned<String>>,
-    signer: Option<Spanned<String>>,
-    contact: Option<Spanned<Contact>>,
-    cc: Option<Spanned<OneOrMany>>,
-    published: Option<Spanned<String>>,
-    index_code: Option<Spanned<String>>,
-    tags: Option<Spanned<OneOrMany>>,
-    draft: Option<Spanned<bool>>,
+/// A YAML value as written, of any shape: the rules below judge it, so that every field's
+/// problem is found, not only the first one a typed parse would stop at.
+enum Node {
+    Null,
+    Bool(bool),
+    /// A plain number; its text is read back from the source (`0146`, `1.50` stay as written).
+    Number,
+    Str(String),
+    Seq(Vec<Spanned<Node>>),
+    Map(Vec<(Spanned<Node>, Spanned<Node>)>),
 }
 
-/// A single name or a list of names (`representative: 张三` or `[张三, 李四]`).
-struct OneOrMany(Vec<String>);
-
-impl<'de> Deserialize<'de> for OneOrMany {
+impl<'de> Deserialize<'de> for Node {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
         impl<'de> Visitor<'de> for V {
-            type Value = OneOrMany;
+            type Value = Node;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a name or a list of names")
+                f.write_str("a YAML value")
             }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<OneOrMany, E> {
-                Ok(OneOrMany(vec![v.to_string()]))
+            fn visit_unit<E>(self) -> Result<Node, E> {
+                Ok(Node::Null)
             }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<OneOrMany, E> {
-                Ok(OneOrMany(vec![v.to_string()]))
+            fn visit_none<E>(self) -> Result<Node, E> {
+                Ok(Node::Null)
             }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<OneOrMany, E> {
-                Ok(OneOrMany(vec![v.to_string()]))
+            fn visit_bool<E>(self, v: bool) -> Result<Node, E> {
+                Ok(Node::Bool(v))
             }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<OneOrMany, A::Error> {
+            fn visit_u64<E>(self, _: u64) -> Result<Node, E> {
+                Ok(Node::Number)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Node, E> {
+                Ok(Node::Number)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Node, E> {
+                Ok(Node::Number)
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Node, E> {
+                Ok(Node::Str(v.to_string()))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
                 let mut out = Vec::new();
-                while let Some(s) = seq.next_element::<String>()? {
-                    out.push(s);
+                while let Some(item) = seq.next_element()? {
+                    out.push(item);
                 }
-                Ok(OneOrMany(out))
+                Ok(Node::Seq(out))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
+                let mut out = Vec::new();
+                while let Some(key) = map.next_key()? {
+                    out.push((key, map.next_value()?));
+                }
+                Ok(Node::Map(out))
             }
         }
         d.deserialize_any(V)
     }
 }
 
-/// Validates one file's front matter.
+/// The front matter: its fields in the order written, duplicates kept (they are reported).
+struct Document(Vec<(Spanned<Node>, Spanned<Node>)>);
+
+impl<'de> Deserialize<'de> for Document {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Document;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("`field: value` lines")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Document, A::Error> {
+                let mut out = Vec::new();
+                while let Some(key) = map.next_key()? {
+                    out.push((key, map.next_value()?));
+                }
+                Ok(Document(out))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// The Chinese meaning of a front-matter field, shown beside its name in messages.
+pub fn field_meaning(field: &str) -> Msg {
+    match field {
+        "title" => msg!("field-title"),
+        "kind" => msg!("field-kind"),
+        "number" => msg!("field-number"),
+        "session" => msg!("field-session"),
+        "representative" => msg!("field-representative"),
+        "department" => msg!("field-department"),
+        "date" => msg!("field-date"),
+        "handling" => msg!("field-handling"),
+        "co_departments" => msg!("field-co-departments"),
+        "category" => msg!("field-category"),
+        "doc_number" => msg!("field-doc-number"),
+        "signer" => msg!("field-signer"),
+        "contact" => msg!("field-contact"),
+        "cc" => msg!("field-cc"),
+        "published" => msg!("field-published"),
+        "index_code" => msg!("field-index-code"),
+        "tags" => msg!("field-tags"),
+        "draft" => msg!("field-draft"),
+        _ => msg!("field-unknown"),
+    }
+}
+
+/// A field named by its Chinese meaning (`标题: …`), as people new to the format write it.
+fn field_for_meaning(name: &str) -> Option<&'static str> {
+    Some(match name.trim() {
+        "标题" | "题目" | "答复标题" => "title",
+        "类型" | "类别" | "种类" => "kind",
+        "编号" | "号" | "提案号" | "建议号" | "提案编号" | "建议编号" => "number",
+        "会议" | "届次" | "届次会议" => "session",
+        "代表" | "委员" | "提案人" | "代表委员" | "领衔人" => "representative",
+        "单位" | "办理单位" | "承办单位" | "部门" | "答复单位" => "department",
+        "日期" | "成文日期" | "答复日期" => "date",
+        "办理方式" | "主办会办" => "handling",
+        "会办单位" | "协办单位" => "co_departments",
+        "答复类别" | "办理结果" => "category",
+        "文号" => "doc_number",
+        "签发人" => "signer",
+        "联系人" | "联系方式" => "contact",
+        "抄送" => "cc",
+        "发布日期" => "published",
+        "索引号" => "index_code",
+        "标签" | "主题词" => "tags",
+        "草稿" => "draft",
+        _ => return None,
+    })
+}
+
+/// What the front matter of one file says, with the file's coordinates for messages.
+struct Checker<'a> {
+    file: &'a SourceFile,
+    /// Byte offset of the front matter in the file.
+    base: usize,
+    errs: Vec<Diagnostic>,
+}
+
+impl Checker<'_> {
+    fn fm(&self) -> &str {
+        self.file.front_matter_text()
+    }
+
+    /// The byte range in the file of a value (a scalar's whole text; a container's opening).
+    fn span(&self, loc: &serde_saphyr::Location) -> std::ops::Range<usize> {
+        let s = loc.span();
+        match (s.byte_offset(), s.byte_len()) {
+            (Some(o), Some(l)) => {
+                let start = (o as usize).min(self.fm().len());
+                let end = (start + l as usize).min(self.fm().len());
+                self.base + start..self.base + end
+            }
+            _ => {
+                let start = crate::diagnostics::offset_of(
+                    self.fm(),
+                    loc.line() as usize,
+                    loc.column() as usize,
+                );
+                self.base + start..self.base + start
+            }
+        }
+    }
+
+    fn at(&self, loc: &serde_saphyr::Location, message: Msg, help: Msg) -> Diagnostic {
+        Diagnostic::new(&self.file.shown, message)
+            .at(&self.file.text, self.span(loc))
+            .with_help(help)
+    }
+
+    fn push(&mut self, loc: &serde_saphyr::Location, message: Msg, help: Msg) {
+        let d = self.at(loc, message, help);
+        self.errs.push(d);
+    }
+
+    /// A scalar's text as written: strings as they are, numbers and booleans from the source.
+    fn raw(&self, v: &Spanned<Node>) -> String {
+        let r = self.span(&v.referenced);
+        self.file.text[r].trim().to_string()
+    }
+
+    /// A field's text, or a problem when it is a list or a mapping.
+    fn scalar(&mut self, field: &'static str, v: &Spanned<Node>) -> Option<String> {
+        let text = match &v.value {
+            Node::Null => String::new(),
+            Node::Str(s) => s.clone(),
+            Node::Number | Node::Bool(_) => self.raw(v),
+            Node::Seq(_) | Node::Map(_) => {
+                self.push(
+                    &v.referenced,
+                    msg!("fm-expected-text", field = field, meaning = field_meaning(field)),
+                    msg!("fm-expected-text-help", field = field),
+                );
+                return None;
+            }
+        };
+        let trimmed = text.trim();
+        if trimmed.chars().count() >= 2
+            && trimmed.starts_with(['“', '”', '「', '『'])
+            && trimmed.ends_with(['”', '“', '」', '』'])
+            && trimmed.chars().filter(|c| matches!(c, '“' | '”' | '「' | '」' | '『' | '』')).count() == 2
+        {
+            let inner: String = trimmed.chars().skip(1).take(trimmed.chars().count() - 2).collect();
+            self.push(
+                &v.referenced,
+                msg!("kbd-chinese-quotes", field = field),
+                msg!("kbd-chinese-quotes-help", field = field, value = inner),
+            );
+            return None;
+        }
+        Some(trimmed.to_string())
+    }
+
+    /// A name or a list of names.
+    fn names(&mut self, field: &'static str, v: &Spanned<Node>) -> Vec<String> {
+        let items: Vec<&Spanned<Node>> = match &v.value {
+            Node::Seq(items) => items.iter().collect(),
+            _ => vec![v],
+        };
+        let mut out: Vec<String> = Vec::new();
+        for item in items {
+            let text = match &item.value {
+                Node::Str(s) => s.trim().to_string(),
+                Node::Number | Node::Bool(_) => self.raw(item),
+                Node::Null => String::new(),
+                Node::Seq(_) | Node::Map(_) => {
+                    self.push(
+                        &item.referenced,
+                        msg!("fm-expected-names", field = field, meaning = field_meaning(field)),
+                        msg!("fm-names-help", field = field),
+                    );
+                    continue;
+                }
+            };
+            if text.starts_with('【') || text.ends_with('】') {
+                let inner = text.trim_matches(['【', '】']).replace(['，', '、'], ", ");
+                self.push(
+                    &item.referenced,
+                    msg!("kbd-chinese-brackets", field = field),
+                    msg!("kbd-list-help", field = field, list = inner),
+                );
+                continue;
+            }
+            if text.contains(['，', '、', '；']) {
+                let list = text.replace(['，', '、', '；'], ", ");
+                self.push(
+                    &item.referenced,
+                    msg!("kbd-chinese-comma", field = field),
+                    msg!("kbd-list-help", field = field, list = list),
+                );
+                continue;
+            }
+            if text.is_empty() {
+                self.push(
+                    &item.referenced,
+                    msg!("fm-names-empty-entry", field = field),
+                    msg!("fm-names-empty-entry-help"),
+                );
+            } else if !out.contains(&text) {
+                out.push(text);
+            }
+        }
+        out
+    }
+
+    fn date(&mut self, field: &'static str, v: &Spanned<Node>) -> Option<NaiveDate> {
+        let s = self.scalar(field, v)?;
+        if let Some(iso) = chinese_date(&s) {
+            self.push(
+                &v.referenced,
+                msg!("kbd-chinese-date", field = field, value = s),
+                msg!("kbd-chinese-date-help", field = field, date = iso),
+            );
+            return None;
+        }
+        match parse_iso_date(&s) {
+            Ok(d) => Some(d),
+            Err(why) => {
+                self.push(&v.referenced, why, msg!("date-expected"));
+                None
+            }
+        }
+    }
+}
+
+/// `2023年3月27日` (also with full-width digits) as `2023-03-27`, when it is a real day.
+fn chinese_date(s: &str) -> Option<String> {
+    let s: String = s.trim().chars().map(crate::slug::fold_width).collect();
+    let (y, rest) = s.split_once('年')?;
+    let (m, rest) = rest.split_once('月')?;
+    let d = rest.strip_suffix('日').or_else(|| rest.strip_suffix('号'))?;
+    let (y, m, d): (i32, u32, u32) = (y.trim().parse().ok()?, m.trim().parse().ok()?, d.trim().parse().ok()?);
+    NaiveDate::from_ymd_opt(y, m, d).map(|d| d.format("%Y-%m-%d").to_string())
+}
+
+/// Mistakes of a Chinese keyboard that break YAML itself, line by line, at their column:
+/// a full-width colon after a field name, full-width spaces or tabs in the indentation.
+fn keyboard_mistakes(file: &SourceFile) -> Vec<Diagnostic> {
+    let fm = file.front_matter_text();
+    let mut out = Vec::new();
+    let mut offset = file.front_matter.start;
+    for line in fm.split_inclusive('\n') {
+        let content = line.trim_end_matches(['\n', '\r']);
+        let indent_len = content.len() - content.trim_start_matches([' ', '\t', '\u{3000}']).len();
+        let indent = &content[..indent_len];
+        if let Some(i) = indent.find(['\t', '\u{3000}']) {
+            let c = indent[i..].chars().next().unwrap_or('\t');
+            let what = if c == '\t' { msg!("kbd-tab") } else { msg!("kbd-fullwidth-space") };
+            out.push(
+                Diagnostic::new(&file.shown, msg!("kbd-indent", what = what))
+                    .at(&file.text, offset + i..offset + i + c.len_utf8())
+                    .with_help(msg!("kbd-indent-help")),
+            );
+        }
+        let rest = &content[indent_len..];
+        let key_end = rest
+            .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+            .unwrap_or(rest.len());
+        let after = rest[key_end..].trim_start_matches([' ', '\u{3000}']);
+        if key_end > 0 && after.starts_with('：') && !rest[..key_end].contains(':') {
+            let col = offset + indent_len + (rest.len() - after.len());
+            out.push(
+                Diagnostic::new(&file.shown, msg!("kbd-fullwidth-colon", field = &rest[..key_end]))
+                    .at(&file.text, col..col + '：'.len_utf8())
+                    .with_help(msg!("kbd-fullwidth-colon-help", field = &rest[..key_end])),
+            );
+        }
+        offset += line.len();
+    }
+    out
+}
+
+/// Validates one file's front matter: every problem of the file at once.
 pub fn validate_file(file: &SourceFile, config: &SiteConfig) -> Result<Reply, Vec<Diagnostic>> {
     let shown = &file.shown;
     let text = &file.text;
     let fm_text = file.front_matter_text();
-    let line_offset = file.front_matter_first_line() - 1;
     let opening = 0..3;
 
     if fm_text.trim().is_empty() {
         return Err(vec![
-            Diagnostic::new(shown, "front matter is empty")
+            Diagnostic::new(shown, msg!("fm-empty"))
                 .at(text, opening)
-                .with_help(format!("expected the fields {}", required_list())),
+                .with_help(msg!("fm-empty-help", fields = required_list())),
         ]);
     }
+    let keyboard = keyboard_mistakes(file);
     let options = serde_saphyr::options! {
         strict_booleans: true,
+        leading_zero_numbers_as_strings: true,
+        duplicate_keys: serde_saphyr::DuplicateKeyPolicy::PassThrough,
     };
-    let raw: RawFrontMatter = match serde_saphyr::from_str_with_options(fm_text, options) {
+    let doc: Document = match serde_saphyr::from_str_with_options(fm_text, options) {
         Ok(r) => r,
-        Err(e) => return Err(vec![yaml_error(file, &e, line_offset)]),
+        // A Chinese-keyboard mistake is what broke the YAML: say that, not the parser's words.
+        Err(_) if !keyboard.is_empty() => return Err(keyboard),
+        Err(e) => return Err(vec![yaml_error(file, &e)]),
+    };
+    let mut c = Checker {
+        file,
+        base: file.front_matter.start,
+        errs: keyboard,
     };
 
-    let mut errs = Vec::new();
-    let span_of = |s: &serde_saphyr::Location| -> std::ops::Range<usize> {
-        let start = crate::diagnostics::offset_of(
-            text,
-            s.line() as usize + line_offset,
-            s.column() as usize,
-        );
-        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-        start..start + text[start..line_end].trim_end().len()
-    };
-    let err_at = |loc: &serde_saphyr::Location, msg: String, help: String| -> Diagnostic {
-        Diagnostic::new(shown, msg)
-            .at(text, span_of(loc))
-            .with_help(help)
-    };
+    // Which value each field has; unknown and repeated fields are reported.
+    let mut fields: BTreeMap<&'static str, &Spanned<Node>> = BTreeMap::new();
+    let mut first_line: BTreeMap<&'static str, usize> = BTreeMap::new();
+    for (key, value) in &doc.0 {
+        let name = match &key.value {
+            Node::Str(s) => s.clone(),
+            _ => c.raw(key),
+        };
+        match FIELDS.iter().find(|f| **f == name) {
+            Some(&field) => {
+                if let Some(line) = first_line.get(field) {
+                    c.push(
+                        &key.referenced,
+                        msg!("fm-duplicate-field", field = field),
+                        msg!("fm-duplicate-field-help", line = *line),
+                    );
+                } else {
+                    first_line.insert(field, key.referenced.line() as usize + c.file.front_matter_first_line() - 1);
+                    fields.insert(field, value);
+                }
+            }
+            None => {
+                let help = match suggest_field(&name) {
+                    Some(f) => msg!("fm-unknown-field-suggest", suggestion = f, meaning = field_meaning(f), fields = FIELDS.join(", ")),
+                    None => msg!("fm-unknown-field-help", fields = FIELDS.join(", ")),
+                };
+                c.push(&key.referenced, msg!("fm-unknown-field", field = name), help);
+            }
+        }
+    }
+    let get = |f: &str| fields.get(f).copied();
 
     // Required text fields.
-    let required = |field: &'static str,
-                    value: &Option<Spanned<String>>,
-                    example: &str,
-                    errs: &mut Vec<Diagnostic>|
-     -> String {
-        match value {
+    let required = |c: &mut Checker, field: &'static str, example: &str| -> String {
+        match get(field) {
             None => {
-                errs.push(
-                    Diagnostic::new(shown, format!("missing required field `{field}`"))
+                c.errs.push(
+                    Diagnostic::new(shown, msg!("fm-missing-field", field = field, meaning = field_meaning(field)))
                         .at(text, opening.clone())
-                        .with_help(format!(
-                            "expected e.g. `{field}: {example}` in the front matter"
-                        )),
+                        .with_help(msg!("fm-missing-field-help", field = field, example = example)),
                 );
                 String::new()
             }
-            Some(v) if v.value.trim().is_empty() => {
-                errs.push(err_at(
-                    &v.referenced,
-                    format!("`{field}` is empty"),
-                    format!("expected e.g. `{field}: {example}`"),
-                ));
-                String::new()
-            }
-            Some(v) => v.value.trim().to_string(),
+            Some(v) => match c.scalar(field, v) {
+                Some(t) if t.is_empty() => {
+                    c.push(
+                        &v.referenced,
+                        msg!("fm-empty-value", field = field),
+                        msg!("fm-empty-value-help", field = field, example = example),
+                    );
+                    String::new()
+                }
+                Some(t) => t,
+                None => String::new(),
+            },
         }
     };
-    let title = required("title", &raw.title, "关于加强安全生产工作的建议", &mut errs);
-    let kind_text = required("kind", &raw.kind, "proposal", &mut errs);
-    let number = required("number", &raw.number, "\"146\"", &mut errs);
-    let session = required("session", &raw.session, "市政协十四届一次会议", &mut errs);
-    let department = required("department", &raw.department, "抚顺市应急管理局", &mut errs);
-    let date_text = required("date", &raw.date, "2023-03-27", &mut errs);
+    let title = required(&mut c, "title", "关于加强安全生产工作的建议");
+    let kind_text = required(&mut c, "kind", "proposal");
+    let number_text = required(&mut c, "number", "\"146\"");
+    let session = required(&mut c, "session", "市政协十四届一次会议");
+    let department_text = required(&mut c, "department", "抚顺市应急管理局");
+    let date_given = get("date").is_some();
+    let _ = required(&mut c, "date", "2023-03-27");
 
     if title.contains('\n')
-        && let Some(t) = &raw.title
+        && let Some(t) = get("title")
     {
-        errs.push(err_at(
-            &t.referenced,
-            "title spans several lines".into(),
-            "expected the title on one line".into(),
-        ));
+        c.push(&t.referenced, msg!("fm-title-lines"), msg!("fm-title-lines-help"));
     }
 
     let kind = match kind_text.as_str() {
-        "" => Kind::Proposal,
-        "proposal" => Kind::Proposal,
+        "" | "proposal" => Kind::Proposal,
         "suggestion" => Kind::Suggestion,
         other => {
-            let hint = match other {
-                "提案" | "政协提案" => " (提案 is `proposal`)",
-                "建议" | "人大建议" | "代表建议" | "人大代表建议" => {
-                    " (建议 is `suggestion`)"
-                }
-                _ => "",
+            let help = match other {
+                "提案" | "政协提案" | "委员提案" => msg!("fm-kind-help-proposal"),
+                "建议" | "人大建议" | "代表建议" | "人大代表建议" => msg!("fm-kind-help-suggestion"),
+                _ => msg!("fm-kind-help"),
             };
-            if let Some(k) = &raw.kind {
-                errs.push(err_at(
-                    &k.referenced,
-                    format!("unknown kind `{other}`"),
-                    format!("expected `proposal` (政协提案) or `suggestion` (人大代表建议){hint}"),
-                ));
+            if let Some(k) = get("kind") {
+                c.push(&k.referenced, msg!("fm-kind-unknown", value = other), help);
             }
             Kind::Proposal
         }
     };
 
-    let names = |field: &'static str,
-                 v: &Option<Spanned<OneOrMany>>,
-                 errs: &mut Vec<Diagnostic>|
-     -> Vec<String> {
-        let Some(v) = v else { return Vec::new() };
-        let mut out = Vec::new();
-        for n in &v.value.0 {
-            let n = n.trim();
-            if n.is_empty() {
-                errs.push(err_at(
-                    &v.referenced,
-                    format!("`{field}` has an empty entry"),
-                    "expected names, none empty".into(),
-                ));
-            } else if !out.iter().any(|o: &String| o == n) {
-                out.push(n.to_string());
-            }
-        }
-        out
-    };
-    let representatives = names("representative", &raw.representative, &mut errs);
-    if raw.representative.is_none() {
-        errs.push(
-            Diagnostic::new(shown, "missing required field `representative`")
-                .at(text, opening.clone())
-                .with_help("expected e.g. `representative: 吴忠彦`, or a list for a joint proposal: `[张三, 李四]`"),
-        );
-    } else if representatives.is_empty()
-        && let Some(r) = &raw.representative
-    {
-        errs.push(err_at(
-            &r.referenced,
-            "`representative` is empty".into(),
-            "expected a name or a list of names".into(),
-        ));
-    }
+    // `第146号`, `146号`: the page adds 第…号 itself, so the number is kept bare.
+    let number = bare_number(&number_text).unwrap_or(&number_text).to_string();
+    let number_written = get("number").filter(|_| number != number_text).map(|v| {
+        let (line, column) = crate::diagnostics::line_col(text, c.span(&v.referenced).start);
+        (number_text.clone(), line, column)
+    });
 
-    let parse_date =
-        |field: &str, v: &Spanned<String>, errs: &mut Vec<Diagnostic>| -> Option<NaiveDate> {
-            let s = v.value.trim();
-            match parse_iso_date(s) {
-                Ok(d) => Some(d),
-                Err(why) => {
-                    errs.push(err_at(
-                        &v.referenced,
-                        format!("`{field}`: {why}"),
-                        "expected a real calendar date as YYYY-MM-DD, e.g. 2023-03-27".into(),
-                    ));
-                    None
-                }
+    let representatives = match get("representative") {
+        None => {
+            c.errs.push(
+                Diagnostic::new(shown, msg!("fm-missing-field", field = "representative", meaning = field_meaning("representative")))
+                    .at(text, opening.clone())
+                    .with_help(msg!("fm-representative-help")),
+            );
+            Vec::new()
+        }
+        Some(v) => {
+            let before = c.errs.len();
+            let names = c.names("representative", v);
+            if names.is_empty() && c.errs.len() == before {
+                c.push(&v.referenced, msg!("fm-empty-value", field = "representative"), msg!("fm-names-help", field = "representative"));
             }
-        };
-    let date = if date_text.is_empty() {
-        None
-    } else {
-        raw.date
-            .as_ref()
-            .and_then(|d| parse_date("date", d, &mut errs))
+            names
+        }
     };
-    let published = raw
-        .published
-        .as_ref()
-        .and_then(|p| parse_date("published", p, &mut errs));
-    if let (Some(d), Some(p), Some(ps)) = (date, published, raw.published.as_ref())
+
+    let date = match get("date") {
+        Some(v) if date_given => c.date("date", v),
+        _ => None,
+    };
+    let published = get("published").and_then(|v| c.date("published", v));
+    if let (Some(d), Some(p), Some(ps)) = (date, published, get("published"))
         && p < d
     {
-        errs.push(err_at(
+        c.push(
             &ps.referenced,
-            format!("published {p} is before the reply's date {d}"),
-            "a reply goes public on or after the day it was written".into(),
-        ));
+            msg!("fm-published-before", published = p.to_string(), date = d.to_string()),
+            msg!("fm-published-before-help"),
+        );
     }
 
-    let handling = match raw.handling.as_ref().map(|h| (h.value.trim(), h)) {
-        None | Some(("lead", _)) => Handling::Lead,
-        Some(("co", _)) => Handling::Co,
-        Some((other, h)) => {
-            errs.push(err_at(
-                &h.referenced,
-                format!("unknown handling `{other}`"),
-                "expected `lead` (主办, the default) or `co` (会办)".into(),
-            ));
-            Handling::Lead
-        }
+    let handling = match get("handling").map(|h| (c.scalar("handling", h), h)) {
+        None | Some((None, _)) => Handling::Lead,
+        Some((Some(t), h)) => match t.as_str() {
+            "lead" | "" => Handling::Lead,
+            "co" => Handling::Co,
+            other => {
+                c.push(&h.referenced, msg!("fm-handling-unknown", value = other), msg!("fm-handling-help"));
+                Handling::Lead
+            }
+        },
     };
 
-    let category = match &raw.category {
+    let category = match get("category") {
         None => None,
-        Some(c) => {
-            let key = c.value.trim();
-            if config.category(key).is_some() {
-                Some(key.to_string())
-            } else {
+        Some(v) => match c.scalar("category", v) {
+            None => None,
+            Some(key) if key.is_empty() => None,
+            Some(key) if config.category(&key).is_some() => Some(key),
+            Some(key) => {
                 let known: Vec<String> = config
                     .categories
                     .iter()
                     .map(|c| format!("`{}` ({})", c.key, c.label))
                     .collect();
-                errs.push(err_at(
-                    &c.referenced,
-                    format!("unknown category `{key}`"),
-                    format!("expected one of {}", known.join(", ")),
-                ));
+                c.push(&v.referenced, msg!("fm-category-unknown", value = key), msg!("fm-category-help", known = known.join(", ")));
                 None
             }
-        }
+        },
     };
 
-    let optional = |v: &Option<Spanned<String>>| {
-        v.as_ref()
-            .map(|s| s.value.trim().to_string())
+    let optional = |c: &mut Checker, field: &'static str| {
+        get(field)
+            .and_then(|v| c.scalar(field, v))
             .filter(|s| !s.is_empty())
     };
-    let index_code = optional(&raw.index_code);
-    if let (Some(code), Some(v)) = (&index_code, &raw.index_code)
+    let index_code = optional(&mut c, "index_code");
+    if let (Some(code), Some(v)) = (&index_code, get("index_code"))
         && code.chars().any(char::is_whitespace)
     {
-        errs.push(err_at(
-            &v.referenced,
-            format!("index_code `{code}` contains spaces"),
-            "expected e.g. 11210400MB0000000X/2023-00001".into(),
-        ));
+        c.push(&v.referenced, msg!("fm-index-code-spaces", value = code), msg!("fm-index-code-help"));
     }
-    let co_departments = names("co_departments", &raw.co_departments, &mut errs);
-    let cc = names("cc", &raw.cc, &mut errs);
-    let tags = names("tags", &raw.tags, &mut errs);
-    let contact = raw
-        .contact
-        .map(|c| c.value)
-        .filter(|c| *c != Contact::default());
+    let doc_number = optional(&mut c, "doc_number");
+    let signer = optional(&mut c, "signer");
+    let co_departments = get("co_departments").map(|v| c.names("co_departments", v)).unwrap_or_default();
+    let cc = get("cc").map(|v| c.names("cc", v)).unwrap_or_default();
+    let tags = get("tags").map(|v| c.names("tags", v)).unwrap_or_default();
+    let contact = get("contact").and_then(|v| contact(&mut c, v));
+    let draft = match get("draft") {
+        None => false,
+        Some(v) => match &v.value {
+            Node::Bool(b) => *b,
+            _ => {
+                let written = c.raw(v);
+                c.push(&v.referenced, msg!("fm-draft-not-bool", value = written), msg!("fm-bool-help"));
+                false
+            }
+        },
+    };
 
-    if !errs.is_empty() {
-        return Err(errs);
+    // The site's authority lists: a name outside them is a mistake, a former name is mapped.
+    let department = authority::department(config, &department_text)
+        .map(str::to_string)
+        .unwrap_or_else(|| department_text.clone());
+    if !department_text.is_empty() {
+        if let (Some(v), Some(problem)) = (get("department"), authority::check_department(config, &department_text)) {
+            c.push(&v.referenced, problem.0, problem.1);
+        }
+        if let (Some(v), Some(problem)) = (get("session"), authority::check_session(config, &session)) {
+            c.push(&v.referenced, problem.0, problem.1);
+        }
+    }
+    if let Some(v) = get("representative") {
+        for name in &representatives {
+            if let Some(problem) = authority::check_representative(config, name) {
+                c.push(&v.referenced, problem.0, problem.1);
+            }
+        }
+    }
+
+    if !c.errs.is_empty() {
+        return Err(c.errs);
     }
     let date = date.unwrap_or_default();
     let mut reply = Reply {
@@ -343,25 +625,73 @@ pub fn validate_file(file: &SourceFile, config: &SiteConfig) -> Result<Reply, Ve
         number,
         session,
         representatives,
+        department_written: (department != department_text).then_some(department_text),
         department,
         date,
         handling,
         co_departments,
         category,
-        doc_number: optional(&raw.doc_number),
-        signer: optional(&raw.signer),
+        doc_number,
+        signer,
         contact,
         cc,
         published: published.unwrap_or(date),
         index_code,
         tags,
-        draft: raw.draft.map(|d| d.value).unwrap_or(false),
+        draft,
         body: std::sync::Arc::from(file.body_text()),
         body_line: crate::diagnostics::line_col(&file.text, file.body.start).0,
         replaced: file.replaced.clone(),
+        number_written,
     };
     clean_escaped_controls(&mut reply, &file.text);
     Ok(reply)
+}
+
+/// `第146号`, `146号`, `第146` → `146`; `None` when the number has no such wrapping.
+pub fn bare_number(n: &str) -> Option<&str> {
+    let inner = n.trim().trim_start_matches('第').trim_end_matches('号').trim();
+    (inner != n.trim() && !inner.is_empty()).then_some(inner)
+}
+
+/// `contact: {name, phone, email, address}`.
+fn contact(c: &mut Checker, v: &Spanned<Node>) -> Option<Contact> {
+    let Node::Map(entries) = &v.value else {
+        c.push(&v.referenced, msg!("fm-contact-not-map"), msg!("fm-contact-help"));
+        return None;
+    };
+    let mut out = Contact::default();
+    for (k, val) in entries {
+        let key = match &k.value {
+            Node::Str(s) => s.clone(),
+            _ => c.raw(k),
+        };
+        let Some(text) = c.scalar("contact", val) else { continue };
+        match key.as_str() {
+            "name" => out.name = text,
+            "phone" => out.phone = text,
+            "email" => out.email = text,
+            "address" => out.address = text,
+            other => {
+                c.push(&k.referenced, msg!("fm-contact-unknown-key", key = other), msg!("fm-contact-help"));
+            }
+        }
+    }
+    (out != Contact::default()).then_some(out)
+}
+
+/// The field a misspelt or Chinese field name most likely means.
+fn suggest_field(name: &str) -> Option<&'static str> {
+    if let Some(f) = field_for_meaning(name) {
+        return Some(f);
+    }
+    let lower = name.to_lowercase();
+    FIELDS
+        .iter()
+        .map(|f| (strsim::damerau_levenshtein(&lower, f), *f))
+        .filter(|(d, _)| *d <= 3)
+        .min()
+        .map(|(_, f)| f)
 }
 
 /// Control characters written as YAML escapes (`"\b"`, `"\u0000"`) appear only once the
@@ -430,18 +760,18 @@ pub fn as_draft_warnings(problems: &[Diagnostic]) -> Vec<Diagnostic> {
         .iter()
         .map(|d| {
             let mut d = d.clone().warning();
-            d.message = format!("incomplete draft (left out of the site): {}", d.message);
+            d.message = msg!("draft-incomplete", problem = d.message);
             d
         })
         .collect()
 }
 
 fn required_list() -> String {
-    "title, kind, number, session, representative, department and date".into()
+    "title, kind, number, session, representative, department, date".into()
 }
 
 /// `YYYY-MM-DD` with a real calendar day; the reason when not.
-pub fn parse_iso_date(s: &str) -> Result<NaiveDate, String> {
+pub fn parse_iso_date(s: &str) -> Result<NaiveDate, Msg> {
     let b = s.as_bytes();
     let shape_ok = b.len() == 10
         && b[4] == b'-'
@@ -450,19 +780,30 @@ pub fn parse_iso_date(s: &str) -> Result<NaiveDate, String> {
             .enumerate()
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
     if !shape_ok {
-        return Err(format!("`{s}` is not a date in the form YYYY-MM-DD"));
+        return Err(msg!("date-bad-shape", value = s));
     }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("{s} is not a real date"))
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| msg!("date-not-real", value = s))
 }
 
-/// A serde-saphyr error as a diagnostic in the file's own coordinates.
-fn yaml_error(file: &SourceFile, e: &serde_saphyr::Error, line_offset: usize) -> Diagnostic {
+/// A YAML syntax error as a diagnostic in the file's own coordinates, in the reader's
+/// language: the parser's own words are kept only as a detail.
+fn yaml_error(file: &SourceFile, e: &serde_saphyr::Error) -> Diagnostic {
     let options = serde_saphyr::render_options! {
         snippets: serde_saphyr::SnippetMode::Off,
     };
     let raw = e.render_with_options(options);
-    let message = strip_location(raw.lines().next().unwrap_or("invalid YAML"));
-    let mut d = Diagnostic::new(&file.shown, format!("front matter: {message}"));
+    let detail = strip_location(raw.lines().next().unwrap_or("invalid YAML"));
+    let (message, help) = if detail.contains("expected mapping") {
+        (msg!("yaml-not-fields"), msg!("yaml-help"))
+    } else if detail.contains("unclosed") || detail.contains("did not find expected") {
+        (msg!("yaml-unclosed", detail = detail), msg!("yaml-unclosed-help"))
+    } else if detail.contains("tab") {
+        (msg!("yaml-tab", detail = detail), msg!("kbd-indent-help"))
+    } else {
+        (msg!("yaml-invalid", detail = detail), msg!("yaml-help"))
+    };
+    let mut d = Diagnostic::new(&file.shown, message);
+    let line_offset = file.front_matter_first_line() - 1;
     match e.location() {
         Some(loc) if loc.line() > 0 => {
             d = d.at_line_col(
@@ -473,40 +814,16 @@ fn yaml_error(file: &SourceFile, e: &serde_saphyr::Error, line_offset: usize) ->
         }
         _ => d = d.at(&file.text, 0..3),
     }
-    let help = if let Some(field) = message
-        .strip_prefix("unknown field `")
-        .and_then(|r| r.split('`').next())
-    {
-        let best = FIELDS
-            .iter()
-            .map(|f| (strsim::damerau_levenshtein(field, f), *f))
-            .filter(|(d, _)| *d <= 3)
-            .min();
-        match best {
-            Some((_, f)) => format!("did you mean `{f}`? the fields are: {}", FIELDS.join(", ")),
-            None => format!("the fields are: {}", FIELDS.join(", ")),
-        }
-    } else if message.contains("duplicate") {
-        "each field may appear once".to_string()
-    } else if message.contains("boolean") {
-        "expected `true` or `false`".to_string()
-    } else if message.contains("invalid type") {
-        format!(
-            "expected {}",
-            expected_after(&message).unwrap_or("a different kind of value")
-        )
-    } else {
-        "expected `field: value` lines in YAML; quote values that contain `: ` or start with a special character".to_string()
-    };
     d.with_help(help)
 }
 
-fn expected_after(message: &str) -> Option<&str> {
-    message.split_once("expected ").map(|(_, e)| e)
-}
-
-/// Drops a trailing "at line N, column M" that serde-saphyr adds to plain messages.
+/// Drops a trailing "at line N, column M" that serde-saphyr adds to plain messages, and a
+/// leading "error: line N column M: ".
 fn strip_location(s: &str) -> String {
+    let s = match s.find(": ") {
+        Some(i) if s[..i].contains("line ") => &s[i + 2..],
+        _ => s,
+    };
     match s.rfind(" at line ") {
         Some(i) => s[..i].trim_end_matches(',').to_string(),
         None => s.to_string(),
@@ -529,10 +846,17 @@ pub fn check_duplicates(
         if let Some(first) = seen.get(&key) {
             let mut d = Diagnostic::new(
                 &r.source,
-                format!("duplicate reply: {} {} 第{}号 from {} is also in {}", r.session, r.kind.label(), r.number, r.department, first.source.display()),
+                msg!(
+                    "dup-reply",
+                    session = &r.session,
+                    kind = r.kind.label(),
+                    number = &r.number,
+                    department = &r.department,
+                    other = first.source.display().to_string()
+                ),
             )
-            .with_help("one file per department's reply; delete one of them, or correct session, kind, number or department")
-            .with_related(&first.source, 1, "the first one");
+            .with_help(msg!("dup-reply-help"))
+            .with_related(&first.source, 1, msg!("dup-first"));
             if let Some(text) = text_of(&r.source) {
                 let span = find_line(&text, "number:").unwrap_or(0..3);
                 d = d.at(&text, span);
@@ -545,13 +869,10 @@ pub fn check_duplicates(
             if let Some(first) = codes.get(code) {
                 let mut d = Diagnostic::new(
                     &r.source,
-                    format!(
-                        "duplicate index_code (索引号) {code}: also used by {}",
-                        first.source.display()
-                    ),
+                    msg!("dup-index-code", code = code, other = first.source.display().to_string()),
                 )
-                .with_help("索引号 must be unique; remove index_code to have one generated")
-                .with_related(&first.source, 1, "the first one");
+                .with_help(msg!("dup-index-code-help"))
+                .with_related(&first.source, 1, msg!("dup-first"));
                 if let Some(text) = text_of(&r.source) {
                     d = d.at(&text, find_line(&text, "index_code:").unwrap_or(0..3));
                 }
@@ -624,17 +945,14 @@ mod tests {
         let e = errors(&GOOD.replace("2023-03-27", "2023-02-30"));
         assert_eq!(e.len(), 1);
         assert_eq!((e[0].line, e[0].column), (8, 7));
-        assert!(
-            e[0].message.contains("2023-02-30 is not a real date"),
-            "{}",
-            e[0].message
-        );
+        assert_eq!(e[0].message.id, "date-not-real", "{:?}", e[0].message);
+        assert!(e[0].message.en().contains("2023-02-30 is not a real date"));
     }
 
     #[test]
     fn all_missing_fields_are_reported_at_once() {
         let e = errors("---\ntitle: x\n---\n");
-        let msgs: Vec<&str> = e.iter().map(|d| d.message.as_str()).collect();
+        let missing: Vec<&str> = e.iter().filter_map(|d| d.message.arg("field")).collect();
         for f in [
             "kind",
             "number",
@@ -643,34 +961,41 @@ mod tests {
             "department",
             "date",
         ] {
-            assert!(
-                msgs.iter().any(|m| m.contains(&format!("`{f}`"))),
-                "{f}: {msgs:?}"
-            );
+            assert!(missing.contains(&f), "{f}: {missing:?}");
         }
+    }
+
+    #[test]
+    fn every_field_problem_of_a_file_at_once() {
+        // An impossible date and a misspelt field in one document: both, each at its line.
+        let e = errors(
+            &GOOD
+                .replace("2023-03-27", "2023-02-30")
+                .replace("category: A", "categroy: A\ndraft: maybe\nkind: again"),
+        );
+        let found: Vec<(&str, usize)> = e.iter().map(|d| (d.message.id, d.line)).collect();
+        assert!(found.contains(&("date-not-real", 8)), "{found:?}");
+        assert!(found.contains(&("fm-unknown-field", 9)), "{found:?}");
+        assert!(found.contains(&("fm-draft-not-bool", 10)), "{found:?}");
+        assert!(found.contains(&("fm-duplicate-field", 11)), "{found:?}");
+        assert_eq!(e.len(), 4, "{found:?}");
     }
 
     #[test]
     fn unknown_field_gets_did_you_mean() {
         let e = errors(&GOOD.replace("category: A", "categroy: A"));
         assert_eq!(e[0].line, 9, "{:?}", e[0]);
-        assert!(
-            e[0].message.contains("unknown field `categroy`"),
-            "{}",
-            e[0].message
-        );
-        assert!(
-            e[0].help
-                .as_deref()
-                .unwrap()
-                .contains("did you mean `category`")
-        );
+        assert!(e[0].message.en().contains("unknown field `categroy`"));
+        assert!(e[0].help.as_ref().unwrap().en().contains("did you mean `category`"));
+        // A field named by its Chinese meaning is pointed to its name.
+        let e = errors(&GOOD.replace("category: A", "答复类别: A"));
+        assert_eq!(e[0].help.as_ref().unwrap().arg("suggestion"), Some("category"));
     }
 
     #[test]
     fn duplicate_key_and_wrong_type_and_yes_no() {
         let e = errors(&GOOD.replace("category: A", "category: A\ntitle: again"));
-        assert!(e[0].message.contains("duplicate"), "{}", e[0].message);
+        assert_eq!(e[0].message.id, "fm-duplicate-field");
         assert_eq!(e[0].line, 10);
         let e = errors(&GOOD.replace("category: A", "draft: maybe"));
         assert_eq!(e[0].line, 9, "{:?}", e[0]);
@@ -681,6 +1006,81 @@ mod tests {
     }
 
     #[test]
+    fn numbers_keep_their_spelling() {
+        let r = validate_file(&file(&GOOD.replace("number: 146", "number: 0146")), &config()).unwrap();
+        assert_eq!(r.number, "0146");
+        let r = validate_file(&file(&GOOD.replace("number: 146", "number: 1.50")), &config()).unwrap();
+        assert_eq!(r.number, "1.50");
+    }
+
+    #[test]
+    fn number_with_di_and_hao_is_read_bare_and_warned() {
+        for written in ["第146号", "146号", "第146"] {
+            let r = validate_file(&file(&GOOD.replace("number: 146", &format!("number: {written}"))), &config())
+                .unwrap();
+            assert_eq!(r.number, "146", "{written}");
+            assert_eq!(r.number_written, Some((written.to_string(), 4, 9)));
+        }
+        assert_eq!(bare_number("146"), None);
+        assert_eq!(bare_number("第号"), None);
+    }
+
+    /// (id, line, column) of each problem.
+    fn at(e: &[Diagnostic]) -> Vec<(&str, usize, usize)> {
+        e.iter().map(|d| (d.message.id, d.line, d.column)).collect()
+    }
+
+    #[test]
+    fn chinese_keyboard_mistakes_get_their_own_message_at_their_place() {
+        let e = errors(&GOOD.replace("title: 关于", "title：关于"));
+        assert_eq!(at(&e), vec![("kbd-fullwidth-colon", 2, 6)]);
+        let e = errors(&GOOD.replace("category: A", "category:\n\u{3000}- A"));
+        assert_eq!(at(&e), vec![("kbd-indent", 10, 1)]);
+        let e = errors(&GOOD.replace("category: A", "tags:\n\t- a"));
+        assert_eq!(at(&e), vec![("kbd-indent", 10, 1)]);
+        let e = errors(&GOOD.replace("department: 抚顺市应急管理局", "department: “抚顺市应急管理局”"));
+        assert_eq!(at(&e), vec![("kbd-chinese-quotes", 7, 13)]);
+        assert!(e[0].help.as_ref().unwrap().en().contains("department: 抚顺市应急管理局"));
+        let e = errors(&GOOD.replace("representative: 吴忠彦", "representative: 【张三，李四】"));
+        assert_eq!(at(&e), vec![("kbd-chinese-brackets", 6, 17)]);
+        assert!(e[0].help.as_ref().unwrap().en().contains("[张三, 李四]"));
+        let e = errors(&GOOD.replace("representative: 吴忠彦", "representative: 张三，李四、王五"));
+        assert_eq!(at(&e), vec![("kbd-chinese-comma", 6, 17)]);
+        let e = errors(&GOOD.replace("date: 2023-03-27", "date: 2023年3月27日"));
+        assert_eq!(at(&e), vec![("kbd-chinese-date", 8, 7)]);
+        assert!(e[0].help.as_ref().unwrap().en().contains("date: 2023-03-27"));
+        // A quote inside a title is not a mistake.
+        validate_file(&file(&GOOD.replace("title: 关于", "title: 关于“十四五”")), &config()).unwrap();
+    }
+
+    #[test]
+    fn authority_lists_judge_names() {
+        let config = crate::config::parse(
+            "title = \"t\"\nbase_url = \"https://e.gov.cn/\"\n[organisation]\nname = \"n\"\ncode = \"C\"\n[authority]\nsessions = [\"市政协十四届一次会议\"]\nrepresentatives = [\"吴忠彦\"]\n[[authority.departments]]\nname = \"抚顺市应急管理局\"\nformer = [\"抚顺市安全生产监督管理局\"]\n",
+            None,
+        )
+        .unwrap();
+        let ok = validate_file(&file(GOOD), &config).unwrap();
+        assert_eq!(ok.department_written, None);
+        let former = GOOD.replace("抚顺市应急管理局", "抚顺市安全生产监督管理局");
+        let r = validate_file(&file(&former), &config).unwrap();
+        assert_eq!(r.department, "抚顺市应急管理局");
+        assert_eq!(r.department_written.as_deref(), Some("抚顺市安全生产监督管理局"));
+        let typo = GOOD
+            .replace("抚顺市应急管理局", "抚顺市应急管理厅")
+            .replace("十四届一次", "十四届二次")
+            .replace("吴忠彦", "吴忠言");
+        let e = validate_file(&file(&typo), &config).unwrap_err();
+        let suggestions: Vec<_> = e
+            .iter()
+            .map(|d| (d.message.arg("field"), d.help.as_ref().and_then(|h| h.arg("suggestion"))))
+            .collect();
+        assert!(suggestions.contains(&(Some("department"), Some("抚顺市应急管理局"))), "{suggestions:?}");
+        assert!(suggestions.contains(&(Some("session"), Some("市政协十四届一次会议"))), "{suggestions:?}");
+        assert!(suggestions.contains(&(Some("representative"), Some("吴忠彦"))), "{suggestions:?}");
+    }
+
+    #[test]
     fn unknown_kind_and_category() {
         let e = errors(
             &GOOD
@@ -688,10 +1088,10 @@ mod tests {
                 .replace("category: A", "category: E"),
         );
         assert_eq!(e.len(), 2);
-        assert!(e[0].message.contains("unknown kind"));
-        assert!(e[0].help.as_deref().unwrap().contains("`proposal`"));
-        assert!(e[1].message.contains("unknown category `E`"));
-        assert!(e[1].help.as_deref().unwrap().contains("`A`"));
+        assert_eq!(e[0].message.id, "fm-kind-unknown");
+        assert!(e[0].help.as_ref().unwrap().en().contains("`proposal`"));
+        assert!(e[1].message.en().contains("unknown category `E`"));
+        assert!(e[1].help.as_ref().unwrap().en().contains("`A`"));
     }
 
     #[test]
@@ -711,13 +1111,13 @@ mod tests {
     #[test]
     fn published_before_date_is_refused() {
         let e = errors(&GOOD.replace("category: A", "published: 2023-03-01"));
-        assert!(e[0].message.contains("before"));
+        assert!(e[0].message.en().contains("before"));
     }
 
     #[test]
     fn malformed_yaml_has_a_line() {
         let e = errors(&GOOD.replace("category: A", "category: [A"));
         assert!(e[0].line >= 9, "{:?}", e[0]);
-        assert!(e[0].message.starts_with("front matter:"));
+        assert_eq!(e[0].message.id, "yaml-unclosed", "{:?}", e[0]);
     }
 }

@@ -8,10 +8,10 @@ mod common;
 use std::io::Write;
 use std::path::Path;
 
-use common::{dafu, stderr, stdout};
+use common::{dafu_zh, stderr, stdout};
 
 fn import(root: &Path, args: &[&str]) -> std::process::Output {
-    dafu()
+    dafu_zh()
         .arg("import")
         .args(args)
         .arg("--root")
@@ -345,7 +345,7 @@ fn usage_errors_exit_2() {
     let out = import(site.path(), &["/no/such/letter.docx"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("找不到"), "{}", stderr(&out));
-    let none = dafu().arg("import").output().unwrap();
+    let none = dafu_zh().arg("import").output().unwrap();
     assert_eq!(none.status.code(), Some(2));
 }
 
@@ -383,7 +383,7 @@ fn an_imported_draft_does_not_break_the_build_and_drafts_mode_reports_its_lines(
     assert!(err.contains("content/imported/"), "{err}");
     assert!(err.contains(":1:1"), "at their line: {err}");
 
-    let check = dafu()
+    let check = dafu_zh()
         .args(["check", "--root"])
         .arg(site.path())
         .env("NO_COLOR", "1")

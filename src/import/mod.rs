@@ -9,6 +9,8 @@ pub mod body;
 pub mod fields;
 pub mod read;
 
+use crate::messages::{Catalogue, Msg};
+use crate::msg;
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -49,9 +51,9 @@ pub enum Outcome {
     /// The file to write exists (without --force).
     Exists { file: PathBuf },
     /// Not a kind of file dafu reads.
-    Skipped(String),
+    Skipped(Msg),
     /// A file of a known kind that could not be read.
-    Failed(String),
+    Failed(Msg),
 }
 
 /// One input and what became of it.
@@ -84,7 +86,7 @@ impl Report {
 
 /// A usage error: nothing was imported.
 #[derive(Debug)]
-pub struct UsageError(pub String);
+pub struct UsageError(pub Msg);
 
 /// The fields every reply needs (DESIGN.md); a letter without one becomes a draft.
 const REQUIRED: &[&str] = &[
@@ -96,27 +98,6 @@ const REQUIRED: &[&str] = &[
     "department",
     "date",
 ];
-
-/// The Chinese name of a field.
-pub fn field_label(key: &str) -> &'static str {
-    match key {
-        "title" => "标题",
-        "kind" => "类型",
-        "number" => "编号",
-        "session" => "会议",
-        "representative" => "代表/委员",
-        "department" => "办理单位",
-        "date" => "答复日期",
-        "published" => "发布日期",
-        "category" => "答复类别",
-        "doc_number" => "文号",
-        "signer" => "签发人",
-        "contact" => "联系人",
-        "cc" => "抄送",
-        "index_code" => "索引号",
-        _ => "",
-    }
-}
 
 fn found_and_missing(f: &Fields) -> (Vec<&'static str>, Vec<&'static str>) {
     let present = [
@@ -235,9 +216,11 @@ pub fn reply_file(f: &Fields, body_md: &str, source: &str) -> String {
     let source: String = source.chars().filter(|c| !c.is_control()).collect();
     out.push_str(&format!("# 由 dafu import 从 {source} 导入\n"));
     if draft {
+        // The comment goes into a Chinese reply file: in Chinese.
+        let zh = crate::messages::Catalogue::new(crate::messages::Lang::Zh);
         let names: Vec<String> = missing
             .iter()
-            .map(|k| format!("{}（{k}）", field_label(k)))
+            .map(|k| format!("{}（{k}）", zh.get(&crate::validate::field_meaning(k))))
             .collect();
         out.push_str(&format!(
             "# 草稿：来函中没有写明 {}。请补全后删去 draft: true。\n",
@@ -280,11 +263,15 @@ fn checked(
         Ok(_) => text,
         Err(problems) => {
             // A value the site refuses is left out, and the reply becomes a draft that says why.
-            if f.category.is_some() && problems.iter().any(|p| p.message.contains("category")) {
+            if f.category.is_some()
+                && problems.iter().any(|p| p.message.id == "fm-category-unknown")
+            {
                 f.category = None;
             }
             let mut text = reply_file(f, md, shown);
-            let why: Vec<String> = problems.iter().map(|p| p.message.clone()).collect();
+            // The note goes into a Chinese reply file: in Chinese.
+            let zh = crate::messages::Catalogue::new(crate::messages::Lang::Zh);
+            let why: Vec<String> = problems.iter().map(|p| zh.get(&p.message)).collect();
             if !text.contains("\ndraft: true\n") {
                 text = text.replacen("\n---\n", "\ndraft: true\n---\n", 1);
             }
@@ -325,7 +312,7 @@ fn prepare(input: &Path, shown: &str, config: Option<&crate::config::SiteConfig>
                 return Prepared {
                     input: input.to_path_buf(),
                     encoding: letter.encoding,
-                    result: Err(Outcome::Failed("文件中没有文字".into())),
+                    result: Err(Outcome::Failed(msg!("import-no-text"))),
                 };
             }
             let md = body::markdown(&a.body, letter.formatted);
@@ -393,7 +380,9 @@ fn expand(inputs: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, UsageError> {
     let mut out = Vec::new();
     for p in inputs {
         let meta =
-            std::fs::metadata(p).map_err(|e| UsageError(format!("找不到 {}：{e}", p.display())))?;
+            std::fs::metadata(p).map_err(|e| {
+                UsageError(msg!("import-not-found", path = p.display().to_string(), error = e.to_string()))
+            })?;
         if meta.is_dir() {
             let mut files: Vec<PathBuf> = walkdir::WalkDir::new(p)
                 .sort_by_file_name()
@@ -452,7 +441,7 @@ fn base_name(f: &Fields, text: &str) -> String {
 
 /// Imports every input. Inputs are read and understood in parallel; naming, duplicates and
 /// writing go in input order, so the same inputs always give the same files.
-pub fn import(opts: &ImportOptions, progress: bool) -> Result<Report, UsageError> {
+pub fn import(opts: &ImportOptions, progress: bool, cat: &Catalogue) -> Result<Report, UsageError> {
     let to = opts
         .to
         .clone()
@@ -464,7 +453,10 @@ pub fn import(opts: &ImportOptions, progress: bool) -> Result<Report, UsageError
     let bar = (progress && inputs.len() > 20).then(|| {
         let b = indicatif::ProgressBar::new(inputs.len() as u64);
         b.set_style(
-            indicatif::ProgressStyle::with_template("正在读取来函 {bar:30} {pos}/{len} {msg}")
+            indicatif::ProgressStyle::with_template(&format!(
+                "{} {{bar:30}} {{pos}}/{{len}} {{msg}}",
+                cat.text("import-progress")
+            ))
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         b
@@ -567,7 +559,7 @@ fn write_one(
     if !opts.dry_run
         && let Err(e) = write_file(&file, text, opts.force)
     {
-        return Outcome::Failed(format!("无法写入 {}：{e}", file.display()));
+        return Outcome::Failed(msg!("import-cannot-write", path = file.display().to_string(), error = e.to_string()));
     }
     Outcome::Imported {
         file,
@@ -616,28 +608,35 @@ fn pad(s: &str, w: usize) -> String {
     format!("{s}{}", " ".repeat(w.saturating_sub(width(s))))
 }
 
-fn labels(keys: &[&str]) -> String {
+fn labels(keys: &[&str], cat: &Catalogue) -> String {
+    let sep = cat.text("list-separator");
     keys.iter()
-        .map(|k| field_label(k))
+        .map(|k| cat.get(&crate::validate::field_meaning(k)))
         .collect::<Vec<_>>()
-        .join("、")
+        .join(&sep)
 }
 
 /// The table printed at the end: each input, the file written, the fields found and missing,
 /// and why an input was skipped.
-pub fn render_report(r: &Report, root: &Path) -> String {
+pub fn render_report(r: &Report, root: &Path, cat: &Catalogue) -> String {
     let shown = |p: &Path| p.strip_prefix(root).unwrap_or(p).display().to_string();
     let mut table: Vec<[String; 4]> = vec![[
-        "来函".into(),
-        "写入".into(),
-        "找到的字段".into(),
-        "缺少的字段 / 说明".into(),
+        cat.text("import-col-letter"),
+        cat.text("import-col-file"),
+        cat.text("import-col-found"),
+        cat.text("import-col-missing"),
     ]];
+    let none = || "—".to_string();
     for row in &r.rows {
         let input = match row.encoding {
-            Some(e) if e != "UTF-8" => format!("{}（{e}）", row.input.display()),
+            Some(e) if e != "UTF-8" => cat.get(&msg!(
+                "import-input-encoding",
+                input = row.input.display().to_string(),
+                encoding = e
+            )),
             _ => row.input.display().to_string(),
         };
+        let note = |m: Msg| cat.get(&m);
         let cells = match &row.outcome {
             Outcome::Imported {
                 file,
@@ -645,36 +644,46 @@ pub fn render_report(r: &Report, root: &Path) -> String {
                 missing,
                 overwritten,
             } => {
-                let mut note = if missing.is_empty() {
-                    "—".to_string()
+                let mut text = if missing.is_empty() {
+                    none()
                 } else {
-                    format!("缺少 {}（已存为草稿）", labels(missing))
+                    note(msg!("import-missing", fields = labels(missing, cat)))
                 };
                 if *overwritten {
-                    note.push_str("；已覆盖原文件");
+                    text.push_str(&cat.text("import-overwritten"));
                 }
-                [input, shown(file), labels(found), note]
+                [input, shown(file), labels(found, cat), text]
             }
             Outcome::Duplicate { of } => [
                 input,
-                "—".into(),
+                none(),
                 String::new(),
-                format!("与 {} 是同一份答复，未重复导入", of.display()),
+                note(msg!("import-duplicate", other = of.display().to_string())),
             ],
             Outcome::InSite { file } => [
                 input,
-                "—".into(),
+                none(),
                 String::new(),
-                format!("网站中已有这份答复：{}", shown(file)),
+                note(msg!("import-in-site", file = shown(file))),
             ],
             Outcome::Exists { file } => [
                 input,
-                "—".into(),
+                none(),
                 String::new(),
-                format!("{} 已存在，未覆盖（要覆盖请加 --force）", shown(file)),
+                note(msg!("import-exists", file = shown(file))),
             ],
-            Outcome::Skipped(why) => [input, "—".into(), String::new(), format!("跳过：{why}")],
-            Outcome::Failed(why) => [input, "—".into(), String::new(), format!("无法读取：{why}")],
+            Outcome::Skipped(why) => [
+                input,
+                none(),
+                String::new(),
+                note(msg!("import-skipped", why = why.clone())),
+            ],
+            Outcome::Failed(why) => [
+                input,
+                none(),
+                String::new(),
+                note(msg!("import-failed", why = why.clone())),
+            ],
         };
         table.push(cells);
     }
@@ -712,16 +721,23 @@ pub fn render_report(r: &Report, root: &Path) -> String {
     let dups = count(&|o| matches!(o, Outcome::Duplicate { .. } | Outcome::InSite { .. }));
     let skipped = count(&|o| matches!(o, Outcome::Skipped(_)));
     let failed = count(&|o| matches!(o, Outcome::Failed(_) | Outcome::Exists { .. }));
-    out.push_str(&format!(
-        "\n{}{} 份完整答复，{} 份草稿（缺少字段，请补全），{} 份重复，{} 个文件跳过，{} 个失败。{}\n",
-        if r.dry_run { "试运行（--dry-run，未写入任何文件）：" } else { "" },
-        complete,
-        drafts,
-        dups,
-        skipped,
-        failed,
-        if r.dry_run { String::new() } else { format!("写入位置：{}", shown(&r.to)) }
-    ));
+    let summary = msg!(
+        "import-summary",
+        complete = complete,
+        drafts = drafts,
+        duplicates = dups,
+        skipped = skipped,
+        failed = failed
+    );
+    out.push('\n');
+    if r.dry_run {
+        out.push_str(&cat.text("import-dry-run"));
+    }
+    out.push_str(&cat.get(&summary));
+    if !r.dry_run {
+        out.push_str(&cat.get(&msg!("import-written-to", folder = shown(&r.to))));
+    }
+    out.push('\n');
     out
 }
 
@@ -777,7 +793,7 @@ mod tests {
         assert_eq!(f.session, None);
         let text = reply_file(&f, &md, "x.txt");
         assert!(
-            text.contains("# 草稿：来函中没有写明 编号（number）、会议（session）"),
+            text.contains("# 草稿：来函中没有写明 提案/建议编号（number）、届次会议（session）"),
             "{text}"
         );
         assert!(text.contains("draft: true"));

@@ -2,6 +2,8 @@
 //! `.html` (the article and the 政府信息公开 metadata table) all become one [`Letter`]:
 //! paragraphs of text with the spans the source made bold, tables, and labelled metadata.
 
+use crate::messages::Msg;
+use crate::msg;
 use std::collections::HashMap;
 use std::io::Read;
 
@@ -54,9 +56,9 @@ pub struct Letter {
 #[derive(Debug)]
 pub enum Unreadable {
     /// Not a kind of file dafu reads.
-    Skipped(String),
+    Skipped(Msg),
     /// A file of a known kind that is damaged or cannot be opened.
-    Failed(String),
+    Failed(Msg),
 }
 
 /// Largest input read, and largest part unpacked from a .docx: a letter is far smaller,
@@ -72,25 +74,26 @@ pub fn read(path: &std::path::Path) -> Result<Letter, Unreadable> {
         .unwrap_or_default();
     if !matches!(ext.as_str(), "txt" | "text" | "docx" | "html" | "htm") {
         let what = if ext.is_empty() {
-            "没有扩展名".to_string()
+            msg!("import-no-extension")
         } else if ext == "doc" || ext == "wps" {
-            format!(".{ext} 是旧版 Word/WPS 格式，请先另存为 .docx")
+            msg!("import-old-word", ext = ext)
         } else if ext == "pdf" {
-            ".pdf 不能可靠地取出文字，请使用 .docx 或 .txt".to_string()
+            msg!("import-pdf")
         } else {
-            format!("不支持 .{ext} 文件（支持 .docx、.txt、.html）")
+            msg!("import-unsupported", ext = ext)
         };
         return Err(Unreadable::Skipped(what));
     }
-    let meta = std::fs::metadata(path).map_err(|e| Unreadable::Failed(e.to_string()))?;
+    let io = |e: std::io::Error| Unreadable::Failed(msg!("io-error", error = e.to_string()));
+    let meta = std::fs::metadata(path).map_err(io)?;
     if meta.len() > MAX_BYTES {
-        return Err(Unreadable::Failed(format!(
-            "文件过大（{} MB），一封答复函不会超过 {} MB",
-            meta.len() >> 20,
-            MAX_BYTES >> 20
+        return Err(Unreadable::Failed(msg!(
+            "import-too-large",
+            size = meta.len() >> 20,
+            max = MAX_BYTES >> 20
         )));
     }
-    let bytes = std::fs::read(path).map_err(|e| Unreadable::Failed(e.to_string()))?;
+    let bytes = std::fs::read(path).map_err(io)?;
     match ext.as_str() {
         "docx" => docx(&bytes).map_err(Unreadable::Failed),
         "html" | "htm" => {
@@ -185,11 +188,11 @@ fn zip_part(archive: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>, name: &str) -
 }
 
 /// A Word document: paragraphs with their bold runs and automatic numbering, and tables.
-pub fn docx(bytes: &[u8]) -> Result<Letter, String> {
+pub fn docx(bytes: &[u8]) -> Result<Letter, Msg> {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|e| format!("不是有效的 .docx（zip）文件：{e}"))?;
+        .map_err(|e| msg!("import-docx-not-zip", error = e.to_string()))?;
     let document = zip_part(&mut archive, "word/document.xml")
-        .ok_or("不是有效的 .docx 文件：缺少 word/document.xml")?;
+        .ok_or_else(|| msg!("import-docx-no-document"))?;
     let numbering = zip_part(&mut archive, "word/numbering.xml")
         .map(|x| Numbering::parse(&x))
         .unwrap_or_default();
@@ -415,7 +418,7 @@ fn parse_document(
     xml: &str,
     mut numbering: Numbering,
     bold_styles: &std::collections::HashSet<String>,
-) -> Result<Letter, String> {
+) -> Result<Letter, Msg> {
     let mut reader = quick_xml::Reader::from_str(xml);
     let mut blocks = Vec::new();
     // Paragraph state.
@@ -448,7 +451,7 @@ fn parse_document(
     loop {
         let event = reader
             .read_event()
-            .map_err(|e| format!("word/document.xml 无法解析：{e}"))?;
+            .map_err(|e| msg!("import-docx-bad-xml", error = e.to_string()))?;
         match event {
             Event::Start(e) | Event::Empty(e) => match e.name().0 {
                 "w:p" => {

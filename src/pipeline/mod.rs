@@ -265,8 +265,8 @@ impl Pipeline {
         let root = self.opts.root.clone();
         if !root.is_dir() {
             return Err(vec![
-                Diagnostic::new(&root, "site folder not found")
-                    .with_help("pass --root DIR with the folder that holds site.toml"),
+                Diagnostic::new(&root, crate::msg!("site-not-found"))
+                    .with_help(crate::msg!("site-not-found-help")),
             ]);
         }
         // Stage 1–2: configuration, theme and content, all problems at once.
@@ -561,7 +561,7 @@ impl Pipeline {
                 }),
                 None => Err(vec![Diagnostic::new(
                     &site.entries[i].reply.source,
-                    "cannot read the file again",
+                    crate::msg!("file-reread"),
                 )]),
             })
             .collect();
@@ -661,7 +661,7 @@ impl Pipeline {
                 let ((path, html), text) = self.render_job(&renderer, site, job)?;
                 if let Target::Dir(sink) = target {
                     sink.write_keyed(&path, html.as_bytes(), fp)
-                        .map_err(|e| vec![Diagnostic::new(&path, format!("cannot write: {e}"))])?;
+                        .map_err(|e| vec![Diagnostic::new(&path, crate::msg!("write-failed", error = e.to_string()))])?;
                     return Ok((path, fp, None, text));
                 }
                 let bytes = pack(&path, html.as_bytes());
@@ -688,8 +688,8 @@ impl Pipeline {
         if !errors.is_empty() {
             // One report per distinct template problem, not one per page.
             errors.sort_by(|a, b| {
-                (&a.file, a.line, a.column, &a.message)
-                    .cmp(&(&b.file, b.line, b.column, &b.message))
+                (&a.file, a.line, a.column, a.message.id)
+                    .cmp(&(&b.file, b.line, b.column, b.message.id))
             });
             errors.dedup_by(|a, b| {
                 (&a.file, a.line, a.column, &a.message) == (&b.file, b.line, b.column, &b.message)
@@ -701,7 +701,7 @@ impl Pipeline {
             match target {
                 Target::Dir(sink) => sink
                     .write(rel, bytes)
-                    .map_err(|e| vec![Diagnostic::new(rel, format!("cannot write: {e}"))])?,
+                    .map_err(|e| vec![Diagnostic::new(rel, crate::msg!("write-failed", error = e.to_string()))])?,
                 Target::Memory => {
                     files.insert(Arc::from(rel.as_str()), pack(rel, bytes));
                 }
@@ -837,7 +837,7 @@ impl Pipeline {
                 machine::write_fresh(&inputs, &emit).map_err(|e| {
                     vec![Diagnostic::new(
                         &sink.root,
-                        format!("cannot write the feeds, open data or search index: {e}"),
+                        crate::msg!("write-outputs-failed", error = e.to_string()),
                     )]
                 })?;
             }

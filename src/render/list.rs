@@ -65,7 +65,7 @@ pub(super) fn term<'a>(
     let site = r.site;
     let d = site
         .dimension(dim)
-        .ok_or_else(|| Diagnostic::new(dim.key(), "no such dimension"))?;
+        .ok_or_else(|| Diagnostic::new(dim.key(), crate::msg!("no-such-dimension")))?;
     let t = &d.terms[ti];
     let heading = match dim {
         Dim::Year => format!("{}年答复", t.name),

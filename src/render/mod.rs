@@ -277,7 +277,7 @@ impl<'s> Renderer<'s> {
             if !tera.contains_template(needed) {
                 diags.push(Diagnostic::new(
                     format!("templates/{needed}"),
-                    format!("the theme has no template {needed}"),
+                    crate::msg!("template-missing", template = needed),
                 ));
             }
         }
@@ -395,9 +395,9 @@ impl<'s> Renderer<'s> {
                 out.push(
                     Diagnostic::new(
                         origin,
-                        format!("this static file would replace what dafu generates at {g}"),
+                        crate::msg!("static-replaces-generated", path = g),
                     )
-                    .with_help("rename or move the file; static files may not take the place of pages, feeds, open data or the search index"),
+                    .with_help(crate::msg!("static-replaces-generated-help")),
                 );
             }
         }
@@ -533,7 +533,7 @@ impl<'s> Renderer<'s> {
     ) -> Result<(String, String), Diagnostic> {
         let (url, template, ctx) = self.context(job, Purpose::Render(body))?;
         let ctx = Context::from_serialize(&ctx).map_err(|e| {
-            Diagnostic::new(template, format!("cannot build the template context: {e}"))
+            Diagnostic::new(template, crate::msg!("template-context", error = e.to_string()))
         })?;
         let html = self.tera.render(template, &ctx).map_err(|e| {
             let origin = self
@@ -634,8 +634,8 @@ fn template_diagnostic(origin: &str, e: &tera::Error) -> Diagnostic {
         message.push_str(&format!("\n  caused by: {s}"));
         source = s.source();
     }
-    Diagnostic::new(origin, format!("template error in {origin}:\n{message}"))
-        .with_help("fix the template; the README lists the variables each template gets")
+    Diagnostic::new(origin, crate::msg!("template-error", template = origin, detail = message))
+        .with_help(crate::msg!("template-error-help"))
 }
 
 #[cfg(test)]

@@ -29,7 +29,7 @@ pub(super) fn context<'a>(
     let site = r.site;
     let d = site
         .dimension(dim)
-        .ok_or_else(|| Diagnostic::new(dim.key(), "no such dimension"))?;
+        .ok_or_else(|| Diagnostic::new(dim.key(), crate::msg!("no-such-dimension")))?;
     let url = format!("{}/", dim.key());
     let mut page = r.page(
         &url,

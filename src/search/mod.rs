@@ -940,6 +940,8 @@ mod tests {
             body: "".into(),
             body_line: 1,
             replaced: Vec::new(),
+            number_written: None,
+            department_written: None,
         }
     }
 

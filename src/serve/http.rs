@@ -46,7 +46,7 @@ pub fn display_host(bind: &str) -> String {
 }
 
 /// Binds `bind:port`, or the next free port when it is taken.
-pub fn bind(bind: &str, port: u16) -> Result<(TcpListener, u16), String> {
+pub fn bind(bind: &str, port: u16) -> Result<(TcpListener, u16), crate::messages::Msg> {
     let mut last = String::new();
     for p in port..=port.saturating_add(PORT_TRIES) {
         let addr = format!("{}:{p}", display_host(bind));
@@ -58,12 +58,14 @@ pub fn bind(bind: &str, port: u16) -> Result<(TcpListener, u16), String> {
             Err(e) if e.kind() == std::io::ErrorKind::AddrInUse && port != 0 => {
                 last = e.to_string();
             }
-            Err(e) => return Err(format!("cannot listen on {addr}: {e}")),
+            Err(e) => return Err(crate::msg!("serve-cannot-listen", address = addr, error = e.to_string())),
         }
     }
-    Err(format!(
-        "ports {port}–{} are all in use ({last}); pass --port with a free one",
-        port.saturating_add(PORT_TRIES)
+    Err(crate::msg!(
+        "serve-ports-in-use",
+        first = port,
+        last = port.saturating_add(PORT_TRIES),
+        error = last
     ))
 }
 
@@ -112,18 +114,22 @@ fn normalise_host(h: &str) -> String {
 }
 
 /// Serves until the process ends.
-pub fn run(listener: TcpListener, state: Arc<State>, allowed: AllowedHosts) -> Result<(), String> {
+pub fn run(
+    listener: TcpListener,
+    state: Arc<State>,
+    allowed: AllowedHosts,
+) -> Result<(), crate::messages::Msg> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| format!("cannot start the server: {e}"))?;
+        .map_err(|e| crate::msg!("serve-cannot-start", error = e.to_string()))?;
     runtime.block_on(async move {
         listener
             .set_nonblocking(true)
-            .map_err(|e| format!("cannot start the server: {e}"))?;
+            .map_err(|e| crate::msg!("serve-cannot-start", error = e.to_string()))?;
         let listener = tokio::net::TcpListener::from_std(listener)
-            .map_err(|e| format!("cannot start the server: {e}"))?;
+            .map_err(|e| crate::msg!("serve-cannot-start", error = e.to_string()))?;
         accept_loop(listener, state, Arc::new(allowed)).await;
         Ok(())
     })

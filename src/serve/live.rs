@@ -6,6 +6,8 @@
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
+use crate::diagnostics::Diagnostic;
+use crate::messages::Catalogue;
 use crate::output::Snapshot;
 
 /// Where the live-reload script and event stream live: outside any base path.
@@ -17,8 +19,8 @@ pub const LIVE_JS: &str = include_str!("live.js");
 /// What the server threads share.
 pub struct State {
     snapshot: RwLock<Arc<Snapshot>>,
-    /// The last build's problems, rendered as text; `None` when it succeeded.
-    error: RwLock<Option<String>>,
+    /// The last build's problems, as the overlay shows them; `None` when it succeeded.
+    error: RwLock<Option<serde_json::Value>>,
     /// Recent messages to browsers, numbered; waiting requests are woken on each new one.
     events: Mutex<Events>,
     /// Woken on each new message; waiting requests are tasks, not threads.
@@ -137,12 +139,57 @@ impl State {
     }
 
     /// A failed build: keep the last good site, show the problems everywhere.
-    pub fn fail(&self, text: String) {
+    pub fn fail(&self, problems: serde_json::Value) {
         if let Ok(mut e) = self.error.write() {
-            *e = Some(text.clone());
+            *e = Some(problems.clone());
         }
-        self.broadcast(serde_json::json!({ "type": "error", "message": text }));
+        self.broadcast(serde_json::json!({ "type": "error", "message": problems }));
     }
+}
+
+/// A failed build's problems as the browser overlay shows them: each problem once, worded
+/// in the reader's language, with the source line split around the wrong text so that the
+/// page can mark it (carets would not line up in a proportional Chinese font).
+pub fn overlay(diags: &[Diagnostic], cat: &Catalogue) -> serde_json::Value {
+    let sorted = crate::diagnostics::sorted(diags);
+    let files: std::collections::BTreeSet<&std::path::Path> =
+        sorted.iter().map(|d| d.file.as_path()).collect();
+    let problems: Vec<serde_json::Value> = sorted
+        .iter()
+        .map(|d| {
+            let excerpt = match (&d.source, &d.span) {
+                (Some(text), Some(span)) => {
+                    let line_start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+                    let line_end = text[span.start..]
+                        .find('\n')
+                        .map_or(text.len(), |i| span.start + i);
+                    let mark_end = span.end.clamp(span.start, line_end);
+                    serde_json::json!({
+                        "line": d.line,
+                        "before": &text[line_start..span.start],
+                        "mark": &text[span.start..mark_end],
+                        "after": &text[mark_end..line_end],
+                    })
+                }
+                _ => serde_json::Value::Null,
+            };
+            serde_json::json!({
+                "location": d.location(),
+                "message": cat.get(&d.message),
+                "help": d.help.as_ref().map(|h| cat.get(h)),
+                "warning": d.warning,
+                "excerpt": excerpt,
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "lang": match cat.lang() { crate::messages::Lang::Zh => "zh-CN", crate::messages::Lang::En => "en" },
+        "title": cat.text("overlay-title"),
+        "summary": cat.get(&crate::msg!("summary-still-serving", problems = sorted.len(), files = files.len())),
+        "close": cat.text("overlay-close"),
+        "help_label": cat.text("level-help"),
+        "problems": problems,
+    })
 }
 
 /// URL paths (with the base path) whose bytes differ between two builds; a page is named both

@@ -14,7 +14,9 @@ use std::sync::mpsc::{Receiver, channel};
 use std::time::Instant;
 
 use crate::build::BuildOptions;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Outcome};
+use crate::messages::{Catalogue, Msg};
+use crate::msg;
 use crate::output::Snapshot;
 use crate::pipeline::{Pipeline, Target};
 
@@ -58,7 +60,8 @@ pub struct ServeOptions {
 }
 
 /// Runs the server until the process is stopped.
-pub fn serve(opts: &ServeOptions) -> Result<(), String> {
+pub fn serve(opts: &ServeOptions, cat: &Catalogue) -> Result<(), Msg> {
+    let cat = Arc::new(Catalogue::new(cat.lang()));
     let build_opts = BuildOptions {
         root: opts.root.clone(),
         output: None,
@@ -85,16 +88,20 @@ pub fn serve(opts: &ServeOptions) -> Result<(), String> {
         ),
     };
     let pages = snapshot.len();
-    print_warnings(builder.warnings());
+    print_warnings(builder.warnings(), &cat);
     let state = State::new(snapshot);
     match &first_error {
         None => println!(
-            "built {pages} files in {:.2} s",
-            start.elapsed().as_secs_f64()
+            "{}",
+            cat.get(&msg!(
+                "serve-built",
+                files = pages,
+                seconds = format!("{:.2}", start.elapsed().as_secs_f64())
+            ))
         ),
         Some(diags) => {
-            eprint!("{}", render(diags, true));
-            state.fail(render(diags, false));
+            eprint!("{}", render(diags, &cat));
+            state.fail(live::overlay(diags, &cat));
         }
     }
 
@@ -103,42 +110,50 @@ pub fn serve(opts: &ServeOptions) -> Result<(), String> {
     let watching = watch(&opts.root, opts.poll, tx)?;
     let (listener, port) = http::bind(&opts.bind, opts.port)?;
     if port != opts.port && opts.port != 0 {
-        println!("port {} is in use; using {port} instead", opts.port);
+        println!(
+            "{}",
+            cat.get(&msg!("serve-port-taken", asked = opts.port, port = port))
+        );
     }
     let base = state.snapshot().base_path.clone();
     let url = format!("http://{}:{port}{base}", http::display_host(&opts.bind));
-    println!(
-        "serving {url}  (drafts {}; Ctrl+C to stop)",
-        if opts.drafts { "shown" } else { "hidden" }
-    );
+    let serving = if opts.drafts {
+        msg!("serve-serving-drafts", url = &url)
+    } else {
+        msg!("serve-serving", url = &url)
+    };
+    println!("{}", cat.get(&serving));
     if opts.open
         && let Err(e) = open::that(&url)
     {
-        eprintln!("could not open a browser: {e}");
+        eprintln!("{}", cat.get(&msg!("serve-no-browser", error = e.to_string())));
     }
 
     let rebuild_state = state.clone();
     let timings = opts.timings;
-    std::thread::spawn(move || rebuild_loop(builder, watching, rx, rebuild_state, timings));
+    let rebuild_cat = cat.clone();
+    std::thread::spawn(move || {
+        rebuild_loop(builder, watching, rx, rebuild_state, timings, &rebuild_cat)
+    });
 
     let allowed = http::AllowedHosts::new(&opts.bind, &opts.allow_host);
     http::run(listener, state, allowed)
 }
 
-fn print_warnings(warnings: &[Diagnostic]) {
+fn print_warnings(warnings: &[Diagnostic], cat: &Catalogue) {
     let color = std::io::IsTerminal::is_terminal(&std::io::stderr())
         && std::env::var_os("NO_COLOR").is_none();
-    eprint!("{}", crate::diagnostics::render_warnings(warnings, color));
+    eprint!(
+        "{}",
+        crate::diagnostics::render_warnings(warnings, cat, color)
+    );
 }
 
-fn render(diags: &[Diagnostic], color: bool) -> String {
-    let color = color
-        && std::io::IsTerminal::is_terminal(&std::io::stderr())
+/// The problems of a failed rebuild for the terminal.
+fn render(diags: &[Diagnostic], cat: &Catalogue) -> String {
+    let color = std::io::IsTerminal::is_terminal(&std::io::stderr())
         && std::env::var_os("NO_COLOR").is_none();
-    crate::diagnostics::render_all(diags, color).replace(
-        "; nothing was published",
-        "; still serving the last good build",
-    )
+    crate::diagnostics::render_all(diags, cat, color, Outcome::StillServing)
 }
 
 /// Rebuilds after each (debounced) batch of changes, coalescing batches that arrive while a
@@ -149,6 +164,7 @@ fn rebuild_loop(
     rx: Receiver<Change>,
     state: Arc<State>,
     timings: bool,
+    cat: &Catalogue,
 ) {
     while let Ok(first) = rx.recv() {
         // Merge everything that arrived meanwhile into one rebuild.
@@ -157,7 +173,7 @@ fn rebuild_loop(
             change = change.merge(more);
         }
         if let Err(e) = watching.add_new_folders() {
-            eprintln!("{e}");
+            eprintln!("{}", cat.get(&e));
         }
         let start = Instant::now();
         let mut pages_at = None;
@@ -176,38 +192,36 @@ fn rebuild_loop(
         match result {
             Ok(built) => {
                 let changed = built.snapshot.map_or(0, |s| state.publish(s));
-                print_warnings(builder.warnings());
+                print_warnings(builder.warnings(), cat);
                 let report = builder.report();
                 match (first_at, pages_at) {
                     (Some(first), Some(all)) if report.edited_page_first => println!(
-                        "edited page ready in {} ms, pages ready in {} ms",
-                        first.as_millis(),
-                        all.as_millis()
+                        "{}",
+                        cat.get(&msg!(
+                            "serve-edited-ready",
+                            first = first.as_millis() as u64,
+                            all = all.as_millis() as u64
+                        ))
                     ),
-                    (_, Some(all)) => println!("pages ready in {} ms", all.as_millis()),
+                    (_, Some(all)) => println!(
+                        "{}",
+                        cat.get(&msg!("serve-pages-ready", all = all.as_millis() as u64))
+                    ),
                     _ => {}
                 }
-                println!(
-                    "rebuilt in {} ms ({}): {} changed",
-                    start.elapsed().as_millis(),
-                    if report.one_reply {
-                        "one reply"
-                    } else {
-                        "whole site"
-                    },
-                    if changed == 0 {
-                        "nothing".to_string()
-                    } else {
-                        format!("{} URLs", changed)
-                    }
-                );
+                let rebuilt = if report.one_reply {
+                    msg!("serve-rebuilt-one", ms = start.elapsed().as_millis() as u64, changed = changed)
+                } else {
+                    msg!("serve-rebuilt-all", ms = start.elapsed().as_millis() as u64, changed = changed)
+                };
+                println!("{}", cat.get(&rebuilt));
                 if timings {
                     println!("  {}", crate::pipeline::timings_line(&report.steps));
                 }
             }
             Err(diags) => {
-                eprint!("{}", render(&diags, true));
-                state.fail(render(&diags, false));
+                eprint!("{}", render(&diags, cat));
+                state.fail(live::overlay(&diags, cat));
             }
         }
     }

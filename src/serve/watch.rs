@@ -54,7 +54,7 @@ pub struct Watching {
 }
 
 impl Watching {
-    pub fn add_new_folders(&mut self) -> Result<(), String> {
+    pub fn add_new_folders(&mut self) -> Result<(), crate::messages::Msg> {
         for d in ["content", "templates", "static", "themes"] {
             let dir = self.root.join(d);
             if dir.is_dir() && !self.watched.contains(&dir) {
@@ -62,7 +62,7 @@ impl Watching {
                     Watcher::Native(w) => w.watch(&dir, RecursiveMode::Recursive),
                     Watcher::Poll(w) => w.watch(&dir, RecursiveMode::Recursive),
                 };
-                r.map_err(|e| format!("cannot watch {}: {e}", dir.display()))?;
+                r.map_err(|e| crate::msg!("watch-failed", folder = dir.display().to_string(), error = e.to_string()))?;
                 self.watched.push(dir);
             }
         }
@@ -138,10 +138,10 @@ fn classify(root: &Path, events: &[notify_debouncer_full::DebouncedEvent]) -> Op
     }
 }
 
-pub fn watch(root: &Path, poll: bool, tx: Sender<Change>) -> Result<Watching, String> {
+pub fn watch(root: &Path, poll: bool, tx: Sender<Change>) -> Result<Watching, crate::messages::Msg> {
     let root_abs = root
         .canonicalize()
-        .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
+        .map_err(|e| crate::msg!("watch-failed", folder = root.display().to_string(), error = e.to_string()))?;
     let filter_root = root_abs.clone();
     let handler = move |result: DebounceEventResult| match result {
         Ok(events) => {
@@ -165,12 +165,12 @@ pub fn watch(root: &Path, poll: bool, tx: Sender<Change>) -> Result<Watching, St
                 notify_debouncer_full::NoCache::new(),
                 config,
             )
-            .map_err(|e| format!("cannot start the polling watcher: {e}"))?,
+            .map_err(|e| crate::msg!("watch-poll-failed", error = e.to_string()))?,
         )
     } else {
         Watcher::Native(
             new_debouncer(DEBOUNCE, None, handler)
-                .map_err(|e| format!("cannot start the file watcher: {e} (try --poll)"))?,
+                .map_err(|e| crate::msg!("watch-events-failed", error = e.to_string()))?,
         )
     };
     // site.toml, and folders created later, are seen through the root (not recursively: the
@@ -179,7 +179,7 @@ pub fn watch(root: &Path, poll: bool, tx: Sender<Change>) -> Result<Watching, St
         Watcher::Native(w) => w.watch(&root_abs, RecursiveMode::NonRecursive),
         Watcher::Poll(w) => w.watch(&root_abs, RecursiveMode::NonRecursive),
     };
-    r.map_err(|e| format!("cannot watch {}: {e}", root_abs.display()))?;
+    r.map_err(|e| crate::msg!("watch-failed", folder = root_abs.display().to_string(), error = e.to_string()))?;
     let mut w = Watching {
         root: root_abs,
         watcher,

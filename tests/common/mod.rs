@@ -20,8 +20,18 @@ sponsor = "某市人民政府办公室"
 site_code = "2104000001"
 "#;
 
+/// The binary with its messages in English (the tests read them); `dafu_zh` for Chinese.
 pub fn dafu() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_dafu"))
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_dafu"));
+    cmd.env("DAFU_LANG", "en");
+    cmd
+}
+
+/// The binary as a Chinese site's users run it: messages in Chinese.
+pub fn dafu_zh() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_dafu"));
+    cmd.env_remove("DAFU_LANG");
+    cmd
 }
 
 pub fn repo_root() -> PathBuf {
