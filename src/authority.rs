@@ -43,7 +43,11 @@ pub fn check_representative(config: &SiteConfig, name: &str) -> Option<(Msg, Msg
     if list.is_empty() || list.iter().any(|s| s == name) {
         return None;
     }
-    Some(unknown("representative", name, list.iter().map(String::as_str)))
+    Some(unknown(
+        "representative",
+        name,
+        list.iter().map(String::as_str),
+    ))
 }
 
 fn unknown<'a>(
@@ -51,7 +55,13 @@ fn unknown<'a>(
     name: &str,
     listed: impl Iterator<Item = &'a str> + Clone,
 ) -> (Msg, Msg) {
-    let message = msg!("authority-unknown", field = field, value = name);
+    let meaning = crate::validate::field_meaning(field);
+    let message = msg!(
+        "authority-unknown",
+        field = field,
+        meaning = meaning,
+        value = name
+    );
     let help = match suggest(name, listed.clone()) {
         Some(s) => msg!("authority-did-you-mean", suggestion = s),
         None => {
@@ -114,7 +124,12 @@ mod tests {
 
     #[test]
     fn near_duplicates_are_one_character_apart() {
-        let names = ["抚顺市应急管理局", "抚顺市应急管理厅", "抚顺市教育局", "市教育局"];
+        let names = [
+            "抚顺市应急管理局",
+            "抚顺市应急管理厅",
+            "抚顺市教育局",
+            "市教育局",
+        ];
         assert_eq!(
             near_duplicates(&names),
             vec![("抚顺市应急管理局", "抚顺市应急管理厅")]

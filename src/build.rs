@@ -194,11 +194,18 @@ fn check_output_is_safe(root: &Path, output: &Path) -> Result<(), Msg> {
     let root = resolved(root);
     let output = resolved(output);
     if root.starts_with(&output) {
-        return Err(msg!("output-holds-site", folder = output.display().to_string()));
+        return Err(msg!(
+            "output-holds-site",
+            folder = output.display().to_string()
+        ));
     }
     for own in ["content", "templates", "static", "themes", "site.toml"] {
         if output.starts_with(root.join(own)) {
-            return Err(msg!("output-inside-site", folder = output.display().to_string(), part = own));
+            return Err(msg!(
+                "output-inside-site",
+                folder = output.display().to_string(),
+                part = own
+            ));
         }
     }
     Ok(())

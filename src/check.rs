@@ -15,8 +15,8 @@ use rayon::prelude::*;
 
 use crate::build::BuildOptions;
 use crate::diagnostics::Diagnostic;
+use crate::model::{Dim, Site, page_count};
 use crate::msg;
-use crate::model::{Site, page_count};
 use crate::output::Snapshot;
 use crate::pipeline::{Pipeline, Target};
 
@@ -60,6 +60,7 @@ pub fn check(opts: &BuildOptions, today: NaiveDate) -> CheckReport {
         .problems
         .extend(future_dated(site, &opts.root, today));
     report.problems.extend(empty_index_pages(site));
+    report.problems.extend(name_warnings(site, &opts.root));
     let Some(snapshot) = snapshot else {
         return report;
     };
@@ -80,7 +81,13 @@ fn future_dated(site: &Site, root: &std::path::Path, today: NaiveDate) -> Vec<Di
             if date > today && !(field == "published" && r.published == r.date) {
                 let mut d = Diagnostic::new(
                     &r.source,
-                    msg!("future-date", field = field, meaning = crate::validate::field_meaning(field), date = date.to_string(), today = today.to_string()),
+                    msg!(
+                        "future-date",
+                        field = field,
+                        meaning = crate::validate::field_meaning(field),
+                        date = date.to_string(),
+                        today = today.to_string()
+                    ),
                 )
                 .with_help(msg!("future-date-help"));
                 if let Ok(text) = std::fs::read_to_string(root.join(&r.source)) {
@@ -91,6 +98,137 @@ fn future_dated(site: &Site, root: &std::path::Path, today: NaiveDate) -> Vec<Di
                 }
                 out.push(d);
             }
+        }
+    }
+    out
+}
+
+/// What keeps the site's names clean: `[slugs]` and authority-list entries that no reply
+/// uses (a renamed department, a typo in site.toml), and — where the site gives no list —
+/// department and session names one character apart (a typo in a reply).
+fn name_warnings(site: &Site, root: &std::path::Path) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let toml: Arc<str> = std::fs::read_to_string(root.join("site.toml"))
+        .unwrap_or_default()
+        .into();
+    let at = |d: Diagnostic, key: &str| match crate::config::find_key(&toml, key) {
+        Some(span) => d.at(&toml, span),
+        None => d,
+    };
+    let used = |dim: Dim| -> BTreeMap<&str, &[usize]> {
+        site.dimensions
+            .iter()
+            .filter(|d| d.dim == dim)
+            .flat_map(|d| &d.terms)
+            .filter(|t| !t.entries.is_empty())
+            .map(|t| (t.name.as_str(), t.entries.as_slice()))
+            .collect()
+    };
+    let all_names: HashSet<&str> = site
+        .dimensions
+        .iter()
+        .flat_map(|d| &d.terms)
+        .map(|t| t.name.as_str())
+        .collect();
+    for name in site.config.slugs.keys() {
+        let listed = site
+            .config
+            .authority
+            .departments
+            .iter()
+            .any(|d| &d.name == name);
+        if !all_names.contains(name.as_str()) && !listed {
+            out.push(at(
+                Diagnostic::new("site.toml", msg!("slug-unused", name = name))
+                    .with_help(msg!("slug-unused-help"))
+                    .warning(),
+                name,
+            ));
+        }
+    }
+    let authority = &site.config.authority;
+    let lists: [(&str, Dim, Vec<&str>); 3] = [
+        (
+            "department",
+            Dim::Department,
+            authority
+                .departments
+                .iter()
+                .map(|d| d.name.as_str())
+                .collect(),
+        ),
+        (
+            "session",
+            Dim::Session,
+            authority.sessions.iter().map(String::as_str).collect(),
+        ),
+        (
+            "representative",
+            Dim::Representative,
+            authority
+                .representatives
+                .iter()
+                .map(String::as_str)
+                .collect(),
+        ),
+    ];
+    for (field, dim, listed) in &lists {
+        let used = used(*dim);
+        for name in listed {
+            if !used.contains_key(name) {
+                out.push(at(
+                    Diagnostic::new(
+                        "site.toml",
+                        msg!(
+                            "authority-unused",
+                            field = *field,
+                            meaning = crate::validate::field_meaning(field),
+                            name = *name
+                        ),
+                    )
+                    .with_help(msg!("authority-unused-help"))
+                    .warning(),
+                    &format!("\"{name}\""),
+                ));
+            }
+        }
+        if !listed.is_empty() || *dim == Dim::Representative {
+            continue;
+        }
+        let names: Vec<&str> = used.keys().copied().collect();
+        for (a, b) in crate::authority::near_duplicates(&names) {
+            // The rarer spelling is the likely typo: point at its first reply.
+            let (rare, common) = if used[a].len() <= used[b].len() {
+                (a, b)
+            } else {
+                (b, a)
+            };
+            let entry = &site.entries[used[rare][0]];
+            let mut d = Diagnostic::new(
+                &entry.reply.source,
+                msg!(
+                    "near-duplicate",
+                    field = *field,
+                    meaning = crate::validate::field_meaning(field),
+                    rare = rare,
+                    count = used[rare].len(),
+                    common = common,
+                    common_count = used[common].len()
+                ),
+            )
+            .with_help(msg!(
+                "near-duplicate-help",
+                field = *field,
+                meaning = crate::validate::field_meaning(field)
+            ))
+            .warning();
+            if let Ok(text) = std::fs::read_to_string(root.join(&entry.reply.source)) {
+                let text: Arc<str> = text.into();
+                if let Some(span) = crate::validate::find_line(&text, &format!("{field}:")) {
+                    d = d.at(&text, span);
+                }
+            }
+            out.push(d);
         }
     }
     out
@@ -161,7 +299,11 @@ fn page_refs(html: &str) -> PageRefs {
 
 /// Where a link leads inside the output: (file, fragment); `None` for links that leave
 /// the site (other schemes and hosts), which are not checked.
-fn resolve(page: &str, href: &str, base_path: &str) -> Option<Result<(String, String), crate::messages::Msg>> {
+fn resolve(
+    page: &str,
+    href: &str,
+    base_path: &str,
+) -> Option<Result<(String, String), crate::messages::Msg>> {
     let href = href.trim();
     if href.is_empty() {
         // An empty reference is this very page (the home page's link to itself).
@@ -243,7 +385,8 @@ fn broken_links(
         .map(|(i, e)| (format!("{}index.html", e.url), i))
         .collect();
     // A link broken in a template breaks on every page: report it once, with a count.
-    let mut broken: BTreeMap<String, (crate::messages::Msg, String, String, u64, usize)> = BTreeMap::new();
+    let mut broken: BTreeMap<String, (crate::messages::Msg, String, String, u64, usize)> =
+        BTreeMap::new();
     let mut in_content: Vec<Diagnostic> = Vec::new();
     let mut links = 0;
     let mut pages: Vec<&&str> = refs.keys().collect();
@@ -314,7 +457,13 @@ fn broken_links(
         problems.push(
             Diagnostic::new(
                 PathBuf::from("public").join(&page),
-                msg!("link-broken-theme", href = href, line = line, problem = problem, more = count - 1),
+                msg!(
+                    "link-broken-theme",
+                    href = href,
+                    line = line,
+                    problem = problem,
+                    more = count - 1
+                ),
             )
             .with_help(msg!("link-broken-theme-help")),
         );

@@ -200,14 +200,18 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<SiteConfig, 
             Ok(t) => t,
             Err(_) => {
                 return Err(vec![
-                    Diagnostic::new(shown, msg!("config-not-utf8")).with_help(msg!("config-not-utf8-help")),
+                    Diagnostic::new(shown, msg!("config-not-utf8"))
+                        .with_help(msg!("config-not-utf8-help")),
                 ]);
             }
         },
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(vec![
-                Diagnostic::new(shown, msg!("config-missing", folder = root.display().to_string()))
-                    .with_help(msg!("config-missing-help")),
+                Diagnostic::new(
+                    shown,
+                    msg!("config-missing", folder = root.display().to_string()),
+                )
+                .with_help(msg!("config-missing-help")),
             ]);
         }
         Err(e) => {
@@ -303,13 +307,20 @@ fn check_shape(
                 .filter(|(d, e)| *d <= 3 && *d < e.len())
                 .min();
             let help = match best {
-                Some((_, e)) => msg!("config-unknown-key-suggest", suggestion = e, keys = known.join(", ")),
+                Some((_, e)) => msg!(
+                    "config-unknown-key-suggest",
+                    suggestion = e,
+                    keys = known.join(", ")
+                ),
                 None => msg!("config-unknown-key-help", keys = known.join(", ")),
             };
             out.push(
-                Diagnostic::new(shown, msg!("config-unknown-key", key = qualified(section, name)))
-                    .at(source, k.span())
-                    .with_help(help),
+                Diagnostic::new(
+                    shown,
+                    msg!("config-unknown-key", key = qualified(section, name)),
+                )
+                .at(source, k.span())
+                .with_help(help),
             );
             continue;
         };
@@ -329,13 +340,24 @@ fn check_shape(
             (Shape::Tables(inner), DeValue::Array(items)) => {
                 for item in items.iter() {
                     match item.get_ref() {
-                        DeValue::Table(t) => {
-                            check_shape(t, inner, &qualified(section, name), item.span(), source, out)
-                        }
+                        DeValue::Table(t) => check_shape(
+                            t,
+                            inner,
+                            &qualified(section, name),
+                            item.span(),
+                            source,
+                            out,
+                        ),
                         _ => out.push(
-                            Diagnostic::new(shown, msg!("config-wrong-kind", key = qualified(section, name)))
-                                .at(source, item.span())
-                                .with_help(msg!("config-expected-tables", key = qualified(section, name))),
+                            Diagnostic::new(
+                                shown,
+                                msg!("config-wrong-kind", key = qualified(section, name)),
+                            )
+                            .at(source, item.span())
+                            .with_help(msg!(
+                                "config-expected-tables",
+                                key = qualified(section, name)
+                            )),
                         ),
                     }
                 }
@@ -349,26 +371,42 @@ fn check_shape(
             (Shape::Integer, _) => Some(msg!("config-expected-integer")),
             (Shape::Boolean, _) => Some(msg!("config-expected-boolean")),
             (Shape::Texts, _) => Some(msg!("config-expected-texts")),
-            (Shape::Table(_), _) | (Shape::Names, _) => {
-                Some(msg!("config-expected-table", key = qualified(section, name)))
-            }
-            (Shape::Tables(_), _) => Some(msg!("config-expected-tables", key = qualified(section, name))),
+            (Shape::Table(_), _) | (Shape::Names, _) => Some(msg!(
+                "config-expected-table",
+                key = qualified(section, name)
+            )),
+            (Shape::Tables(_), _) => Some(msg!(
+                "config-expected-tables",
+                key = qualified(section, name)
+            )),
         };
         if let Some(help) = expected {
             out.push(
-                Diagnostic::new(shown, msg!("config-wrong-kind", key = qualified(section, name)))
-                    .at(source, v.span())
-                    .with_help(help),
+                Diagnostic::new(
+                    shown,
+                    msg!("config-wrong-kind", key = qualified(section, name)),
+                )
+                .at(source, v.span())
+                .with_help(help),
             );
         }
     }
     for &(name, required, _) in keys {
         if required && !table.iter().any(|(k, _)| k.get_ref() == name) {
             let help = missing_key_help(section, name);
-            let mut d = Diagnostic::new(shown, msg!("config-missing-key", key = qualified(section, name)))
-                .with_help(help);
+            let mut d = Diagnostic::new(
+                shown,
+                msg!("config-missing-key", key = qualified(section, name)),
+            )
+            .with_help(help);
             if !section.is_empty() {
-                d = d.at(source, span.start..source[span.start..].find('\n').map_or(source.len(), |i| span.start + i));
+                d = d.at(
+                    source,
+                    span.start
+                        ..source[span.start..]
+                            .find('\n')
+                            .map_or(source.len(), |i| span.start + i),
+                );
             }
             out.push(d);
         }
@@ -402,8 +440,11 @@ pub fn parse(text: &str, base_url_override: Option<&str>) -> Result<SiteConfig, 
         return Err(syntax
             .iter()
             .map(|e| {
-                let mut d = Diagnostic::new(shown, msg!("config-syntax", detail = first_line(e.message().trim())))
-                    .with_help(msg!("config-syntax-help"));
+                let mut d = Diagnostic::new(
+                    shown,
+                    msg!("config-syntax", detail = first_line(e.message().trim())),
+                )
+                .with_help(msg!("config-syntax-help"));
                 if let Some(span) = e.span() {
                     d = d.at(&source, span);
                 }
@@ -420,7 +461,10 @@ pub fn parse(text: &str, base_url_override: Option<&str>) -> Result<SiteConfig, 
     let mut config: SiteConfig = match toml::from_str(text) {
         Ok(c) => c,
         Err(e) => {
-            let mut d = Diagnostic::new(shown, msg!("config-syntax", detail = first_line(e.message().trim())));
+            let mut d = Diagnostic::new(
+                shown,
+                msg!("config-syntax", detail = first_line(e.message().trim())),
+            );
             if let Some(span) = e.span() {
                 d = d.at(&source, span);
             }
@@ -439,49 +483,88 @@ pub fn parse(text: &str, base_url_override: Option<&str>) -> Result<SiteConfig, 
         );
     };
     if config.title.trim().is_empty() {
-        problem("title", msg!("config-title-empty"), msg!("config-title-empty-help"));
+        problem(
+            "title",
+            msg!("config-title-empty"),
+            msg!("config-title-empty-help"),
+        );
     }
     let url = config.base_url.trim();
     if !(url.starts_with("http://") || url.starts_with("https://") || url.starts_with('/')) {
-        problem("base_url", msg!("config-base-url-bad", value = url), msg!("config-add-base-url"));
+        problem(
+            "base_url",
+            msg!("config-base-url-bad", value = url),
+            msg!("config-add-base-url"),
+        );
     }
     if config.page_size == 0 || config.page_size > 1000 {
-        problem("page_size", msg!("config-page-size", value = config.page_size), msg!("config-page-size-help"));
+        problem(
+            "page_size",
+            msg!("config-page-size", value = config.page_size),
+            msg!("config-page-size-help"),
+        );
     }
     if config.organisation.code.trim().is_empty() || config.organisation.code.contains(['/', ' ']) {
         problem("code", msg!("config-code-bad"), msg!("config-code-help"));
     }
     if config.categories.is_empty() {
-        problem("categories", msg!("config-categories-empty"), msg!("config-categories-empty-help"));
+        problem(
+            "categories",
+            msg!("config-categories-empty"),
+            msg!("config-categories-empty-help"),
+        );
     }
     let mut seen = std::collections::BTreeSet::new();
     for c in &config.categories {
         if !seen.insert(c.key.as_str()) {
-            problem("categories", msg!("config-category-twice", key = &c.key), msg!("config-category-twice-help"));
+            problem(
+                "categories",
+                msg!("config-category-twice", key = &c.key),
+                msg!("config-category-twice-help"),
+            );
         }
         if let Some(slug) = &c.slug
             && !crate::slug::is_valid_slug(slug)
         {
-            problem("slug", msg!("config-slug-bad", slug = slug, name = &c.key), msg!("config-slug-help"));
+            problem(
+                "slug",
+                msg!("config-slug-bad", slug = slug, name = &c.key),
+                msg!("config-slug-help"),
+            );
         }
     }
     let mut names = std::collections::BTreeMap::new();
     for d in &config.authority.departments {
         for n in std::iter::once(&d.name).chain(&d.former) {
             if let Some(first) = names.insert(n.as_str(), d.name.as_str()) {
-                problem(n, msg!("config-department-twice", name = n, other = first), msg!("config-department-twice-help"));
+                problem(
+                    n,
+                    msg!("config-department-twice", name = n, other = first),
+                    msg!("config-department-twice-help"),
+                );
             }
         }
         if let Some(slug) = &d.slug {
             if !crate::slug::is_valid_slug(slug) {
-                problem(slug, msg!("config-slug-bad", slug = slug, name = &d.name), msg!("config-slug-help"));
+                problem(
+                    slug,
+                    msg!("config-slug-bad", slug = slug, name = &d.name),
+                    msg!("config-slug-help"),
+                );
             }
-            config.slugs.entry(d.name.clone()).or_insert_with(|| slug.clone());
+            config
+                .slugs
+                .entry(d.name.clone())
+                .or_insert_with(|| slug.clone());
         }
     }
     for (name, slug) in &config.slugs {
         if !crate::slug::is_valid_slug(slug) {
-            problem(name, msg!("config-slug-bad", slug = slug, name = name), msg!("config-slug-help"));
+            problem(
+                name,
+                msg!("config-slug-bad", slug = slug, name = name),
+                msg!("config-slug-help"),
+            );
         }
     }
     if problems.is_empty() {
@@ -559,8 +642,10 @@ mod tests {
     fn every_problem_of_site_toml_at_once() {
         let text = "title = 1\ntheme = \"x\"\nfooterr = 2\n[organisation]\nname = \"n\"\n";
         let errs = parse(text, None).unwrap_err();
-        let found: Vec<(&str, Option<&str>)> =
-            errs.iter().map(|d| (d.message.id, d.message.arg("key"))).collect();
+        let found: Vec<(&str, Option<&str>)> = errs
+            .iter()
+            .map(|d| (d.message.id, d.message.arg("key")))
+            .collect();
         for want in [
             ("config-wrong-kind", Some("title")),
             ("config-unknown-key", Some("footerr")),

@@ -77,12 +77,7 @@ impl Diagnostic {
         self
     }
 
-    pub fn with_related(
-        mut self,
-        file: impl Into<PathBuf>,
-        line: usize,
-        what: Msg,
-    ) -> Self {
+    pub fn with_related(mut self, file: impl Into<PathBuf>, line: usize, what: Msg) -> Self {
         self.related = Some((file.into(), line, what));
         self
     }
@@ -189,7 +184,11 @@ pub fn render_all(diags: &[Diagnostic], cat: &Catalogue, color: bool, outcome: O
         Outcome::CheckFailed => msg!("summary-check-failed", problems = problems, files = files),
         Outcome::StillServing => msg!("summary-still-serving", problems = problems, files = files),
     };
-    out.push_str(&format!("{}: {}\n", cat.text("level-error"), cat.get(&summary)));
+    out.push_str(&format!(
+        "{}: {}\n",
+        cat.text("level-error"),
+        cat.get(&summary)
+    ));
     out
 }
 
@@ -200,12 +199,17 @@ pub fn sorted(diags: &[Diagnostic]) -> Vec<&Diagnostic> {
         (&a.file, a.line, a.column, &a.message.id).cmp(&(&b.file, b.line, b.column, &b.message.id))
     });
     sorted.dedup_by(|a, b| {
-        (&a.file, a.line, a.column, &a.message, a.warning) == (&b.file, b.line, b.column, &b.message, b.warning)
+        (&a.file, a.line, a.column, &a.message, a.warning)
+            == (&b.file, b.line, b.column, &b.message, b.warning)
     });
     sorted
 }
 
-fn render_sorted<'a>(diags: &'a [Diagnostic], cat: &Catalogue, color: bool) -> (Vec<&'a Diagnostic>, String) {
+fn render_sorted<'a>(
+    diags: &'a [Diagnostic],
+    cat: &Catalogue,
+    color: bool,
+) -> (Vec<&'a Diagnostic>, String) {
     let sorted = sorted(diags);
     let mut out = String::new();
     for d in &sorted {
@@ -329,5 +333,34 @@ mod tests {
         assert!(out.contains("2023-02-30 is not a real date"), "{out}");
         assert!(out.contains("expected a real calendar date"), "{out}");
         assert_eq!(d.location(), "content/a.md:3:7");
+    }
+
+    #[test]
+    fn carets_line_up_under_chinese_text() {
+        // Each Chinese character takes two columns in a terminal: the carets must start under
+        // the value and be as wide as it.
+        let src: Arc<str> = Arc::from("---\nrepresentative: 张三，李四\n---\n");
+        let off = src.find('张').unwrap();
+        let d = Diagnostic::new(
+            "content/a.md",
+            msg!("kbd-chinese-comma", field = "representative"),
+        )
+        .at(&src, off..off + "张三，李四".len());
+        let out = d.render(&Catalogue::new(crate::messages::Lang::Zh), false);
+        let lines: Vec<&str> = out.lines().collect();
+        let code = lines.iter().find(|l| l.contains("张三")).unwrap();
+        let carets = lines.iter().find(|l| l.contains('^')).unwrap();
+        let col = |s: &str, upto: usize| -> usize {
+            s[..upto]
+                .chars()
+                .map(|c| if c.is_ascii() { 1 } else { 2 })
+                .sum()
+        };
+        assert_eq!(
+            col(carets, carets.find('^').unwrap()),
+            col(code, code.find('张').unwrap()),
+            "{out}"
+        );
+        assert_eq!(carets.matches('^').count(), 10, "{out}");
     }
 }

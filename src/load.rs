@@ -164,10 +164,7 @@ type DecodeError = (Msg, Msg);
 /// what the file looks like and how to fix it.
 pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err((
-            msg!("file-utf16"),
-            msg!("file-save-utf8"),
-        ));
+        return Err((msg!("file-utf16"), msg!("file-save-utf8")));
     }
     let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
@@ -177,10 +174,7 @@ pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
             let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
             let (_, _, had_errors) = encoding_rs::GB18030.decode(bytes);
             if !had_errors {
-                Err((
-                    msg!("file-gbk", line = line),
-                    msg!("file-save-utf8-gbk"),
-                ))
+                Err((msg!("file-gbk", line = line), msg!("file-save-utf8-gbk")))
             } else {
                 Err((
                     msg!("file-not-utf8", byte = e.valid_up_to(), line = line),
@@ -203,11 +197,7 @@ type SplitError = (Msg, Range<usize>, Msg);
 /// Finds the `---` fences. The front matter must open on line 1.
 pub fn split_front_matter(text: &str) -> Result<(Range<usize>, Range<usize>), SplitError> {
     if text.trim().is_empty() {
-        return Err((
-            msg!("file-empty"),
-            0..0,
-            msg!("file-empty-help"),
-        ));
+        return Err((msg!("file-empty"), 0..0, msg!("file-empty-help")));
     }
     let first_line_end = text.find('\n').unwrap_or(text.len());
     if text[..first_line_end].trim_end() != "---" {
@@ -280,7 +270,13 @@ mod tests {
                 .en()
                 .contains("does not start")
         );
-        assert!(split_front_matter("  \n").unwrap_err().0.en().contains("empty"));
+        assert!(
+            split_front_matter("  \n")
+                .unwrap_err()
+                .0
+                .en()
+                .contains("empty")
+        );
         let (fm, body) = split_front_matter("---\n---\n").unwrap();
         assert!(fm.is_empty() && body.is_empty());
     }

@@ -609,7 +609,11 @@ mod tests {
         let r = MarkdownRenderer::new().render(&deep);
         assert!(start.elapsed().as_secs() < 5, "{:?}", start.elapsed());
         assert_eq!(r.problems.len(), 1);
-        assert!(r.problems[0].message.en().contains("nested"), "{:?}", r.problems);
+        assert!(
+            r.problems[0].message.en().contains("nested"),
+            "{:?}",
+            r.problems
+        );
         assert!(!r.html.contains("<div>"));
         let ok = format!("{}x{}", "<div>".repeat(40), "</div>".repeat(40));
         assert!(MarkdownRenderer::new().render(&ok).problems.is_empty());

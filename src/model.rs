@@ -9,8 +9,8 @@ use chrono::Datelike;
 
 use crate::config::SiteConfig;
 use crate::diagnostics::Diagnostic;
-use crate::msg;
 use crate::hashing::fnv1a;
+use crate::msg;
 use crate::reply::{Kind, Reply};
 use crate::slug::{name_slug, path_segment_slug};
 
@@ -434,12 +434,9 @@ pub fn build_site(
         if let Some(&other) = urls.get(&url) {
             let first: &Entry = &entries[other];
             diags.push(
-                Diagnostic::new(
-                    &reply.source,
-                    msg!("same-address", url = format!("/{url}")),
-                )
-                .with_help(msg!("same-address-help"))
-                .with_related(&first.reply.source, 1, msg!("the-other-file")),
+                Diagnostic::new(&reply.source, msg!("same-address", url = format!("/{url}")))
+                    .with_help(msg!("same-address-help"))
+                    .with_related(&first.reply.source, 1, msg!("the-other-file")),
             );
         } else {
             urls.insert(url.clone(), i);
@@ -569,11 +566,8 @@ fn address_problems(entries: &[Entry], dimensions: &[Dimension]) -> Vec<Diagnost
     for e in entries {
         if let Some(why) = crate::slug::url_problem(&e.url) {
             out.push(
-                Diagnostic::new(
-                    &e.reply.source,
-                    msg!("reply-address-bad", why = why),
-                )
-                .with_help(msg!("reply-address-bad-help")),
+                Diagnostic::new(&e.reply.source, msg!("reply-address-bad", why = why))
+                    .with_help(msg!("reply-address-bad-help")),
             );
         }
     }
@@ -586,8 +580,16 @@ fn address_problems(entries: &[Entry], dimensions: &[Dimension]) -> Vec<Diagnost
                     .map(|&i| entries[i].reply.source.clone())
                     .unwrap_or_default();
                 out.push(
-                    Diagnostic::new(file, msg!("term-address-bad", dimension = d.dim.noun(), name = &t.name, why = why))
-                        .with_help(msg!("term-address-bad-help", name = &t.name)),
+                    Diagnostic::new(
+                        file,
+                        msg!(
+                            "term-address-bad",
+                            dimension = d.dim.noun(),
+                            name = &t.name,
+                            why = why
+                        ),
+                    )
+                    .with_help(msg!("term-address-bad-help", name = &t.name)),
                 );
             }
         }
@@ -611,9 +613,12 @@ fn reply_warnings(r: &Reply) -> Vec<Diagnostic> {
             d
         })
         .chain(r.number_written.as_ref().map(|(written, line, column)| {
-            let mut d = Diagnostic::new(&r.source, msg!("number-normalised", written = written, number = &r.number))
-                .with_help(msg!("number-normalised-help", number = &r.number))
-                .warning();
+            let mut d = Diagnostic::new(
+                &r.source,
+                msg!("number-normalised", written = written, number = &r.number),
+            )
+            .with_help(msg!("number-normalised-help", number = &r.number))
+            .warning();
             (d.line, d.column) = (*line, *column);
             d
         }))
@@ -647,7 +652,12 @@ fn moved_codes(
         {
             let d = Diagnostic::new(
                 &pinner.source,
-                msg!("index-code-moved", code = first, other = r.source.display().to_string(), now = &generated[i]),
+                msg!(
+                    "index-code-moved",
+                    code = first,
+                    other = r.source.display().to_string(),
+                    now = &generated[i]
+                ),
             )
             .with_help(msg!("index-code-moved-help"))
             .with_related(&r.source, 1, msg!("index-code-moved-other"))
@@ -735,9 +745,19 @@ fn build_dimension(
             diags.push(
                 Diagnostic::new(
                     file,
-                    msg!("term-same-address", dimension = dim.noun(), first = other, second = &t.name, url = format!("/{}", t.url)),
+                    msg!(
+                        "term-same-address",
+                        dimension = dim.noun(),
+                        first = other,
+                        second = &t.name,
+                        url = format!("/{}", t.url)
+                    ),
                 )
-                .with_help(msg!("term-same-address-help", name = &t.name, slug = &t.slug)),
+                .with_help(msg!(
+                    "term-same-address-help",
+                    name = &t.name,
+                    slug = &t.slug
+                )),
             );
         }
     }

@@ -412,10 +412,17 @@ pub fn check_output(output: &Path) -> Result<(), Refused> {
         let target = std::fs::read_link(output)
             .map(|t| t.display().to_string())
             .unwrap_or_else(|_| "?".into());
-        return Err(Refused(crate::msg!("output-is-link", folder = shown.to_string(), target = target)));
+        return Err(Refused(crate::msg!(
+            "output-is-link",
+            folder = shown.to_string(),
+            target = target
+        )));
     }
     if !meta.is_dir() {
-        return Err(Refused(crate::msg!("output-is-file", folder = shown.to_string())));
+        return Err(Refused(crate::msg!(
+            "output-is-file",
+            folder = shown.to_string()
+        )));
     }
     if is_ours(output) {
         return Ok(());
@@ -424,7 +431,11 @@ pub fn check_output(output: &Path) -> Result<(), Refused> {
     if empty {
         return Ok(());
     }
-    Err(Refused(crate::msg!("output-not-ours", folder = shown.to_string(), marker = MARKER)))
+    Err(Refused(crate::msg!(
+        "output-not-ours",
+        folder = shown.to_string(),
+        marker = MARKER
+    )))
 }
 
 impl Staging {
@@ -437,7 +448,11 @@ impl Staging {
         };
         check_output(&output).map_err(|r| r.0)?;
         let io = |p: &Path, e: std::io::Error| {
-            crate::msg!("io-folder", folder = p.display().to_string(), error = e.to_string())
+            crate::msg!(
+                "io-folder",
+                folder = p.display().to_string(),
+                error = e.to_string()
+            )
         };
         if let Some(parent) = output.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
@@ -445,7 +460,10 @@ impl Staging {
         let dir = sibling(&output, &format!("staging-{}", std::process::id()));
         if std::fs::symlink_metadata(&dir).is_ok() {
             if !is_ours(&dir) {
-                return Err(crate::msg!("staging-not-ours", folder = dir.display().to_string()));
+                return Err(crate::msg!(
+                    "staging-not-ours",
+                    folder = dir.display().to_string()
+                ));
             }
             std::fs::remove_dir_all(&dir).map_err(|e| io(&dir, e))?;
         }
@@ -497,7 +515,11 @@ impl Staging {
         // Checked again: the output may have changed while the site was rendered.
         check_output(&self.output).map_err(|r| r.0)?;
         self.swap().map_err(|e| {
-            crate::msg!("publish-failed", folder = self.output.display().to_string(), error = e.to_string())
+            crate::msg!(
+                "publish-failed",
+                folder = self.output.display().to_string(),
+                error = e.to_string()
+            )
         })
     }
 

@@ -97,13 +97,22 @@ pub const MAX_URL_BYTES: usize = 1_500;
 /// Why a site-relative URL (`replies/2023/x/`) cannot be written as folders, if it cannot.
 pub fn url_problem(url: &str) -> Option<crate::messages::Msg> {
     if url.len() > MAX_URL_BYTES {
-        return Some(crate::msg!("url-too-long", bytes = url.len(), max = MAX_URL_BYTES));
+        return Some(crate::msg!(
+            "url-too-long",
+            bytes = url.len(),
+            max = MAX_URL_BYTES
+        ));
     }
     url.split('/')
         .find(|seg| seg.len() > MAX_SEGMENT_BYTES)
         .map(|seg| {
             let start: String = seg.chars().take(20).collect();
-            crate::msg!("url-part-too-long", bytes = seg.len(), start = start, max = MAX_SEGMENT_BYTES)
+            crate::msg!(
+                "url-part-too-long",
+                bytes = seg.len(),
+                start = start,
+                max = MAX_SEGMENT_BYTES
+            )
         })
 }
 

@@ -10,8 +10,8 @@ use serde::Deserialize;
 use serde::de::{Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 
-use crate::config::SiteConfig;
 use crate::authority;
+use crate::config::SiteConfig;
 use crate::diagnostics::Diagnostic;
 use crate::load::SourceFile;
 use crate::messages::Msg;
@@ -232,7 +232,11 @@ impl Checker<'_> {
             Node::Seq(_) | Node::Map(_) => {
                 self.push(
                     &v.referenced,
-                    msg!("fm-expected-text", field = field, meaning = field_meaning(field)),
+                    msg!(
+                        "fm-expected-text",
+                        field = field,
+                        meaning = field_meaning(field)
+                    ),
                     msg!("fm-expected-text-help", field = field),
                 );
                 return None;
@@ -242,9 +246,17 @@ impl Checker<'_> {
         if trimmed.chars().count() >= 2
             && trimmed.starts_with(['“', '”', '「', '『'])
             && trimmed.ends_with(['”', '“', '」', '』'])
-            && trimmed.chars().filter(|c| matches!(c, '“' | '”' | '「' | '」' | '『' | '』')).count() == 2
+            && trimmed
+                .chars()
+                .filter(|c| matches!(c, '“' | '”' | '「' | '」' | '『' | '』'))
+                .count()
+                == 2
         {
-            let inner: String = trimmed.chars().skip(1).take(trimmed.chars().count() - 2).collect();
+            let inner: String = trimmed
+                .chars()
+                .skip(1)
+                .take(trimmed.chars().count() - 2)
+                .collect();
             self.push(
                 &v.referenced,
                 msg!("kbd-chinese-quotes", field = field),
@@ -270,7 +282,11 @@ impl Checker<'_> {
                 Node::Seq(_) | Node::Map(_) => {
                     self.push(
                         &item.referenced,
-                        msg!("fm-expected-names", field = field, meaning = field_meaning(field)),
+                        msg!(
+                            "fm-expected-names",
+                            field = field,
+                            meaning = field_meaning(field)
+                        ),
                         msg!("fm-names-help", field = field),
                     );
                     continue;
@@ -332,8 +348,14 @@ fn chinese_date(s: &str) -> Option<String> {
     let s: String = s.trim().chars().map(crate::slug::fold_width).collect();
     let (y, rest) = s.split_once('年')?;
     let (m, rest) = rest.split_once('月')?;
-    let d = rest.strip_suffix('日').or_else(|| rest.strip_suffix('号'))?;
-    let (y, m, d): (i32, u32, u32) = (y.trim().parse().ok()?, m.trim().parse().ok()?, d.trim().parse().ok()?);
+    let d = rest
+        .strip_suffix('日')
+        .or_else(|| rest.strip_suffix('号'))?;
+    let (y, m, d): (i32, u32, u32) = (
+        y.trim().parse().ok()?,
+        m.trim().parse().ok()?,
+        d.trim().parse().ok()?,
+    );
     NaiveDate::from_ymd_opt(y, m, d).map(|d| d.format("%Y-%m-%d").to_string())
 }
 
@@ -349,7 +371,11 @@ fn keyboard_mistakes(file: &SourceFile) -> Vec<Diagnostic> {
         let indent = &content[..indent_len];
         if let Some(i) = indent.find(['\t', '\u{3000}']) {
             let c = indent[i..].chars().next().unwrap_or('\t');
-            let what = if c == '\t' { msg!("kbd-tab") } else { msg!("kbd-fullwidth-space") };
+            let what = if c == '\t' {
+                msg!("kbd-tab")
+            } else {
+                msg!("kbd-fullwidth-space")
+            };
             out.push(
                 Diagnostic::new(&file.shown, msg!("kbd-indent", what = what))
                     .at(&file.text, offset + i..offset + i + c.len_utf8())
@@ -364,9 +390,12 @@ fn keyboard_mistakes(file: &SourceFile) -> Vec<Diagnostic> {
         if key_end > 0 && after.starts_with('：') && !rest[..key_end].contains(':') {
             let col = offset + indent_len + (rest.len() - after.len());
             out.push(
-                Diagnostic::new(&file.shown, msg!("kbd-fullwidth-colon", field = &rest[..key_end]))
-                    .at(&file.text, col..col + '：'.len_utf8())
-                    .with_help(msg!("kbd-fullwidth-colon-help", field = &rest[..key_end])),
+                Diagnostic::new(
+                    &file.shown,
+                    msg!("kbd-fullwidth-colon", field = &rest[..key_end]),
+                )
+                .at(&file.text, col..col + '：'.len_utf8())
+                .with_help(msg!("kbd-fullwidth-colon-help", field = &rest[..key_end])),
             );
         }
         offset += line.len();
@@ -423,16 +452,28 @@ pub fn validate_file(file: &SourceFile, config: &SiteConfig) -> Result<Reply, Ve
                         msg!("fm-duplicate-field-help", line = *line),
                     );
                 } else {
-                    first_line.insert(field, key.referenced.line() as usize + c.file.front_matter_first_line() - 1);
+                    first_line.insert(
+                        field,
+                        key.referenced.line() as usize + c.file.front_matter_first_line() - 1,
+                    );
                     fields.insert(field, value);
                 }
             }
             None => {
                 let help = match suggest_field(&name) {
-                    Some(f) => msg!("fm-unknown-field-suggest", suggestion = f, meaning = field_meaning(f), fields = FIELDS.join(", ")),
+                    Some(f) => msg!(
+                        "fm-unknown-field-suggest",
+                        suggestion = f,
+                        meaning = field_meaning(f),
+                        fields = FIELDS.join(", ")
+                    ),
                     None => msg!("fm-unknown-field-help", fields = FIELDS.join(", ")),
                 };
-                c.push(&key.referenced, msg!("fm-unknown-field", field = name), help);
+                c.push(
+                    &key.referenced,
+                    msg!("fm-unknown-field", field = name),
+                    help,
+                );
             }
         }
     }
@@ -443,9 +484,20 @@ pub fn validate_file(file: &SourceFile, config: &SiteConfig) -> Result<Reply, Ve
         match get(field) {
             None => {
                 c.errs.push(
-                    Diagnostic::new(shown, msg!("fm-missing-field", field = field, meaning = field_meaning(field)))
-                        .at(text, opening.clone())
-                        .with_help(msg!("fm-missing-field-help", field = field, example = example)),
+                    Diagnostic::new(
+                        shown,
+                        msg!(
+                            "fm-missing-field",
+                            field = field,
+                            meaning = field_meaning(field)
+                        ),
+                    )
+                    .at(text, opening.clone())
+                    .with_help(msg!(
+                        "fm-missing-field-help",
+                        field = field,
+                        example = example
+                    )),
                 );
                 String::new()
             }
@@ -474,7 +526,11 @@ pub fn validate_file(file: &SourceFile, config: &SiteConfig) -> Result<Reply, Ve
     if title.contains('\n')
         && let Some(t) = get("title")
     {
-        c.push(&t.referenced, msg!("fm-title-lines"), msg!("fm-title-lines-help"));
+        c.push(
+            &t.referenced,
+            msg!("fm-title-lines"),
+            msg!("fm-title-lines-help"),
+        );
     }
 
     let kind = match kind_text.as_str() {
@@ -483,7 +539,9 @@ pub fn validate_file(file: &SourceFile, config: &SiteConfig) -> Result<Reply, Ve
         other => {
             let help = match other {
                 "提案" | "政协提案" | "委员提案" => msg!("fm-kind-help-proposal"),
-                "建议" | "人大建议" | "代表建议" | "人大代表建议" => msg!("fm-kind-help-suggestion"),
+                "建议" | "人大建议" | "代表建议" | "人大代表建议" => {
+                    msg!("fm-kind-help-suggestion")
+                }
                 _ => msg!("fm-kind-help"),
             };
             if let Some(k) = get("kind") {
@@ -494,7 +552,9 @@ pub fn validate_file(file: &SourceFile, config: &SiteConfig) -> Result<Reply, Ve
     };
 
     // `第146号`, `146号`: the page adds 第…号 itself, so the number is kept bare.
-    let number = bare_number(&number_text).unwrap_or(&number_text).to_string();
+    let number = bare_number(&number_text)
+        .unwrap_or(&number_text)
+        .to_string();
     let number_written = get("number").filter(|_| number != number_text).map(|v| {
         let (line, column) = crate::diagnostics::line_col(text, c.span(&v.referenced).start);
         (number_text.clone(), line, column)
@@ -503,9 +563,16 @@ pub fn validate_file(file: &SourceFile, config: &SiteConfig) -> Result<Reply, Ve
     let representatives = match get("representative") {
         None => {
             c.errs.push(
-                Diagnostic::new(shown, msg!("fm-missing-field", field = "representative", meaning = field_meaning("representative")))
-                    .at(text, opening.clone())
-                    .with_help(msg!("fm-representative-help")),
+                Diagnostic::new(
+                    shown,
+                    msg!(
+                        "fm-missing-field",
+                        field = "representative",
+                        meaning = field_meaning("representative")
+                    ),
+                )
+                .at(text, opening.clone())
+                .with_help(msg!("fm-representative-help")),
             );
             Vec::new()
         }
@@ -513,7 +580,11 @@ pub fn validate_file(file: &SourceFile, config: &SiteConfig) -> Result<Reply, Ve
             let before = c.errs.len();
             let names = c.names("representative", v);
             if names.is_empty() && c.errs.len() == before {
-                c.push(&v.referenced, msg!("fm-empty-value", field = "representative"), msg!("fm-names-help", field = "representative"));
+                c.push(
+                    &v.referenced,
+                    msg!("fm-empty-value", field = "representative"),
+                    msg!("fm-names-help", field = "representative"),
+                );
             }
             names
         }
@@ -529,7 +600,11 @@ pub fn validate_file(file: &SourceFile, config: &SiteConfig) -> Result<Reply, Ve
     {
         c.push(
             &ps.referenced,
-            msg!("fm-published-before", published = p.to_string(), date = d.to_string()),
+            msg!(
+                "fm-published-before",
+                published = p.to_string(),
+                date = d.to_string()
+            ),
             msg!("fm-published-before-help"),
         );
     }
@@ -540,7 +615,11 @@ pub fn validate_file(file: &SourceFile, config: &SiteConfig) -> Result<Reply, Ve
             "lead" | "" => Handling::Lead,
             "co" => Handling::Co,
             other => {
-                c.push(&h.referenced, msg!("fm-handling-unknown", value = other), msg!("fm-handling-help"));
+                c.push(
+                    &h.referenced,
+                    msg!("fm-handling-unknown", value = other),
+                    msg!("fm-handling-help"),
+                );
                 Handling::Lead
             }
         },
@@ -558,7 +637,11 @@ pub fn validate_file(file: &SourceFile, config: &SiteConfig) -> Result<Reply, Ve
                     .iter()
                     .map(|c| format!("`{}` ({})", c.key, c.label))
                     .collect();
-                c.push(&v.referenced, msg!("fm-category-unknown", value = key), msg!("fm-category-help", known = known.join(", ")));
+                c.push(
+                    &v.referenced,
+                    msg!("fm-category-unknown", value = key),
+                    msg!("fm-category-help", known = known.join(", ")),
+                );
                 None
             }
         },
@@ -573,11 +656,17 @@ pub fn validate_file(file: &SourceFile, config: &SiteConfig) -> Result<Reply, Ve
     if let (Some(code), Some(v)) = (&index_code, get("index_code"))
         && code.chars().any(char::is_whitespace)
     {
-        c.push(&v.referenced, msg!("fm-index-code-spaces", value = code), msg!("fm-index-code-help"));
+        c.push(
+            &v.referenced,
+            msg!("fm-index-code-spaces", value = code),
+            msg!("fm-index-code-help"),
+        );
     }
     let doc_number = optional(&mut c, "doc_number");
     let signer = optional(&mut c, "signer");
-    let co_departments = get("co_departments").map(|v| c.names("co_departments", v)).unwrap_or_default();
+    let co_departments = get("co_departments")
+        .map(|v| c.names("co_departments", v))
+        .unwrap_or_default();
     let cc = get("cc").map(|v| c.names("cc", v)).unwrap_or_default();
     let tags = get("tags").map(|v| c.names("tags", v)).unwrap_or_default();
     let contact = get("contact").and_then(|v| contact(&mut c, v));
@@ -587,7 +676,11 @@ pub fn validate_file(file: &SourceFile, config: &SiteConfig) -> Result<Reply, Ve
             Node::Bool(b) => *b,
             _ => {
                 let written = c.raw(v);
-                c.push(&v.referenced, msg!("fm-draft-not-bool", value = written), msg!("fm-bool-help"));
+                c.push(
+                    &v.referenced,
+                    msg!("fm-draft-not-bool", value = written),
+                    msg!("fm-bool-help"),
+                );
                 false
             }
         },
@@ -598,10 +691,15 @@ pub fn validate_file(file: &SourceFile, config: &SiteConfig) -> Result<Reply, Ve
         .map(str::to_string)
         .unwrap_or_else(|| department_text.clone());
     if !department_text.is_empty() {
-        if let (Some(v), Some(problem)) = (get("department"), authority::check_department(config, &department_text)) {
+        if let (Some(v), Some(problem)) = (
+            get("department"),
+            authority::check_department(config, &department_text),
+        ) {
             c.push(&v.referenced, problem.0, problem.1);
         }
-        if let (Some(v), Some(problem)) = (get("session"), authority::check_session(config, &session)) {
+        if let (Some(v), Some(problem)) =
+            (get("session"), authority::check_session(config, &session))
+        {
             c.push(&v.referenced, problem.0, problem.1);
         }
     }
@@ -650,14 +748,22 @@ pub fn validate_file(file: &SourceFile, config: &SiteConfig) -> Result<Reply, Ve
 
 /// `第146号`, `146号`, `第146` → `146`; `None` when the number has no such wrapping.
 pub fn bare_number(n: &str) -> Option<&str> {
-    let inner = n.trim().trim_start_matches('第').trim_end_matches('号').trim();
+    let inner = n
+        .trim()
+        .trim_start_matches('第')
+        .trim_end_matches('号')
+        .trim();
     (inner != n.trim() && !inner.is_empty()).then_some(inner)
 }
 
 /// `contact: {name, phone, email, address}`.
 fn contact(c: &mut Checker, v: &Spanned<Node>) -> Option<Contact> {
     let Node::Map(entries) = &v.value else {
-        c.push(&v.referenced, msg!("fm-contact-not-map"), msg!("fm-contact-help"));
+        c.push(
+            &v.referenced,
+            msg!("fm-contact-not-map"),
+            msg!("fm-contact-help"),
+        );
         return None;
     };
     let mut out = Contact::default();
@@ -666,14 +772,20 @@ fn contact(c: &mut Checker, v: &Spanned<Node>) -> Option<Contact> {
             Node::Str(s) => s.clone(),
             _ => c.raw(k),
         };
-        let Some(text) = c.scalar("contact", val) else { continue };
+        let Some(text) = c.scalar("contact", val) else {
+            continue;
+        };
         match key.as_str() {
             "name" => out.name = text,
             "phone" => out.phone = text,
             "email" => out.email = text,
             "address" => out.address = text,
             other => {
-                c.push(&k.referenced, msg!("fm-contact-unknown-key", key = other), msg!("fm-contact-help"));
+                c.push(
+                    &k.referenced,
+                    msg!("fm-contact-unknown-key", key = other),
+                    msg!("fm-contact-help"),
+                );
             }
         }
     }
@@ -793,18 +905,37 @@ fn yaml_error(file: &SourceFile, e: &serde_saphyr::Error) -> Diagnostic {
     };
     let raw = e.render_with_options(options);
     let detail = strip_location(raw.lines().next().unwrap_or("invalid YAML"));
-    let (message, help) = if detail.contains("expected mapping") {
+    let (mut message, mut help) = if detail.contains("expected mapping") {
         (msg!("yaml-not-fields"), msg!("yaml-help"))
     } else if detail.contains("unclosed") || detail.contains("did not find expected") {
-        (msg!("yaml-unclosed", detail = detail), msg!("yaml-unclosed-help"))
+        let bracket = detail.split('\'').nth(1).unwrap_or("[").to_string();
+        (
+            msg!("yaml-unclosed", bracket = bracket),
+            msg!("yaml-unclosed-help"),
+        )
     } else if detail.contains("tab") {
-        (msg!("yaml-tab", detail = detail), msg!("kbd-indent-help"))
+        (msg!("yaml-tab", detail = &detail), msg!("kbd-indent-help"))
     } else {
-        (msg!("yaml-invalid", detail = detail), msg!("yaml-help"))
+        (msg!("yaml-invalid", detail = &detail), msg!("yaml-help"))
     };
     let mut d = Diagnostic::new(&file.shown, message);
     let line_offset = file.front_matter_first_line() - 1;
+    // The parser notices an unclosed bracket only where the next field starts: point at the
+    // bracket itself.
+    let bracket = e
+        .location()
+        .and_then(|loc| unclosed_bracket(file.front_matter_text(), loc.line() as usize))
+        .map(|r| file.front_matter.start + r.start..file.front_matter.start + r.end);
+    if let Some(span) = &bracket {
+        let opener = file.text[span.clone()].chars().next().unwrap_or('[');
+        (message, help) = (
+            msg!("yaml-unclosed", bracket = opener),
+            msg!("yaml-unclosed-help"),
+        );
+        d.message = message;
+    }
     match e.location() {
+        _ if let Some(span) = bracket => d = d.at(&file.text, span),
         Some(loc) if loc.line() > 0 => {
             d = d.at_line_col(
                 &file.text,
@@ -815,6 +946,35 @@ fn yaml_error(file: &SourceFile, e: &serde_saphyr::Error) -> Diagnostic {
         _ => d = d.at(&file.text, 0..3),
     }
     d.with_help(help)
+}
+
+/// The first line up to `last_line` (1-based) that opens a `[` or `{` it does not close:
+/// the byte range from the bracket to the end of that line.
+fn unclosed_bracket(fm: &str, last_line: usize) -> Option<std::ops::Range<usize>> {
+    let mut offset = 0;
+    for line in fm.split_inclusive('\n').take(last_line.max(1)) {
+        let mut open: Vec<usize> = Vec::new();
+        let mut quote = None;
+        for (i, c) in line.char_indices() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') if open.is_empty() || c == '"' => quote = Some(c),
+                (None, '#') if line[..i].ends_with(' ') => break,
+                (None, '[' | '{') => open.push(i),
+                (None, ']' | '}') => {
+                    open.pop();
+                }
+                _ => {}
+            }
+        }
+        if let Some(&first) = open.first() {
+            let end = line.trim_end().len();
+            return Some(offset + first..offset + end.max(first + 1));
+        }
+        offset += line.len();
+    }
+    None
 }
 
 /// Drops a trailing "at line N, column M" that serde-saphyr adds to plain messages, and a
@@ -869,7 +1029,11 @@ pub fn check_duplicates(
             if let Some(first) = codes.get(code) {
                 let mut d = Diagnostic::new(
                     &r.source,
-                    msg!("dup-index-code", code = code, other = first.source.display().to_string()),
+                    msg!(
+                        "dup-index-code",
+                        code = code,
+                        other = first.source.display().to_string()
+                    ),
                 )
                 .with_help(msg!("dup-index-code-help"))
                 .with_related(&first.source, 1, msg!("dup-first"));
@@ -986,10 +1150,19 @@ mod tests {
         let e = errors(&GOOD.replace("category: A", "categroy: A"));
         assert_eq!(e[0].line, 9, "{:?}", e[0]);
         assert!(e[0].message.en().contains("unknown field `categroy`"));
-        assert!(e[0].help.as_ref().unwrap().en().contains("did you mean `category`"));
+        assert!(
+            e[0].help
+                .as_ref()
+                .unwrap()
+                .en()
+                .contains("did you mean `category`")
+        );
         // A field named by its Chinese meaning is pointed to its name.
         let e = errors(&GOOD.replace("category: A", "答复类别: A"));
-        assert_eq!(e[0].help.as_ref().unwrap().arg("suggestion"), Some("category"));
+        assert_eq!(
+            e[0].help.as_ref().unwrap().arg("suggestion"),
+            Some("category")
+        );
     }
 
     #[test]
@@ -1007,17 +1180,28 @@ mod tests {
 
     #[test]
     fn numbers_keep_their_spelling() {
-        let r = validate_file(&file(&GOOD.replace("number: 146", "number: 0146")), &config()).unwrap();
+        let r = validate_file(
+            &file(&GOOD.replace("number: 146", "number: 0146")),
+            &config(),
+        )
+        .unwrap();
         assert_eq!(r.number, "0146");
-        let r = validate_file(&file(&GOOD.replace("number: 146", "number: 1.50")), &config()).unwrap();
+        let r = validate_file(
+            &file(&GOOD.replace("number: 146", "number: 1.50")),
+            &config(),
+        )
+        .unwrap();
         assert_eq!(r.number, "1.50");
     }
 
     #[test]
     fn number_with_di_and_hao_is_read_bare_and_warned() {
         for written in ["第146号", "146号", "第146"] {
-            let r = validate_file(&file(&GOOD.replace("number: 146", &format!("number: {written}"))), &config())
-                .unwrap();
+            let r = validate_file(
+                &file(&GOOD.replace("number: 146", &format!("number: {written}"))),
+                &config(),
+            )
+            .unwrap();
             assert_eq!(r.number, "146", "{written}");
             assert_eq!(r.number_written, Some((written.to_string(), 4, 9)));
         }
@@ -1038,9 +1222,18 @@ mod tests {
         assert_eq!(at(&e), vec![("kbd-indent", 10, 1)]);
         let e = errors(&GOOD.replace("category: A", "tags:\n\t- a"));
         assert_eq!(at(&e), vec![("kbd-indent", 10, 1)]);
-        let e = errors(&GOOD.replace("department: 抚顺市应急管理局", "department: “抚顺市应急管理局”"));
+        let e = errors(&GOOD.replace(
+            "department: 抚顺市应急管理局",
+            "department: “抚顺市应急管理局”",
+        ));
         assert_eq!(at(&e), vec![("kbd-chinese-quotes", 7, 13)]);
-        assert!(e[0].help.as_ref().unwrap().en().contains("department: 抚顺市应急管理局"));
+        assert!(
+            e[0].help
+                .as_ref()
+                .unwrap()
+                .en()
+                .contains("department: 抚顺市应急管理局")
+        );
         let e = errors(&GOOD.replace("representative: 吴忠彦", "representative: 【张三，李四】"));
         assert_eq!(at(&e), vec![("kbd-chinese-brackets", 6, 17)]);
         assert!(e[0].help.as_ref().unwrap().en().contains("[张三, 李四]"));
@@ -1048,9 +1241,19 @@ mod tests {
         assert_eq!(at(&e), vec![("kbd-chinese-comma", 6, 17)]);
         let e = errors(&GOOD.replace("date: 2023-03-27", "date: 2023年3月27日"));
         assert_eq!(at(&e), vec![("kbd-chinese-date", 8, 7)]);
-        assert!(e[0].help.as_ref().unwrap().en().contains("date: 2023-03-27"));
+        assert!(
+            e[0].help
+                .as_ref()
+                .unwrap()
+                .en()
+                .contains("date: 2023-03-27")
+        );
         // A quote inside a title is not a mistake.
-        validate_file(&file(&GOOD.replace("title: 关于", "title: 关于“十四五”")), &config()).unwrap();
+        validate_file(
+            &file(&GOOD.replace("title: 关于", "title: 关于“十四五”")),
+            &config(),
+        )
+        .unwrap();
     }
 
     #[test]
@@ -1065,7 +1268,10 @@ mod tests {
         let former = GOOD.replace("抚顺市应急管理局", "抚顺市安全生产监督管理局");
         let r = validate_file(&file(&former), &config).unwrap();
         assert_eq!(r.department, "抚顺市应急管理局");
-        assert_eq!(r.department_written.as_deref(), Some("抚顺市安全生产监督管理局"));
+        assert_eq!(
+            r.department_written.as_deref(),
+            Some("抚顺市安全生产监督管理局")
+        );
         let typo = GOOD
             .replace("抚顺市应急管理局", "抚顺市应急管理厅")
             .replace("十四届一次", "十四届二次")
@@ -1073,11 +1279,25 @@ mod tests {
         let e = validate_file(&file(&typo), &config).unwrap_err();
         let suggestions: Vec<_> = e
             .iter()
-            .map(|d| (d.message.arg("field"), d.help.as_ref().and_then(|h| h.arg("suggestion"))))
+            .map(|d| {
+                (
+                    d.message.arg("field"),
+                    d.help.as_ref().and_then(|h| h.arg("suggestion")),
+                )
+            })
             .collect();
-        assert!(suggestions.contains(&(Some("department"), Some("抚顺市应急管理局"))), "{suggestions:?}");
-        assert!(suggestions.contains(&(Some("session"), Some("市政协十四届一次会议"))), "{suggestions:?}");
-        assert!(suggestions.contains(&(Some("representative"), Some("吴忠彦"))), "{suggestions:?}");
+        assert!(
+            suggestions.contains(&(Some("department"), Some("抚顺市应急管理局"))),
+            "{suggestions:?}"
+        );
+        assert!(
+            suggestions.contains(&(Some("session"), Some("市政协十四届一次会议"))),
+            "{suggestions:?}"
+        );
+        assert!(
+            suggestions.contains(&(Some("representative"), Some("吴忠彦"))),
+            "{suggestions:?}"
+        );
     }
 
     #[test]

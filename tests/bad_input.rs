@@ -39,7 +39,10 @@ fn assert_has(err: &str, parts: &[&str]) {
 #[test]
 fn malformed_yaml() {
     let err = fails_with(GOOD.replace("category: A", "category: [A, B").as_bytes());
-    assert_has(&err, &["content/bad.md:", "a bracket or quote is not closed"]);
+    assert_has(
+        &err,
+        &["content/bad.md:9:11", "`[` is opened but not closed"],
+    );
     let line: usize = err
         .split("content/bad.md:")
         .nth(1)
@@ -298,7 +301,13 @@ fn messages_are_chinese_by_default_and_english_on_request() {
     );
     assert!(!zh.contains("error"), "{zh}");
     let en = fails_in_chinese(&bad, &["--lang", "en"]);
-    assert_has(&en, &["error: 2023-02-30 is not a real date", "1 problem in 1 file"]);
+    assert_has(
+        &en,
+        &[
+            "error: 2023-02-30 is not a real date",
+            "1 problem in 1 file",
+        ],
+    );
     let o = dafu_zh()
         .args(["build", "--root"])
         .arg(site(&[("content/bad.md", &bad)]).path())
@@ -311,13 +320,48 @@ fn messages_are_chinese_by_default_and_english_on_request() {
 #[test]
 fn chinese_keyboard_mistakes_are_named_at_their_place() {
     let cases: &[(&str, &str, &str, &str)] = &[
-        ("title: 关于", "title：关于", "content/bad.md:2:6", "`title` 后面用了全角冒号“：”"),
-        ("category: A", "category:\n\u{3000}- A", "content/bad.md:10:1", "缩进中有全角空格"),
-        ("category: A", "tags:\n\t- 安全", "content/bad.md:10:1", "缩进中有制表符（Tab）"),
-        ("department: 抚顺市应急管理局", "department: “抚顺市应急管理局”", "content/bad.md:7:13", "`department` 的值用了中文引号"),
-        ("representative: 吴忠彦", "representative: 【张三，李四】", "content/bad.md:6:17", "`representative: [张三, 李四]`"),
-        ("representative: 吴忠彦", "representative: 张三，李四", "content/bad.md:6:17", "中文逗号或顿号"),
-        ("date: 2023-03-27", "date: 2023年3月27日", "content/bad.md:8:7", "请写成 `date: 2023-03-27`"),
+        (
+            "title: 关于",
+            "title：关于",
+            "content/bad.md:2:6",
+            "`title` 后面用了全角冒号“：”",
+        ),
+        (
+            "category: A",
+            "category:\n\u{3000}- A",
+            "content/bad.md:10:1",
+            "缩进中有全角空格",
+        ),
+        (
+            "category: A",
+            "tags:\n\t- 安全",
+            "content/bad.md:10:1",
+            "缩进中有制表符（Tab）",
+        ),
+        (
+            "department: 抚顺市应急管理局",
+            "department: “抚顺市应急管理局”",
+            "content/bad.md:7:13",
+            "`department` 的值用了中文引号",
+        ),
+        (
+            "representative: 吴忠彦",
+            "representative: 【张三，李四】",
+            "content/bad.md:6:17",
+            "`representative: [张三, 李四]`",
+        ),
+        (
+            "representative: 吴忠彦",
+            "representative: 张三，李四",
+            "content/bad.md:6:17",
+            "中文逗号或顿号",
+        ),
+        (
+            "date: 2023-03-27",
+            "date: 2023年3月27日",
+            "content/bad.md:8:7",
+            "请写成 `date: 2023-03-27`",
+        ),
         ("number: \"146\"", "number: 第146号", "", ""),
     ];
     for (from, to, at, says) in cases {
@@ -325,11 +369,22 @@ fn chinese_keyboard_mistakes_are_named_at_their_place() {
         if at.is_empty() {
             // 第146号 is read as 146 with a warning: the build goes on.
             let dir = site(&[("content/bad.md", &bad)]);
-            let o = dafu_zh().args(["build", "--root"]).arg(dir.path()).env("NO_COLOR", "1").output().unwrap();
+            let o = dafu_zh()
+                .args(["build", "--root"])
+                .arg(dir.path())
+                .env("NO_COLOR", "1")
+                .output()
+                .unwrap();
             assert!(o.status.success(), "{}", stderr(&o));
-            assert_has(&stderr(&o), &["编号 `第146号` 已按 146 处理", "content/bad.md:4:9"]);
+            assert_has(
+                &stderr(&o),
+                &["编号 `第146号` 已按 146 处理", "content/bad.md:4:9"],
+            );
             let page = read(&dir.path().join("public"), "replies/bad/index.html");
-            assert!(page.contains("第146号") && !page.contains("第第"), "never doubled");
+            assert!(
+                page.contains("第146号") && !page.contains("第第"),
+                "never doubled"
+            );
             continue;
         }
         let err = fails_in_chinese(&bad, &[]);
@@ -343,12 +398,23 @@ fn two_mistakes_in_one_file_and_in_site_toml_come_at_once() {
         .replace("date: 2023-03-27", "date: 2023-02-30")
         .replace("category: A", "categroy: A");
     let err = fails_with(bad.as_bytes());
-    assert_has(&err, &["content/bad.md:8:7", "content/bad.md:9:1", "2 problems in 1 file"]);
+    assert_has(
+        &err,
+        &[
+            "content/bad.md:8:7",
+            "content/bad.md:9:1",
+            "2 problems in 1 file",
+        ],
+    );
     let dir = site(&[("content/good.md", GOOD)]);
     std::fs::write(dir.path().join("site.toml"), "title = \"t\"\n").unwrap();
     let o = build(dir.path(), &[]);
     assert_has(
         &stderr(&o),
-        &["missing key `base_url`", "missing key `organisation`", "2 problems in 1 file"],
+        &[
+            "missing key `base_url`",
+            "missing key `organisation`",
+            "2 problems in 1 file",
+        ],
     );
 }

@@ -137,7 +137,7 @@ fn serve_reloads_and_shows_errors_in_chromium() {
         ("content/a.md", &reply("1", "某市教育局", "2024-03-01", "")),
         ("content/b.md", &reply("2", "某市民政局", "2024-03-02", "")),
     ]);
-    let mut child = dafu()
+    let mut child = dafu_zh()
         .args(["serve", "--port", "0", "--root"])
         .arg(site.path())
         .env("NO_COLOR", "1")
@@ -148,9 +148,10 @@ fn serve_reloads_and_shows_errors_in_chromium() {
     let mut url = None;
     let mut line = String::new();
     while url.is_none() && out.read_line(&mut line).unwrap_or(0) > 0 {
+        // `预览地址 http://…` in Chinese.
         url = line
-            .strip_prefix("serving ")
-            .and_then(|r| r.split_whitespace().next())
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
             .map(str::to_string);
         line.clear();
     }

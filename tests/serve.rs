@@ -287,12 +287,19 @@ fn the_error_is_sent_to_browsers_and_cleared() {
     assert_eq!(status, 200);
     let first: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(first["messages"][0]["type"], "error", "{body}");
+    // The overlay's report: each problem with its place and the wrong text to mark.
+    let report = &first["messages"][0]["message"];
+    let problem = &report["problems"][0];
     assert!(
-        first["messages"][0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("2024-02-30")
+        problem["message"].as_str().unwrap().contains("2024-02-30"),
+        "{report}"
     );
+    assert!(
+        problem["location"].as_str().unwrap().contains("a.md:"),
+        "{report}"
+    );
+    assert_eq!(problem["excerpt"]["mark"], "2024-02-30", "{report}");
+    assert_eq!(report["problems"].as_array().unwrap().len(), 1, "{report}");
     let latest = first["latest"].as_u64().unwrap();
     // A waiting browser is woken by the fix, told to drop the overlay and which pages changed.
     let origin = s.origin.clone();

@@ -264,7 +264,9 @@ fn checked(
         Err(problems) => {
             // A value the site refuses is left out, and the reply becomes a draft that says why.
             if f.category.is_some()
-                && problems.iter().any(|p| p.message.id == "fm-category-unknown")
+                && problems
+                    .iter()
+                    .any(|p| p.message.id == "fm-category-unknown")
             {
                 f.category = None;
             }
@@ -379,10 +381,13 @@ fn site_replies(root: &Path) -> HashMap<Identity, PathBuf> {
 fn expand(inputs: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, UsageError> {
     let mut out = Vec::new();
     for p in inputs {
-        let meta =
-            std::fs::metadata(p).map_err(|e| {
-                UsageError(msg!("import-not-found", path = p.display().to_string(), error = e.to_string()))
-            })?;
+        let meta = std::fs::metadata(p).map_err(|e| {
+            UsageError(msg!(
+                "import-not-found",
+                path = p.display().to_string(),
+                error = e.to_string()
+            ))
+        })?;
         if meta.is_dir() {
             let mut files: Vec<PathBuf> = walkdir::WalkDir::new(p)
                 .sort_by_file_name()
@@ -457,7 +462,7 @@ pub fn import(opts: &ImportOptions, progress: bool, cat: &Catalogue) -> Result<R
                 "{} {{bar:30}} {{pos}}/{{len}} {{msg}}",
                 cat.text("import-progress")
             ))
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         b
     });
@@ -559,7 +564,11 @@ fn write_one(
     if !opts.dry_run
         && let Err(e) = write_file(&file, text, opts.force)
     {
-        return Outcome::Failed(msg!("import-cannot-write", path = file.display().to_string(), error = e.to_string()));
+        return Outcome::Failed(msg!(
+            "import-cannot-write",
+            path = file.display().to_string(),
+            error = e.to_string()
+        ));
     }
     Outcome::Imported {
         file,

@@ -149,7 +149,7 @@ kbd-chinese-date-help = write `{ $field }: { $date }`
 ## YAML
 
 yaml-not-fields = the front matter is not `field: value` lines
-yaml-unclosed = a bracket or quote is not closed ({ $detail })
+yaml-unclosed = `{ $bracket }` is opened but not closed
 yaml-unclosed-help = close it on the same line, or quote the value: `title: "…"`
 yaml-tab = a tab in the front matter ({ $detail })
 yaml-invalid = front matter: { $detail }
@@ -337,3 +337,18 @@ import-too-large = the file is too large ({ $size } MB); a reply letter is never
 import-docx-not-zip = not a valid .docx (zip) file: { $error }
 import-docx-no-document = not a valid .docx file: word/document.xml is missing
 import-docx-bad-xml = word/document.xml cannot be read: { $error }
+
+## Names dafu check watches
+
+slug-unused = [slugs] names `{ $name }`, which no reply uses
+slug-unused-help = a renamed department or a typo: correct the name or delete the line
+authority-unused = the { $field } `{ $name }` in site.toml's [authority] has no reply
+authority-unused-help = fine for a list made ahead of time; otherwise check the spelling in the list and in the replies
+near-duplicate = { $field } `{ $rare }` ({ $count } { $count ->
+        [one] reply
+       *[other] replies
+    }) is one character away from `{ $common }` ({ $common_count } { $common_count ->
+        [one] reply
+       *[other] replies
+    })
+near-duplicate-help = if they are one { $field }, correct the spelling; list the names in site.toml's [authority] to have every typo refused

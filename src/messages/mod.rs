@@ -202,7 +202,9 @@ impl Catalogue {
                 .iter()
                 .map(|(k, v)| format!("{k}={}", self.arg_text(v)))
                 .collect();
-            return format!("{} {}", m.id, args.join(" ")).trim_end().to_string();
+            return format!("{} {}", m.id, args.join(" "))
+                .trim_end()
+                .to_string();
         };
         let mut args = FluentArgs::new();
         for (k, v) in &m.args {
@@ -228,7 +230,12 @@ impl Catalogue {
     /// Words a message and returns the problems Fluent found (a variable the catalogue
     /// uses but the code does not pass): for the tests.
     pub fn check(&self, m: &Msg) -> Result<String, String> {
-        if self.bundle.get_message(m.id).and_then(|x| x.value()).is_none() {
+        if self
+            .bundle
+            .get_message(m.id)
+            .and_then(|x| x.value())
+            .is_none()
+        {
             return Err(format!("{:?}: no message `{}`", self.lang, m.id));
         }
         let mut errors = Vec::new();

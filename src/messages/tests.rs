@@ -22,7 +22,10 @@ fn messages_in_code() -> Vec<Msg> {
         while let Some(i) = rest.find("msg!(") {
             rest = &rest[i + 5..];
             let parts = top_level_parts(rest);
-            let Some(id) = parts.first().and_then(|p| p.trim().strip_prefix('"')?.strip_suffix('"')) else {
+            let Some(id) = parts
+                .first()
+                .and_then(|p| p.trim().strip_prefix('"')?.strip_suffix('"'))
+            else {
                 continue; // the macro's own definition
             };
             let id: &'static str = Box::leak(id.to_string().into_boxed_str());
@@ -31,7 +34,10 @@ fn messages_in_code() -> Vec<Msg> {
                 .filter_map(|p| p.split_once('=').map(|(k, _)| k.trim()))
                 .filter(|k| !k.is_empty())
                 .map(|k| -> (&'static str, Arg) {
-                    (Box::leak(k.to_string().into_boxed_str()), Arg::Text("x".into()))
+                    (
+                        Box::leak(k.to_string().into_boxed_str()),
+                        Arg::Text("x".into()),
+                    )
                 })
                 .collect();
             out.push(Msg::new(id, args));
@@ -104,7 +110,9 @@ fn every_message_the_code_uses_is_worded_in_both_languages() {
         let cat = Catalogue::new(lang);
         for m in &used {
             match cat.check(m) {
-                Ok(text) if text.trim().is_empty() => problems.push(format!("{lang:?} {}: empty", m.id)),
+                Ok(text) if text.trim().is_empty() => {
+                    problems.push(format!("{lang:?} {}: empty", m.id))
+                }
                 Ok(_) => {}
                 Err(e) => problems.push(e),
             }
@@ -120,7 +128,10 @@ fn every_message_in_the_catalogue_is_used() {
         .into_iter()
         .filter(|id| !used.contains(id.as_str()))
         .collect();
-    assert!(unused.is_empty(), "in the catalogue but not in the code: {unused:?}");
+    assert!(
+        unused.is_empty(),
+        "in the catalogue but not in the code: {unused:?}"
+    );
 }
 
 #[test]
@@ -130,7 +141,9 @@ fn chinese_wording_is_chinese() {
     let mut english = Vec::new();
     for m in messages_in_code() {
         let text = cat.get(&m);
-        if !text.chars().any(crate::search::tokenize::is_han) && !text.chars().all(|c| !c.is_alphabetic() || c == 'x') {
+        if !text.chars().any(crate::search::tokenize::is_han)
+            && !text.chars().all(|c| !c.is_alphabetic() || c == 'x')
+        {
             english.push(format!("{}: {text}", m.id));
         }
     }
@@ -150,7 +163,11 @@ fn numbers_choose_english_plurals_and_messages_nest() {
     assert!(zh.get(&two).contains("2"), "{}", zh.get(&two));
     let inner = crate::msg!("fm-empty-value", field = "title");
     let outer = crate::msg!("draft-incomplete", problem = inner);
-    assert!(en.get(&outer).contains("`title` is empty"), "{}", en.get(&outer));
+    assert!(
+        en.get(&outer).contains("`title` is empty"),
+        "{}",
+        en.get(&outer)
+    );
 }
 
 #[test]
@@ -159,7 +176,10 @@ fn language_from_tags() {
     assert_eq!(Lang::from_tag("zh-Hant-HK"), Lang::Zh);
     assert_eq!(Lang::from_tag("en"), Lang::En);
     assert_eq!(Lang::from_tag("bo"), Lang::En);
-    assert_eq!(Lang::choose(Some("en"), std::path::Path::new("/nonexistent")), Lang::En);
+    assert_eq!(
+        Lang::choose(Some("en"), std::path::Path::new("/nonexistent")),
+        Lang::En
+    );
 }
 
 #[test]

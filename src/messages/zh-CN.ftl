@@ -128,7 +128,7 @@ kbd-chinese-date-help = 请写成 `{ $field }: { $date }`
 ## YAML 格式
 
 yaml-not-fields = 前置字段不是“字段: 值”的格式
-yaml-unclosed = 括号或引号没有闭合（{ $detail }）
+yaml-unclosed = `{ $bracket }` 没有闭合
 yaml-unclosed-help = 在同一行内闭合，或给整个值加上英文引号：`title: "……"`
 yaml-tab = 前置字段中有制表符（{ $detail }）
 yaml-invalid = 前置字段格式有误：{ $detail }
@@ -136,7 +136,7 @@ yaml-help = 每行应为 `字段: 值`；值中含有 `: ` 或以特殊符号开
 
 ## 规范名录
 
-authority-unknown = { $field } `{ $value }` 不在 site.toml 的规范名录中
+authority-unknown = { $meaning } `{ $value }` 不在 site.toml 的规范名录中
 authority-did-you-mean = 是否应为 `{ $suggestion }`？
 authority-listed = site.toml 的 [authority] 名录中有：{ $names }
 
@@ -265,8 +265,8 @@ link-broken-theme-help = 这个链接来自主题的模板或静态文件
 
 serve-built = 已生成 { $files } 个文件，用时 { $seconds } 秒
 serve-port-taken = 端口 { $asked } 已被占用，改用 { $port }
-serve-serving = 预览地址 { $url }（不显示草稿；按 Ctrl+C 停止）
-serve-serving-drafts = 预览地址 { $url }（显示草稿；按 Ctrl+C 停止）
+serve-serving = 预览地址 { $url }  （不显示草稿；按 Ctrl+C 停止）
+serve-serving-drafts = 预览地址 { $url }  （显示草稿；按 Ctrl+C 停止）
 serve-no-browser = 无法打开浏览器：{ $error }
 serve-edited-ready = 修改的页面 { $first } 毫秒后可见，全部页面 { $all } 毫秒
 serve-pages-ready = 全部页面 { $all } 毫秒后可见
@@ -316,3 +316,12 @@ import-too-large = 文件过大（{ $size } MB），一封答复函不会超过 
 import-docx-not-zip = 不是有效的 .docx（zip）文件：{ $error }
 import-docx-no-document = 不是有效的 .docx 文件：缺少 word/document.xml
 import-docx-bad-xml = word/document.xml 无法解析：{ $error }
+
+## dafu check 关注的名称
+
+slug-unused = [slugs] 中的 `{ $name }` 没有任何答复使用
+slug-unused-help = 可能是单位改了名或写错了字：请改正名称或删去这一行
+authority-unused = site.toml [authority] 中的{ $meaning } `{ $name }` 没有答复
+authority-unused-help = 若名录是预先列好的可以不管；否则请核对名录和答复中的写法
+near-duplicate = { $meaning } `{ $rare }`（{ $count } 份答复）与 `{ $common }`（{ $common_count } 份答复）只差一个字
+near-duplicate-help = 如果是同一个{ $meaning }，请改正写法；在 site.toml 的 [authority] 中列出名录后，写错的名称会被直接拒绝

@@ -660,8 +660,12 @@ impl Pipeline {
                 }
                 let ((path, html), text) = self.render_job(&renderer, site, job)?;
                 if let Target::Dir(sink) = target {
-                    sink.write_keyed(&path, html.as_bytes(), fp)
-                        .map_err(|e| vec![Diagnostic::new(&path, crate::msg!("write-failed", error = e.to_string()))])?;
+                    sink.write_keyed(&path, html.as_bytes(), fp).map_err(|e| {
+                        vec![Diagnostic::new(
+                            &path,
+                            crate::msg!("write-failed", error = e.to_string()),
+                        )]
+                    })?;
                     return Ok((path, fp, None, text));
                 }
                 let bytes = pack(&path, html.as_bytes());
@@ -688,8 +692,12 @@ impl Pipeline {
         if !errors.is_empty() {
             // One report per distinct template problem, not one per page.
             errors.sort_by(|a, b| {
-                (&a.file, a.line, a.column, a.message.id)
-                    .cmp(&(&b.file, b.line, b.column, b.message.id))
+                (&a.file, a.line, a.column, a.message.id).cmp(&(
+                    &b.file,
+                    b.line,
+                    b.column,
+                    b.message.id,
+                ))
             });
             errors.dedup_by(|a, b| {
                 (&a.file, a.line, a.column, &a.message) == (&b.file, b.line, b.column, &b.message)
@@ -699,9 +707,12 @@ impl Pipeline {
         self.pages = pages;
         for (rel, bytes) in &theme.files {
             match target {
-                Target::Dir(sink) => sink
-                    .write(rel, bytes)
-                    .map_err(|e| vec![Diagnostic::new(rel, crate::msg!("write-failed", error = e.to_string()))])?,
+                Target::Dir(sink) => sink.write(rel, bytes).map_err(|e| {
+                    vec![Diagnostic::new(
+                        rel,
+                        crate::msg!("write-failed", error = e.to_string()),
+                    )]
+                })?,
                 Target::Memory => {
                     files.insert(Arc::from(rel.as_str()), pack(rel, bytes));
                 }

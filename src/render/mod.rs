@@ -393,11 +393,8 @@ impl<'s> Renderer<'s> {
             };
             if let Some(g) = clash {
                 out.push(
-                    Diagnostic::new(
-                        origin,
-                        crate::msg!("static-replaces-generated", path = g),
-                    )
-                    .with_help(crate::msg!("static-replaces-generated-help")),
+                    Diagnostic::new(origin, crate::msg!("static-replaces-generated", path = g))
+                        .with_help(crate::msg!("static-replaces-generated-help")),
                 );
             }
         }
@@ -533,7 +530,10 @@ impl<'s> Renderer<'s> {
     ) -> Result<(String, String), Diagnostic> {
         let (url, template, ctx) = self.context(job, Purpose::Render(body))?;
         let ctx = Context::from_serialize(&ctx).map_err(|e| {
-            Diagnostic::new(template, crate::msg!("template-context", error = e.to_string()))
+            Diagnostic::new(
+                template,
+                crate::msg!("template-context", error = e.to_string()),
+            )
         })?;
         let html = self.tera.render(template, &ctx).map_err(|e| {
             let origin = self
@@ -634,8 +634,11 @@ fn template_diagnostic(origin: &str, e: &tera::Error) -> Diagnostic {
         message.push_str(&format!("\n  caused by: {s}"));
         source = s.source();
     }
-    Diagnostic::new(origin, crate::msg!("template-error", template = origin, detail = message))
-        .with_help(crate::msg!("template-error-help"))
+    Diagnostic::new(
+        origin,
+        crate::msg!("template-error", template = origin, detail = message),
+    )
+    .with_help(crate::msg!("template-error-help"))
 }
 
 #[cfg(test)]

@@ -18,6 +18,8 @@ pub struct ReplyView {
     pub session: Link,
     pub representatives: Vec<Link>,
     pub department: Link,
+    /// The department as the letter names itself (a former name, 机构改革), for the 落款.
+    pub signed_by: String,
     pub date_iso: String,
     pub date_cn: String,
     pub published_iso: String,
@@ -164,6 +166,10 @@ fn reply_view(rd: &Renderer<'_>, i: usize, body: Option<Arc<Rendered>>) -> Reply
             url: format!("departments/{}/", e.department_slug),
             note: String::new(),
         },
+        signed_by: r
+            .department_written
+            .clone()
+            .unwrap_or_else(|| r.department.clone()),
         date_iso: r.date.to_string(),
         date_cn: date_cn(r.date),
         published_iso: r.published.to_string(),

@@ -58,7 +58,13 @@ pub fn bind(bind: &str, port: u16) -> Result<(TcpListener, u16), crate::messages
             Err(e) if e.kind() == std::io::ErrorKind::AddrInUse && port != 0 => {
                 last = e.to_string();
             }
-            Err(e) => return Err(crate::msg!("serve-cannot-listen", address = addr, error = e.to_string())),
+            Err(e) => {
+                return Err(crate::msg!(
+                    "serve-cannot-listen",
+                    address = addr,
+                    error = e.to_string()
+                ));
+            }
         }
     }
     Err(crate::msg!(

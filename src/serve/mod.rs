@@ -126,7 +126,10 @@ pub fn serve(opts: &ServeOptions, cat: &Catalogue) -> Result<(), Msg> {
     if opts.open
         && let Err(e) = open::that(&url)
     {
-        eprintln!("{}", cat.get(&msg!("serve-no-browser", error = e.to_string())));
+        eprintln!(
+            "{}",
+            cat.get(&msg!("serve-no-browser", error = e.to_string()))
+        );
     }
 
     let rebuild_state = state.clone();
@@ -210,9 +213,17 @@ fn rebuild_loop(
                     _ => {}
                 }
                 let rebuilt = if report.one_reply {
-                    msg!("serve-rebuilt-one", ms = start.elapsed().as_millis() as u64, changed = changed)
+                    msg!(
+                        "serve-rebuilt-one",
+                        ms = start.elapsed().as_millis() as u64,
+                        changed = changed
+                    )
                 } else {
-                    msg!("serve-rebuilt-all", ms = start.elapsed().as_millis() as u64, changed = changed)
+                    msg!(
+                        "serve-rebuilt-all",
+                        ms = start.elapsed().as_millis() as u64,
+                        changed = changed
+                    )
                 };
                 println!("{}", cat.get(&rebuilt));
                 if timings {

@@ -62,7 +62,13 @@ impl Watching {
                     Watcher::Native(w) => w.watch(&dir, RecursiveMode::Recursive),
                     Watcher::Poll(w) => w.watch(&dir, RecursiveMode::Recursive),
                 };
-                r.map_err(|e| crate::msg!("watch-failed", folder = dir.display().to_string(), error = e.to_string()))?;
+                r.map_err(|e| {
+                    crate::msg!(
+                        "watch-failed",
+                        folder = dir.display().to_string(),
+                        error = e.to_string()
+                    )
+                })?;
                 self.watched.push(dir);
             }
         }
@@ -138,10 +144,18 @@ fn classify(root: &Path, events: &[notify_debouncer_full::DebouncedEvent]) -> Op
     }
 }
 
-pub fn watch(root: &Path, poll: bool, tx: Sender<Change>) -> Result<Watching, crate::messages::Msg> {
-    let root_abs = root
-        .canonicalize()
-        .map_err(|e| crate::msg!("watch-failed", folder = root.display().to_string(), error = e.to_string()))?;
+pub fn watch(
+    root: &Path,
+    poll: bool,
+    tx: Sender<Change>,
+) -> Result<Watching, crate::messages::Msg> {
+    let root_abs = root.canonicalize().map_err(|e| {
+        crate::msg!(
+            "watch-failed",
+            folder = root.display().to_string(),
+            error = e.to_string()
+        )
+    })?;
     let filter_root = root_abs.clone();
     let handler = move |result: DebounceEventResult| match result {
         Ok(events) => {
@@ -179,7 +193,13 @@ pub fn watch(root: &Path, poll: bool, tx: Sender<Change>) -> Result<Watching, cr
         Watcher::Native(w) => w.watch(&root_abs, RecursiveMode::NonRecursive),
         Watcher::Poll(w) => w.watch(&root_abs, RecursiveMode::NonRecursive),
     };
-    r.map_err(|e| crate::msg!("watch-failed", folder = root_abs.display().to_string(), error = e.to_string()))?;
+    r.map_err(|e| {
+        crate::msg!(
+            "watch-failed",
+            folder = root_abs.display().to_string(),
+            error = e.to_string()
+        )
+    })?;
     let mut w = Watching {
         root: root_abs,
         watcher,
