@@ -99,12 +99,22 @@ pub fn near_duplicates<'a>(names: &[&'a str]) -> Vec<(&'a str, &'a str)> {
     for (i, a) in names.iter().enumerate() {
         for b in &names[i + 1..] {
             let n = a.chars().count();
-            if n >= 4 && n == b.chars().count() && distance(a, b) == 1 {
+            if n >= 4 && n == b.chars().count() && distance(a, b) == 1 && !numbered(a, b) {
                 out.push((*a, *b));
             }
         }
     }
     out
+}
+
+/// Whether two names of one length differ only in a numeral (十四届一次会议 / 二次会议,
+/// 第一中学 / 第二中学): a series, not a typo.
+fn numbered(a: &str, b: &str) -> bool {
+    const NUMERALS: &str = "〇零一二三四五六七八九十百0123456789";
+    a.chars()
+        .zip(b.chars())
+        .filter(|(x, y)| x != y)
+        .all(|(x, y)| NUMERALS.contains(x) && NUMERALS.contains(y))
 }
 
 #[cfg(test)]

@@ -267,7 +267,7 @@ no-such-dimension = no such dimension
 
 no-content-folder = there is no content/ folder
 no-content-folder-help = replies go in content/ as Markdown files; see the README
-future-date = { $field } ({ $meaning }) { $date } is in the future (today is { $today })
+future-date = { $field } { $date } is in the future (today is { $today })
 future-date-help = check the year; a reply is published once it has been answered
 index-page-empty = index page { $url } ({ $name }) lists no replies
 link-outside-base = leads outside the site's base path { $base }

@@ -409,9 +409,8 @@ impl<'s> Renderer<'s> {
             jobs.push(Job::Search);
         }
         jobs.extend((0..self.site.entries.len()).map(Job::Reply));
-        if !self.site.entries.is_empty() {
-            jobs.extend((1..=page_count(self.site.entries.len(), size)).map(Job::All));
-        }
+        // Always at least one page: the header links to it, even before the first reply.
+        jobs.extend((1..=page_count(self.site.entries.len(), size)).map(Job::All));
         for d in &self.site.dimensions {
             if d.terms.is_empty() {
                 continue;
