@@ -64,6 +64,40 @@ pub enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Start a new site in DIR: site.toml with every setting explained (in Chinese), an
+    /// example reply of each kind (drafts), a .gitignore. DIR must be new or empty.
+    Init {
+        /// The folder for the new site.
+        dir: PathBuf,
+    },
+    /// Write a new reply file from the template (the site's archetypes/reply.md, else the
+    /// theme's) at content/YEAR/KIND-NUMBER.md, dated today and marked `draft: true`.
+    New {
+        /// proposal (政协提案) or suggestion (人大代表建议).
+        #[arg(long, value_enum, default_value = "proposal")]
+        kind: NewKind,
+        /// The proposal's or suggestion's number, e.g. 146.
+        #[arg(long)]
+        number: Option<String>,
+        /// The reply's title.
+        #[arg(long)]
+        title: Option<String>,
+        /// The session, e.g. 市政协十四届一次会议.
+        #[arg(long)]
+        session: Option<String>,
+        /// The department that answers.
+        #[arg(long)]
+        department: Option<String>,
+        /// A representative; repeat for a joint proposal.
+        #[arg(long = "representative")]
+        representatives: Vec<String>,
+        /// The letter's date (YYYY-MM-DD); today when left out.
+        #[arg(long)]
+        date: Option<chrono::NaiveDate>,
+        /// The site folder (with site.toml and content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
     /// Import official reply letters (.docx, .txt, .html) as replies: the fields each letter
     /// states become front matter; a letter missing a required field becomes a draft.
     Import {
@@ -85,12 +119,20 @@ pub enum Command {
     },
 }
 
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum NewKind {
+    Proposal,
+    Suggestion,
+}
+
 /// Exit codes: 0 success, 1 content or I/O problems, 2 usage (clap's own).
 pub fn run(cli: Cli) -> i32 {
     let root = match &cli.command {
         Command::Build { root, .. }
         | Command::Check { root, .. }
+        | Command::New { root, .. }
         | Command::Import { root, .. } => root.clone(),
+        Command::Init { dir } => dir.clone(),
         Command::Serve(opts) => opts.root.clone(),
     };
     let cat = Catalogue::new(Lang::choose(cli.lang.as_deref(), &root));
@@ -163,6 +205,60 @@ pub fn run(cli: Cli) -> i32 {
             },
             cat,
         ),
+        Command::Init { dir } => match crate::scaffold::init(&dir) {
+            Ok(files) => {
+                let list: Vec<String> =
+                    files.iter().map(|f| format!("  {}", f.display())).collect();
+                println!(
+                    "{}\n{}\n\n{}",
+                    cat.get(&msg!("init-done", folder = dir.display().to_string())),
+                    list.join("\n"),
+                    cat.get(&msg!("init-next", folder = dir.display().to_string()))
+                );
+                0
+            }
+            Err(e) => {
+                eprintln!("{}: {}", cat.text("level-error"), cat.get(&e));
+                1
+            }
+        },
+        Command::New {
+            kind,
+            number,
+            title,
+            session,
+            department,
+            representatives,
+            date,
+            root,
+        } => {
+            let r = crate::scaffold::NewReply {
+                kind: Some(match kind {
+                    NewKind::Proposal => crate::reply::Kind::Proposal,
+                    NewKind::Suggestion => crate::reply::Kind::Suggestion,
+                }),
+                number,
+                title,
+                session,
+                department,
+                representatives,
+                date,
+            };
+            match crate::scaffold::new_reply(&root, &r, chrono::Local::now().date_naive()) {
+                Ok(path) => {
+                    let shown = path.strip_prefix(&root).unwrap_or(&path);
+                    println!(
+                        "{}",
+                        cat.get(&msg!("new-done", file = shown.display().to_string()))
+                    );
+                    0
+                }
+                Err(e) => {
+                    eprintln!("{}: {}", cat.text("level-error"), cat.get(&e));
+                    1
+                }
+            }
+        }
         Command::Serve(opts) => match crate::serve::serve(&opts, cat) {
             Ok(()) => 0,
             Err(e) => {

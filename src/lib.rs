@@ -27,6 +27,7 @@ pub mod pipeline;
 pub mod policy;
 pub mod render;
 pub mod reply;
+pub mod scaffold;
 pub mod search;
 pub mod serve;
 pub mod slug;

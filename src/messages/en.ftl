@@ -352,3 +352,13 @@ near-duplicate = { $field } `{ $rare }` ({ $count } { $count ->
        *[other] replies
     })
 near-duplicate-help = if they are one { $field }, correct the spelling; list the names in site.toml's [authority] to have every typo refused
+
+## dafu init and dafu new
+
+init-not-empty = { $folder } is not empty; dafu init makes a site only in a new or empty folder
+init-done = made a new site in { $folder }:
+init-next = next: fill in { $folder }/site.toml, then `dafu new --root { $folder } --number 1 --title "…"` for a reply, `dafu serve --root { $folder } --drafts` to see it, `dafu check --root { $folder }` before publishing
+new-done = wrote { $file } (a draft: fill it in, then delete `draft: true` to publish it)
+new-exists = { $file } exists; dafu new never overwrites a file (give another --number, or edit that file)
+new-archetype-error = the template { $file } has an error: { $error }
+new-no-site = there is no site.toml in { $folder }: run dafu new in the site's folder (or pass --root), or start a site with `dafu init DIR`

@@ -325,3 +325,13 @@ authority-unused = site.toml [authority] 中的{ $meaning } `{ $name }` 没有�
 authority-unused-help = 若名录是预先列好的可以不管；否则请核对名录和答复中的写法
 near-duplicate = { $meaning } `{ $rare }`（{ $count } 份答复）与 `{ $common }`（{ $common_count } 份答复）只差一个字
 near-duplicate-help = 如果是同一个{ $meaning }，请改正写法；在 site.toml 的 [authority] 中列出名录后，写错的名称会被直接拒绝
+
+## dafu init 与 dafu new
+
+init-not-empty = { $folder } 不是空文件夹；dafu init 只在新的或空的文件夹中建立网站
+init-done = 已在 { $folder } 建立新网站：
+init-next = 下一步：填写 { $folder }/site.toml；用 `dafu new --root { $folder } --number 1 --title "……"` 新建答复；用 `dafu serve --root { $folder } --drafts` 预览；发布前运行 `dafu check --root { $folder }`
+new-done = 已写入 { $file }（这是草稿：填写完毕后删去 `draft: true` 即可公开）
+new-exists = { $file } 已存在；dafu new 不会覆盖已有文件（请换一个 --number，或直接编辑该文件）
+new-archetype-error = 模板 { $file } 有错误：{ $error }
+new-no-site = { $folder } 中没有 site.toml：请在网站文件夹中运行 dafu new（或用 --root 指定），或先用 `dafu init 文件夹` 建立网站
