@@ -109,6 +109,9 @@ pub fn build_until(opts: &BuildOptions, stop: Arc<AtomicBool>) -> Result<BuildRe
     {
         staging.set_known(known);
     }
+    if let Some(live) = &last_output {
+        staging.set_live(live.clone());
+    }
     // The previous output is being changed: its manifest no longer holds.
     store::forget_prev(&output);
     let result = pipeline.run(None, Target::Dir(staging.sink()), &mut |_| {});

@@ -166,6 +166,19 @@ fn feed(
                 "text/html",
                 &format!("{base}{}", e.url),
             )?;
+            // 附件 as enclosures (RFC 4287 §4.2.7.2): feed readers offer them for download.
+            for a in &r.attachments {
+                w.create_element("link")
+                    .with_attribute(("rel", "enclosure"))
+                    .with_attribute(("type", &*xml_text(&a.mime)))
+                    .with_attribute(("title", &*xml_text(&a.title)))
+                    .with_attribute(("length", a.size.to_string().as_str()))
+                    .with_attribute((
+                        "href",
+                        &*xml_text(&format!("{base}{}{}", e.url, a.published)),
+                    ))
+                    .write_empty()?;
+            }
             text_element(&mut w, "published", &timestamp(r.published))?;
             text_element(&mut w, "updated", &timestamp(r.published))?;
             w.create_element("author").write_inner_content(|w| {

@@ -8,6 +8,7 @@
 // Diagnostics are large, but they travel only on the error path; boxing them buys nothing.
 #![allow(clippy::result_large_err)]
 
+pub mod attachments;
 pub mod authority;
 pub mod build;
 pub mod check;

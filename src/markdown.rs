@@ -76,9 +76,27 @@ impl MarkdownRenderer {
     }
 
     pub fn render(&self, markdown: &str) -> Rendered {
+        self.render_with(markdown, &|_| None)
+    }
+
+    /// Renders with links and images whose address `rewrite` maps (a reply's own attachment,
+    /// `答复函.pdf`, to the name it is published under) changed before the policy sees them.
+    pub fn render_with(
+        &self,
+        markdown: &str,
+        rewrite: &dyn Fn(&str) -> Option<String>,
+    ) -> Rendered {
         let arena = Arena::new();
         let options = Self::options();
         let root = comrak::parse_document(&arena, markdown, &options);
+        for node in root.descendants() {
+            let mut data = node.data_mut();
+            if let NodeValue::Link(link) | NodeValue::Image(link) = &mut data.value
+                && let Some(to) = rewrite(&link.url)
+            {
+                link.url = to;
+            }
+        }
         let mut has_raw_html = false;
         let mut has_code = false;
         let mut refused = Vec::new();

@@ -524,7 +524,14 @@ fn numeric_key(s: &str) -> (u64, &str) {
 /// `2023/第146号.md` → `replies/2023/di-146-hao/`.
 pub fn reply_url(rel: &std::path::Path) -> String {
     let mut url = String::from("replies/");
-    let stem_path = rel.with_extension("");
+    // A reply that is a folder (`proposal-146/index.md`, with its attachments) is the
+    // folder's page.
+    let stem_path = match rel.file_stem() {
+        Some(s) if s == "index" && rel.parent().is_some_and(|p| !p.as_os_str().is_empty()) => {
+            rel.parent().unwrap_or(rel).to_path_buf()
+        }
+        _ => rel.with_extension(""),
+    };
     for comp in stem_path.components() {
         let seg = comp.as_os_str().to_string_lossy();
         url.push_str(&path_segment_slug(&seg));
@@ -874,6 +881,7 @@ mod tests {
             body_line: 1,
             replaced: Vec::new(),
             number_written: None,
+            attachments: Vec::new(),
             department_written: None,
         }
     }

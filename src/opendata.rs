@@ -28,6 +28,20 @@ pub struct ReplyRecord<'a> {
     pub date: String,
     pub published: String,
     pub tags: &'a [String],
+    /// 附件: present when the reply has any.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<AttachmentRecord<'a>>,
+}
+
+/// One attachment in `data/replies.json`.
+#[derive(Serialize)]
+pub struct AttachmentRecord<'a> {
+    pub title: &'a str,
+    pub url: String,
+    /// The original file name.
+    pub name: &'a str,
+    pub media_type: &'a str,
+    pub size: u64,
 }
 
 /// What the open data says of one reply; `base` is the site's base URL with a slash.
@@ -59,6 +73,17 @@ pub fn record<'a>(site: &'a Site, base: &str, e: &'a crate::model::Entry) -> Rep
         date: r.date.to_string(),
         published: r.published.to_string(),
         tags: &r.tags,
+        attachments: r
+            .attachments
+            .iter()
+            .map(|a| AttachmentRecord {
+                title: &a.title,
+                url: format!("{base}{}{}", e.url, a.published),
+                name: &a.name,
+                media_type: &a.mime,
+                size: a.size,
+            })
+            .collect(),
     }
 }
 
@@ -106,7 +131,7 @@ pub fn json_document(site: &Site, rows: &[impl AsRef<[u8]>]) -> Result<Vec<u8>, 
 }
 
 /// Column headings of `data/replies.csv` (Chinese, for the spreadsheet users who open it).
-pub const CSV_HEADER: [&str; 18] = [
+pub const CSV_HEADER: [&str; 19] = [
     "索引号",
     "标题",
     "类型",
@@ -125,6 +150,7 @@ pub const CSV_HEADER: [&str; 18] = [
     "发布日期",
     "主题",
     "网址",
+    "附件",
 ];
 
 fn csv_writer() -> csv::Writer<Vec<u8>> {
@@ -166,6 +192,11 @@ pub fn csv_row(site: &Site, base: &str, e: &crate::model::Entry) -> Result<Vec<u
         &r.published,
         &r.tags.join("、"),
         &r.url,
+        &r.attachments
+            .iter()
+            .map(|a| a.url.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
     ];
     // Every cell through the one escaping rule: no cell can be a spreadsheet formula.
     w.write_record(

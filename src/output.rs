@@ -72,8 +72,14 @@ pub fn gunzip(bytes: &[u8]) -> Option<Vec<u8>> {
 pub struct Snapshot {
     pub files: Arc<Files>,
     pub machine: Arc<Files>,
+    /// Attachments: output-relative path → the file in content/ (served from disk, never
+    /// held in memory: a site's PDFs can be larger than all its pages).
+    pub attachments: Arc<Attachments>,
     pub base_path: String,
 }
+
+/// Where each published attachment comes from: output-relative path → file.
+pub type Attachments = std::collections::BTreeMap<String, PathBuf>;
 
 impl Snapshot {
     /// The stored bytes at `path` (see [`unpack`]).
@@ -82,7 +88,7 @@ impl Snapshot {
     }
 
     pub fn contains(&self, path: &str) -> bool {
-        self.get(path).is_some()
+        self.get(path).is_some() || self.attachments.contains_key(path)
     }
 
     /// Every file: pages and theme files, then the machine-readable ones.
@@ -156,6 +162,9 @@ pub struct DirSink {
     /// What the folder held when the build began (from the build cache), and what it holds
     /// now: files whose record matches are neither read nor written.
     known: Manifest,
+    /// The output folder being replaced and its manifest: a large file it holds unchanged
+    /// (an attachment) is linked from there instead of copied.
+    live: Option<(PathBuf, Manifest)>,
     records: Mutex<Manifest>,
     stop: Arc<AtomicBool>,
     failure: Mutex<Option<std::io::Error>>,
@@ -171,6 +180,7 @@ impl DirSink {
             root: root.into(),
             written: Mutex::new(HashSet::new()),
             known: Manifest::new(),
+            live: None,
             records: Mutex::new(Manifest::new()),
             stop,
             failure: Mutex::new(None),
@@ -197,6 +207,39 @@ impl DirSink {
             return false;
         }
         self.note(rel, path, *known);
+        true
+    }
+
+    /// Whether the file at `rel` is in the live output folder, made from `key` and untouched
+    /// since: then it is hard-linked into this folder (no bytes copied) and counts as written.
+    /// Falls back to `false` (the caller copies) where links are not possible.
+    pub fn link_from_live(&self, rel: &str, key: u64) -> bool {
+        let Some((live, manifest)) = &self.live else {
+            return false;
+        };
+        let Some(known) = manifest.get(rel).filter(|k| k.key == key) else {
+            return false;
+        };
+        let from = live.join(rel);
+        let unchanged = std::fs::symlink_metadata(&from)
+            .ok()
+            .filter(|m| m.is_file())
+            .and_then(|m| record(key, &m))
+            .is_some_and(|now| now == *known);
+        if !unchanged {
+            return false;
+        }
+        let to = self.root.join(rel);
+        if let Some(parent) = to.parent()
+            && std::fs::create_dir_all(parent).is_err()
+        {
+            return false;
+        }
+        let _ = std::fs::remove_file(&to);
+        if std::fs::hard_link(&from, &to).is_err() {
+            return false;
+        }
+        self.note(rel, to, *known);
         true
     }
 
@@ -302,10 +345,11 @@ impl DirSink {
         }
         match meta {
             // A folder where a file now belongs is replaced; a link is replaced, never
-            // written through.
+            // written through; so is a file, which may be a hard link shared with the live
+            // output (see `link_from_live`) and must not change under it.
             Some(m) if m.is_dir() => std::fs::remove_dir_all(path)?,
-            Some(m) if m.file_type().is_symlink() => std::fs::remove_file(path)?,
-            _ => {}
+            Some(_) => std::fs::remove_file(path)?,
+            None => {}
         }
         std::fs::write(path, bytes)
     }
@@ -508,6 +552,12 @@ impl Staging {
     /// Tells the sink what the folder holds (see [`DirSink::keep`]).
     pub fn set_known(&mut self, known: Manifest) {
         self.sink.known = known;
+    }
+
+    /// Tells the sink what the output folder being replaced holds (see
+    /// [`DirSink::link_from_live`]).
+    pub fn set_live(&mut self, manifest: Manifest) {
+        self.sink.live = Some((self.output.clone(), manifest));
     }
 
     /// Replaces the output with the staged tree; the old output is kept for the next build.

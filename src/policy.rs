@@ -8,6 +8,8 @@
 //! - Spreadsheet cells: [`csv_cell`] (no formulas).
 //! - XML text and attributes: [`xml_text`] (only characters XML 1.0 allows).
 //! - Source text: [`is_forbidden_char`] (control characters are replaced when a file is read).
+//! - Attachments: [`attachment_type`] (documents, spreadsheets, images and archives by
+//!   extension; nothing a browser would run: no HTML, SVG, scripts or programs).
 
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -17,6 +19,47 @@ use std::collections::HashSet;
 pub const LINK_SCHEMES: &[&str] = &["http", "https", "mailto", "tel"];
 /// Schemes an image (`<img src>`) may use.
 pub const IMAGE_SCHEMES: &[&str] = &["http", "https"];
+
+/// The kinds of file a reply may attach (附件), by lower-case extension: what the reply page
+/// calls it and its media type. A browser opens or downloads these; none can run a script
+/// in the site's origin.
+pub const ATTACHMENT_TYPES: &[(&str, &str, &str)] = &[
+    ("pdf", "PDF 文档", "application/pdf"),
+    ("ofd", "OFD 版式文档", "application/ofd"),
+    ("doc", "Word 文档", "application/msword"),
+    (
+        "docx",
+        "Word 文档",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    ("wps", "WPS 文档", "application/vnd.ms-works"),
+    ("xls", "Excel 表格", "application/vnd.ms-excel"),
+    (
+        "xlsx",
+        "Excel 表格",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    ("et", "WPS 表格", "application/vnd.ms-excel"),
+    ("csv", "CSV 表格", "text/csv"),
+    ("txt", "文本文件", "text/plain"),
+    ("jpg", "图片", "image/jpeg"),
+    ("jpeg", "图片", "image/jpeg"),
+    ("png", "图片", "image/png"),
+    ("zip", "压缩包", "application/zip"),
+];
+
+/// The kind (as the reply page calls it) and media type of an attachment named `name`; `None` for a kind
+/// of file a reply may not attach.
+pub fn attachment_type(name: &str) -> Option<(&'static str, &'static str)> {
+    let ext = std::path::Path::new(name)
+        .extension()?
+        .to_str()?
+        .to_ascii_lowercase();
+    ATTACHMENT_TYPES
+        .iter()
+        .find(|(e, _, _)| *e == ext)
+        .map(|&(_, kind, mime)| (kind, mime))
+}
 
 /// What an address is used for: the allowed schemes differ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

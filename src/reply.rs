@@ -78,6 +78,32 @@ pub struct Contact {
     pub address: String,
 }
 
+/// A file attached to a reply (附件): the signed letter as PDF, a table as .xlsx.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub struct Attachment {
+    /// As the reply names it (relative to the reply's file), for messages and body links.
+    pub written: String,
+    /// What the reply page calls it (its file name without extension when no title is given).
+    pub title: String,
+    /// Path relative to content/.
+    pub source: PathBuf,
+    /// The original file name: the name it downloads under.
+    pub name: String,
+    /// The ASCII name it is published under, beside the reply's page.
+    pub published: String,
+    /// Kind as the reply page calls it (`PDF 文档`) and media type.
+    pub kind: String,
+    pub mime: String,
+    pub size: u64,
+    /// Hash of the bytes: the output folder's copy is rewritten only when it changes.
+    pub hash: u64,
+    /// The file's modification time when it was hashed (seconds, nanoseconds).
+    pub modified: (u64, u32),
+    /// Where the reply names it (line, column); 0 for a file found beside `index.md`.
+    pub line: usize,
+    pub column: usize,
+}
+
 /// One reply, every field checked. The build cache stores it without its body (which is
 /// read again from the file when a page needs it).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -114,6 +140,9 @@ pub struct Reply {
     /// 索引号 as written in front matter; generated ones are assigned by the site model.
     pub index_code: Option<String>,
     pub tags: Vec<String>,
+    /// Files published with the reply, in the order it lists them.
+    #[serde(default)]
+    pub attachments: Vec<Attachment>,
     pub draft: bool,
     /// The Markdown text after the front matter.
     #[serde(skip)]

@@ -16,7 +16,7 @@ use crate::diagnostics::Diagnostic;
 use crate::load::SourceFile;
 use crate::messages::Msg;
 use crate::msg;
-use crate::reply::{Contact, Handling, Kind, Reply};
+use crate::reply::{Attachment, Contact, Handling, Kind, Reply};
 
 /// Every front matter key, in the order the README documents them.
 pub const FIELDS: &[&str] = &[
@@ -37,6 +37,7 @@ pub const FIELDS: &[&str] = &[
     "published",
     "index_code",
     "tags",
+    "attachments",
     "draft",
 ];
 
@@ -143,6 +144,7 @@ pub fn field_meaning(field: &str) -> Msg {
         "published" => msg!("field-published"),
         "index_code" => msg!("field-index-code"),
         "tags" => msg!("field-tags"),
+        "attachments" => msg!("field-attachments"),
         "draft" => msg!("field-draft"),
         _ => msg!("field-unknown"),
     }
@@ -169,6 +171,7 @@ fn field_for_meaning(name: &str) -> Option<&'static str> {
         "索引号" => "index_code",
         "标签" | "主题词" => "tags",
         "草稿" => "draft",
+        "附件" => "attachments",
         _ => return None,
     })
 }
@@ -670,6 +673,9 @@ pub fn validate_file(file: &SourceFile, config: &SiteConfig) -> Result<Reply, Ve
     let cc = get("cc").map(|v| c.names("cc", v)).unwrap_or_default();
     let tags = get("tags").map(|v| c.names("tags", v)).unwrap_or_default();
     let contact = get("contact").and_then(|v| contact(&mut c, v));
+    let attachments = get("attachments")
+        .map(|v| attachment_list(&mut c, v))
+        .unwrap_or_default();
     let draft = match get("draft") {
         None => false,
         Some(v) => match &v.value {
@@ -736,6 +742,7 @@ pub fn validate_file(file: &SourceFile, config: &SiteConfig) -> Result<Reply, Ve
         published: published.unwrap_or(date),
         index_code,
         tags,
+        attachments,
         draft,
         body: std::sync::Arc::from(file.body_text()),
         body_line: crate::diagnostics::line_col(&file.text, file.body.start).0,
@@ -790,6 +797,69 @@ fn contact(c: &mut Checker, v: &Spanned<Node>) -> Option<Contact> {
         }
     }
     (out != Contact::default()).then_some(out)
+}
+
+/// `attachments: [答复函.pdf, {file: 附表.xlsx, title: 办理情况统计表}]`: each entry with its
+/// place; the files themselves are found by [`crate::attachments::resolve`].
+fn attachment_list(c: &mut Checker, v: &Spanned<Node>) -> Vec<Attachment> {
+    let items: Vec<&Spanned<Node>> = match &v.value {
+        Node::Seq(items) => items.iter().collect(),
+        _ => vec![v],
+    };
+    let mut out = Vec::new();
+    for item in items {
+        let (file, title) = match &item.value {
+            Node::Str(_) | Node::Number => (c.scalar("attachments", item), None),
+            Node::Map(entries) => {
+                let mut file = None;
+                let mut title = None;
+                for (k, val) in entries {
+                    let key = match &k.value {
+                        Node::Str(s) => s.clone(),
+                        _ => c.raw(k),
+                    };
+                    match key.as_str() {
+                        "file" => file = c.scalar("attachments", val),
+                        "title" => title = c.scalar("attachments", val),
+                        other => c.push(
+                            &k.referenced,
+                            msg!("fm-attachment-unknown-key", key = other),
+                            msg!("fm-attachment-help"),
+                        ),
+                    }
+                }
+                if file.is_none() {
+                    c.push(
+                        &item.referenced,
+                        msg!("fm-attachment-no-file"),
+                        msg!("fm-attachment-help"),
+                    );
+                }
+                (file, title)
+            }
+            _ => {
+                c.push(
+                    &item.referenced,
+                    msg!("fm-attachment-bad"),
+                    msg!("fm-attachment-help"),
+                );
+                (None, None)
+            }
+        };
+        let Some(file) = file.filter(|f| !f.is_empty()) else {
+            continue;
+        };
+        let (line, column) =
+            crate::diagnostics::line_col(&c.file.text, c.span(&item.referenced).start);
+        out.push(Attachment {
+            written: file,
+            title: title.unwrap_or_default(),
+            line,
+            column,
+            ..Attachment::default()
+        });
+    }
+    out
 }
 
 /// The field a misspelt or Chinese field name most likely means.

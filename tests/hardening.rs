@@ -393,7 +393,8 @@ fn preview(root: &Path, files: u32, extra: &str) -> Preview {
             "ulimit -n {files}; exec \"$0\" serve --port 0 --root \"$1\" {extra}"
         ))
         .arg(env!("CARGO_BIN_EXE_dafu"))
-        .arg(root);
+        .arg(root)
+        .env("DAFU_LANG", "en");
     let served = spawn_serve(cmd);
     let addr = served
         .url

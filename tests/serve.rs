@@ -857,3 +857,21 @@ fn after_a_broken_save_the_fix_is_patched_and_equals_fresh() {
     let (_, page) = s.get("/jyta/replies/2024/b/");
     assert!(page.contains("（已改）"), "{page}");
 }
+
+#[test]
+fn attachments_are_served_from_their_files() {
+    let site = site(&[(
+        "content/2024/a.md",
+        &reply("1", "某市教育局", "2024-03-01", "attachments: [说明.txt]\n"),
+    )]);
+    write(site.path(), "content/2024/说明.txt", "第一版".as_bytes());
+    let s = start(site.path(), &[]);
+    let (status, body) = s.get("/jyta/replies/2024/a/shuo-ming.txt");
+    assert_eq!((status, body.as_str()), (200, "第一版"));
+    let (_, page) = s.get("/jyta/replies/2024/a/");
+    assert!(page.contains("download=\"说明.txt\""), "{page}");
+    // The file changes: the preview serves the new bytes.
+    write(site.path(), "content/2024/说明.txt", "第二版".as_bytes());
+    let (_, body) = s.get("/jyta/replies/2024/a/shuo-ming.txt");
+    assert_eq!(body, "第二版");
+}

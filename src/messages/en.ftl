@@ -362,3 +362,18 @@ new-done = wrote { $file } (a draft: fill it in, then delete `draft: true` to pu
 new-exists = { $file } exists; dafu new never overwrites a file (give another --number, or edit that file)
 new-archetype-error = the template { $file } has an error: { $error }
 new-no-site = there is no site.toml in { $folder }: run dafu new in the site's folder (or pass --root), or start a site with `dafu init DIR`
+
+## Attachments
+
+field-attachments = attachments
+fm-attachment-unknown-key = unknown attachment field `{ $key }`
+fm-attachment-no-file = an attachment without `file`
+fm-attachment-bad = an attachment must be a file name or {"{"} file: …, title: … {"}"}
+fm-attachment-help = expected e.g. `attachments: [答复函.pdf, {"{"} file: 附表.xlsx, title: 办理情况统计表 {"}"}]` (paths relative to the reply)
+attachment-missing = attachment `{ $file }` not found
+attachment-outside = attachment `{ $file }` is outside content/
+attachment-not-file = attachment `{ $file }` is not a file
+attachment-unreadable = cannot read attachment `{ $file }`: { $error }
+attachment-help = put the file beside the reply (or in a folder under content/) and name it relative to the reply
+attachment-type-refused = `{ $file }` is not a kind of file a reply may attach
+attachment-types = attachments may be: { $types } (no web pages, images in SVG, scripts or programs)

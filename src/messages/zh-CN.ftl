@@ -335,3 +335,18 @@ new-done = 已写入 { $file }（这是草稿：填写完毕后删去 `draft: tr
 new-exists = { $file } 已存在；dafu new 不会覆盖已有文件（请换一个 --number，或直接编辑该文件）
 new-archetype-error = 模板 { $file } 有错误：{ $error }
 new-no-site = { $folder } 中没有 site.toml：请在网站文件夹中运行 dafu new（或用 --root 指定），或先用 `dafu init 文件夹` 建立网站
+
+## 附件
+
+field-attachments = 附件
+fm-attachment-unknown-key = 附件中有未知的项 `{ $key }`
+fm-attachment-no-file = 附件缺少 `file`（文件名）
+fm-attachment-bad = 附件应写文件名，或写成 {"{"} file: ……, title: …… {"}"}
+fm-attachment-help = 例如 `attachments: [答复函.pdf, {"{"} file: 附表.xlsx, title: 办理情况统计表 {"}"}]`（路径相对于答复文件）
+attachment-missing = 找不到附件 `{ $file }`
+attachment-outside = 附件 `{ $file }` 不在 content/ 文件夹中
+attachment-not-file = 附件 `{ $file }` 不是文件
+attachment-unreadable = 无法读取附件 `{ $file }`：{ $error }
+attachment-help = 请把文件放在答复文件旁边（或 content/ 下的文件夹中），并写相对于答复文件的路径
+attachment-type-refused = `{ $file }` 不是允许作为附件的文件类型
+attachment-types = 允许的附件类型：{ $types }（不允许网页、SVG 图片、脚本或程序）

@@ -93,6 +93,8 @@ pub struct Pipeline {
     /// shared with the snapshots handed out.
     served: Arc<Files>,
     served_machine: Arc<Files>,
+    /// The last run's attachments (`Target::Memory`): where each published one comes from.
+    attachments: Arc<crate::output::Attachments>,
     templates: u64,
     report: Report,
     /// Changes since the last good run (the model is the last good one).
@@ -188,6 +190,7 @@ impl Pipeline {
             machine: machine::Machine::default(),
             served: Arc::default(),
             served_machine: Arc::default(),
+            attachments: Arc::default(),
             templates: 0,
             report: Report::default(),
             unapplied: Unapplied::default(),
@@ -705,6 +708,7 @@ impl Pipeline {
             return Err(errors);
         }
         self.pages = pages;
+        self.publish_attachments(site, target)?;
         for (rel, bytes) in &theme.files {
             match target {
                 Target::Dir(sink) => sink.write(rel, bytes).map_err(|e| {
@@ -756,6 +760,7 @@ impl Pipeline {
         self.pages.remove(&path);
         let mut files = Arc::unwrap_or_clone(std::mem::take(&mut self.served));
         files.insert(Arc::from(path.as_str()), bytes);
+        self.publish_attachments(site, &Target::Memory)?;
         let jobs = renderer.jobs();
         let snapshot = self.finish(
             &renderer,
@@ -782,8 +787,43 @@ impl Pipeline {
         Snapshot {
             files: pages,
             machine: self.served_machine.clone(),
+            attachments: self.attachments.clone(),
             base_path: self.base_path.clone(),
         }
+    }
+
+    /// Publishes every reply's attachments beside its page: into the output folder (a file
+    /// already there from the same bytes is not copied again), or, in memory, as a map to
+    /// the files themselves.
+    fn publish_attachments(
+        &mut self,
+        site: &Site,
+        target: &Target<'_>,
+    ) -> Result<(), Vec<Diagnostic>> {
+        let content = self.opts.root.join("content");
+        let mut map = crate::output::Attachments::new();
+        for e in &site.entries {
+            for a in &e.reply.attachments {
+                let rel = format!("{}{}", e.url, a.published);
+                let from = content.join(&a.source);
+                if let Target::Dir(sink) = target
+                    && !sink.keep(&rel, a.hash)
+                    && !sink.link_from_live(&rel, a.hash)
+                {
+                    let copied = std::fs::read(&from)
+                        .and_then(|bytes| sink.write_keyed(&rel, &bytes, a.hash));
+                    if let Err(e) = copied {
+                        return Err(vec![Diagnostic::new(
+                            &from,
+                            crate::msg!("write-failed", error = e.to_string()),
+                        )]);
+                    }
+                }
+                map.insert(rel, from);
+            }
+        }
+        self.attachments = Arc::new(map);
+        Ok(())
     }
 
     /// Hands the pages over, then makes feeds, open data and the search index.
@@ -825,6 +865,7 @@ impl Pipeline {
                     &e.representative_slugs,
                     &e.session_slug,
                     &e.tag_slugs,
+                    &e.reply.attachments,
                 ));
                 (text, fp)
             })

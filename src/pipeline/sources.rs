@@ -157,7 +157,8 @@ impl Sources {
                         if s.modified == modified
                             && s.len == len
                             && modified.is_some()
-                            && s.validated_with(config_hash) =>
+                            && s.validated_with(config_hash)
+                            && attachments_unchanged(s, &content_dir) =>
                     {
                         None
                     }
@@ -175,10 +176,17 @@ impl Sources {
                     Err(d) => Err(d),
                     Ok(file) => {
                         let text_hash = hash_of(&*file.text);
-                        let same = files.get(&p).is_some_and(|s| {
-                            s.text_hash == text_hash && s.validated_with(config_hash)
+                        let known = files.get(&p);
+                        let same = known.is_some_and(|s| {
+                            s.text_hash == text_hash
+                                && s.validated_with(config_hash)
+                                && attachments_unchanged(s, &content_dir)
                         });
-                        Ok((!same).then(|| process(&file, config, config_hash)))
+                        let known = known
+                            .and_then(Source::reply)
+                            .map_or(&[][..], |r| &r.attachments);
+                        Ok((!same)
+                            .then(|| process(&file, &p, &content_dir, known, config, config_hash)))
                     }
                 };
                 Refreshed {
@@ -218,7 +226,10 @@ impl Sources {
     pub fn rendered(&self, root: &Path, path: &Path) -> Option<(Arc<Rendered>, Vec<Diagnostic>)> {
         let s = self.files.get(path)?;
         let file = crate::load::read_source(root, &root.join("content"), path).ok()?;
-        let rendered = Arc::new(self.markdown.render(file.body_text()));
+        let attachments = s.reply().map_or(&[][..], |r| &r.attachments);
+        let rendered = Arc::new(self.markdown.render_with(file.body_text(), &|href| {
+            crate::attachments::link_target(attachments, href).map(str::to_string)
+        }));
         let problems = match s.reply() {
             Some(r) => body_problems(r, file.body_text(), &rendered),
             None => Vec::new(),
@@ -234,10 +245,40 @@ impl Sources {
     }
 }
 
-/// Validates one file read anew (size and time are set by the caller); its body is hashed,
-/// and rendered when its page is.
-fn process(file: &SourceFile, config: &SiteConfig, config_hash: u64) -> Source {
-    let validated = crate::validate::validate_file(file, config).map(Arc::new);
+/// Whether the files a reply attaches still have the size and time they were hashed with.
+fn attachments_unchanged(s: &Source, content_dir: &Path) -> bool {
+    let Some(r) = s.reply() else { return true };
+    r.attachments.iter().all(|a| {
+        std::fs::metadata(content_dir.join(&a.source)).is_ok_and(|m| {
+            let t = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or((0, 0), |d| (d.as_secs(), d.subsec_nanos()));
+            m.len() == a.size && t == a.modified
+        })
+    })
+}
+
+/// Validates one file read anew (size and time are set by the caller) and finds its
+/// attachments; its body is hashed, and rendered when its page is.
+fn process(
+    file: &SourceFile,
+    path: &Path,
+    content_dir: &Path,
+    known: &[crate::reply::Attachment],
+    config: &SiteConfig,
+    config_hash: u64,
+) -> Source {
+    let validated = crate::validate::validate_file(file, config).and_then(|mut r| {
+        let problems = crate::attachments::resolve(&mut r, &file.text, path, content_dir, known);
+        if problems.is_empty() {
+            Ok(r)
+        } else {
+            Err(problems)
+        }
+    });
+    let validated = validated.map(Arc::new);
     let incomplete_draft = validated.is_err() && crate::validate::marked_draft(file);
     let mut source = Source {
         incomplete_draft,

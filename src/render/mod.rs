@@ -455,16 +455,21 @@ impl<'s> Renderer<'s> {
 
     /// Every page's URL for the sitemap, with its last modification for reply pages.
     pub fn sitemap_urls(&self, jobs: &[Job]) -> Vec<(String, Option<String>)> {
-        jobs.iter()
-            .filter(|j| !matches!(j, Job::NotFound))
-            .map(|&j| {
-                let lastmod = match j {
-                    Job::Reply(i) => Some(self.site.entries[i].reply.published.to_string()),
-                    _ => None,
-                };
-                (self.job_url(j), lastmod)
-            })
-            .collect()
+        let mut urls = Vec::with_capacity(jobs.len());
+        for &j in jobs.iter().filter(|j| !matches!(j, Job::NotFound)) {
+            let Job::Reply(i) = j else {
+                urls.push((self.job_url(j), None));
+                continue;
+            };
+            // A reply's page, then its attachments (found by search engines as documents).
+            let e = &self.site.entries[i];
+            let lastmod = e.reply.published.to_string();
+            urls.push((self.job_url(j), Some(lastmod.clone())));
+            for a in &e.reply.attachments {
+                urls.push((format!("{}{}", e.url, a.published), Some(lastmod.clone())));
+            }
+        }
+        urls
     }
 
     /// A page's URL, template and context. Reply pages show `body` (their rendered

@@ -35,7 +35,22 @@ pub struct ReplyView {
     pub index_code: String,
     pub topic: String,
     pub tags: Vec<Link>,
+    /// 附件, in the order the reply lists them.
+    pub attachments: Vec<AttachmentView>,
     pub body_html: BodyHtml,
+}
+
+/// One attachment as the reply page lists it.
+#[derive(Serialize, Hash)]
+pub struct AttachmentView {
+    pub title: String,
+    /// Relative to the reply's page (the file is published beside it).
+    pub url: String,
+    /// The original file name, which the browser saves it as.
+    pub name: String,
+    pub kind: String,
+    pub mime: String,
+    pub size: String,
 }
 
 #[derive(Serialize, Hash)]
@@ -185,6 +200,18 @@ fn reply_view(rd: &Renderer<'_>, i: usize, body: Option<Arc<Rendered>>) -> Reply
         index_code: e.index_code.clone(),
         topic,
         tags,
+        attachments: r
+            .attachments
+            .iter()
+            .map(|a| AttachmentView {
+                title: a.title.clone(),
+                url: a.published.clone(),
+                name: a.name.clone(),
+                kind: a.kind.clone(),
+                mime: a.mime.clone(),
+                size: crate::attachments::size_text(a.size),
+            })
+            .collect(),
         body_html: BodyHtml {
             fingerprint: rd.body_fps.get(i).copied().unwrap_or(0),
             html: body,

@@ -941,6 +941,7 @@ mod tests {
             body_line: 1,
             replaced: Vec::new(),
             number_written: None,
+            attachments: Vec::new(),
             department_written: None,
         }
     }

@@ -345,6 +345,17 @@ async fn respond(
             };
             return reply(StatusCode::OK, &kind, pieces);
         }
+        // An attachment is read from its file in content/ when asked for.
+        if let Some(from) = snapshot.attachments.get(&rel) {
+            return match tokio::fs::read(from).await {
+                Ok(bytes) => reply(
+                    StatusCode::OK,
+                    &content_type(&rel),
+                    vec![Bytes::from(bytes)],
+                ),
+                Err(_) => text(StatusCode::NOT_FOUND, "not found\n".into()),
+            };
+        }
         // `/jyta/years` → `/jyta/years/` when that is a page.
         if !rel.ends_with("index.html") && snapshot.contains(format!("{rel}/index.html").as_str()) {
             return redirect(&format!("{path}/"));
