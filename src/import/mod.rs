@@ -262,6 +262,14 @@ fn checked(
     match crate::validate::validate_file(&file, config) {
         Ok(_) => text,
         Err(problems) => {
+            // Missing fields are already named by the draft's own comment.
+            let problems: Vec<_> = problems
+                .into_iter()
+                .filter(|p| p.message.id != "fm-missing-field")
+                .collect();
+            if problems.is_empty() {
+                return text;
+            }
             // A value the site refuses is left out, and the reply becomes a draft that says why.
             if f.category.is_some()
                 && problems
