@@ -142,8 +142,12 @@ fn serve_reloads_and_shows_errors_in_chromium() {
         .arg(site.path())
         .env("NO_COLOR", "1")
         .stdout(std::process::Stdio::piped())
+        // The broken saves' error reports: captured, so that a passing run prints none.
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("start dafu serve");
+    let err = BufReader::new(child.stderr.take().unwrap());
+    let errors = std::thread::spawn(move || err.lines().map_while(Result::ok).collect::<Vec<_>>());
     let mut out = BufReader::new(child.stdout.take().unwrap());
     let mut url = None;
     let mut line = String::new();
@@ -171,5 +175,13 @@ fn serve_reloads_and_shows_errors_in_chromium() {
     });
     let _ = child.kill();
     let _ = child.wait();
+    let errors = errors.join().unwrap_or_default();
+    // The terminal said the same as the overlay, in Chinese.
+    assert!(
+        errors
+            .iter()
+            .any(|l| l.contains("预览仍显示上一次成功生成的网站")),
+        "{errors:?}"
+    );
     assert_passes(&o.expect("dafu serve printed its address"));
 }

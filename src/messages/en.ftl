@@ -307,6 +307,7 @@ watch-poll-failed = cannot start the polling watcher: { $error }
 watch-events-failed = cannot start the file watcher: { $error } (try --poll)
 overlay-title = dafu: the build failed — the last good version is still served
 overlay-close = Close
+overlay-help = help:{" "}
 
 ## dafu import
 

@@ -286,6 +286,7 @@ watch-poll-failed = 无法启动轮询监视：{ $error }
 watch-events-failed = 无法启动文件监视：{ $error }（可试试 --poll）
 overlay-title = dafu：生成失败，预览仍显示上一次成功生成的版本
 overlay-close = 关闭
+overlay-help = 提示：
 
 ## dafu import
 

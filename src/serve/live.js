@@ -43,7 +43,7 @@
         code.appendChild(document.createTextNode(p.excerpt.after));
         item.appendChild(code);
       }
-      if (p.help) item.appendChild(el("div", "color:#b8f0b8", report.help_label + ": " + p.help));
+      if (p.help) item.appendChild(el("div", "color:#b8f0b8", report.help_label + p.help));
       list.appendChild(item);
     });
     overlay.appendChild(list);

@@ -187,7 +187,7 @@ pub fn overlay(diags: &[Diagnostic], cat: &Catalogue) -> serde_json::Value {
         "title": cat.text("overlay-title"),
         "summary": cat.get(&crate::msg!("summary-still-serving", problems = sorted.len(), files = files.len())),
         "close": cat.text("overlay-close"),
-        "help_label": cat.text("level-help"),
+        "help_label": cat.text("overlay-help"),
         "problems": problems,
     })
 }
