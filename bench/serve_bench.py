@@ -99,7 +99,8 @@ def pick_reply(content):
 
 def bench_dafu(site, edits, kind):
     dafu = os.path.join(REPO, "target", "release", "dafu")
-    proc = subprocess.Popen([dafu, "serve", "--root", site, "--port", "0", "--timings"], stdout=subprocess.PIPE,
+    # English messages: the lines below are read by pattern.
+    proc = subprocess.Popen([dafu, "serve", "--lang", "en", "--root", site, "--port", "0", "--timings"], stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, bufsize=1)
     try:
         url = wait_line(proc, r"serving (\S+)").group(1)

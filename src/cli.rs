@@ -182,7 +182,7 @@ pub fn run(cli: Cli) -> i32 {
                         ))
                     );
                     if timings {
-                        println!("  {}", crate::pipeline::timings_line(&report.steps));
+                        println!("  {}", crate::pipeline::timings_line(&report.steps, cat));
                     }
                     0
                 }

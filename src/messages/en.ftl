@@ -378,3 +378,19 @@ attachment-unreadable = cannot read attachment `{ $file }`: { $error }
 attachment-help = put the file beside the reply (or in a folder under content/) and name it relative to the reply
 attachment-type-refused = `{ $file }` is not a kind of file a reply may attach
 attachment-types = attachments may be: { $types } (no web pages, images in SVG, scripts or programs)
+
+## --timings
+
+step-time = { $step } { $ms } ms
+step-load-cache = load the build cache
+step-read = read and validate
+step-model = model
+step-templates = templates
+step-edited-page = edited page
+step-fingerprints = fingerprints
+step-pages = pages
+step-serve-pages = serve pages
+step-machine = feeds, open data, search
+step-publish = publish
+step-save-cache = save the cache
+step-other = { $step }

@@ -351,3 +351,19 @@ attachment-unreadable = 无法读取附件 `{ $file }`：{ $error }
 attachment-help = 请把文件放在答复文件旁边（或 content/ 下的文件夹中），并写相对于答复文件的路径
 attachment-type-refused = `{ $file }` 不是允许作为附件的文件类型
 attachment-types = 允许的附件类型：{ $types }（不允许网页、SVG 图片、脚本或程序）
+
+## --timings
+
+step-time = { $step } { $ms } 毫秒
+step-load-cache = 读取生成缓存
+step-read = 读取并检查
+step-model = 网站模型
+step-templates = 模板
+step-edited-page = 修改的页面
+step-fingerprints = 页面指纹
+step-pages = 页面
+step-serve-pages = 提供页面
+step-machine = 订阅、开放数据、搜索
+step-publish = 发布
+step-save-cache = 保存缓存
+step-other = 其他步骤 { $step }

@@ -136,12 +136,36 @@ impl Report {
 }
 
 /// How long each step took, as `--timings` prints it: `read 5.3 ms · model 21.1 ms · …`.
-pub fn timings_line(steps: &[(&'static str, std::time::Duration)]) -> String {
+pub fn timings_line(
+    steps: &[(&'static str, std::time::Duration)],
+    cat: &crate::messages::Catalogue,
+) -> String {
     let steps: Vec<String> = steps
         .iter()
-        .map(|(name, t)| format!("{name} {:.1} ms", t.as_secs_f64() * 1000.0))
+        .map(|(name, t)| {
+            let ms = format!("{:.1}", t.as_secs_f64() * 1000.0);
+            cat.get(&crate::msg!("step-time", step = step_name(name), ms = ms))
+        })
         .collect();
     steps.join(" · ")
+}
+
+/// A step's name in the reader's language.
+fn step_name(step: &str) -> crate::messages::Msg {
+    match step {
+        "load the build cache" => crate::msg!("step-load-cache"),
+        "read and validate" => crate::msg!("step-read"),
+        "model" => crate::msg!("step-model"),
+        "templates" => crate::msg!("step-templates"),
+        "edited page" => crate::msg!("step-edited-page"),
+        "fingerprints" => crate::msg!("step-fingerprints"),
+        "pages" => crate::msg!("step-pages"),
+        "serve pages" => crate::msg!("step-serve-pages"),
+        "feeds, open data, search" => crate::msg!("step-machine"),
+        "publish" => crate::msg!("step-publish"),
+        "save the cache" => crate::msg!("step-save-cache"),
+        other => crate::msg!("step-other", step = other),
+    }
 }
 
 /// How the last site model was brought up to date without building it afresh: one reply

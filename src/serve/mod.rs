@@ -227,7 +227,7 @@ fn rebuild_loop(
                 };
                 println!("{}", cat.get(&rebuilt));
                 if timings {
-                    println!("  {}", crate::pipeline::timings_line(&report.steps));
+                    println!("  {}", crate::pipeline::timings_line(&report.steps, cat));
                 }
             }
             Err(diags) => {
