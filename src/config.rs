@@ -29,9 +29,10 @@ pub struct SiteConfig {
     /// Replies per index page.
     #[serde(default = "default_page_size")]
     pub page_size: usize,
-    /// Build the search index and page (`search/`); on by default.
-    #[serde(default = "default_true")]
-    pub search: bool,
+    /// The search index and page (`search/`): `search = false` turns it off; a `[search]`
+    /// table may also give synonyms.
+    #[serde(default)]
+    pub search: Search,
     /// The publishing organisation (its code goes into generated 索引号).
     pub organisation: Organisation,
     /// What Chinese government sites must show at the foot of every page.
@@ -46,6 +47,69 @@ pub struct SiteConfig {
     /// The departments, sessions and representatives that exist (规范名录); optional.
     #[serde(default)]
     pub authority: Authority,
+}
+
+/// `search = true|false`, or `[search]` with `enabled` and `synonyms`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Search {
+    pub enabled: bool,
+    /// Words the site's readers use for words its replies use (`路灯` → `照明`): a query with
+    /// either finds both. Each entry is a word and the words that mean the same.
+    pub synonyms: BTreeMap<String, Vec<String>>,
+}
+
+impl Default for Search {
+    fn default() -> Self {
+        Search {
+            enabled: true,
+            synonyms: BTreeMap::new(),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Search {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum OneOrMany {
+            One(String),
+            Many(Vec<String>),
+        }
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Table {
+            #[serde(default = "default_true")]
+            enabled: bool,
+            #[serde(default)]
+            synonyms: BTreeMap<String, OneOrMany>,
+        }
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Form {
+            Flag(bool),
+            Table(Table),
+        }
+        Ok(match Form::deserialize(d)? {
+            Form::Flag(enabled) => Search {
+                enabled,
+                synonyms: BTreeMap::new(),
+            },
+            Form::Table(t) => Search {
+                enabled: t.enabled,
+                synonyms: t
+                    .synonyms
+                    .into_iter()
+                    .map(|(k, v)| {
+                        let words = match v {
+                            OneOrMany::One(w) => vec![w],
+                            OneOrMany::Many(ws) => ws,
+                        };
+                        (k, words)
+                    })
+                    .collect(),
+            },
+        })
+    }
 }
 
 /// Authority lists: when one is given, a value outside it is an error (see [`crate::authority`]).
@@ -238,6 +302,10 @@ enum Shape {
     Tables(&'static [Key]),
     /// A table whose keys are names (`[slugs]`), each with text.
     Names,
+    /// `search = true`, or a `[search]` table with these keys.
+    FlagOrTable(&'static [Key]),
+    /// A table whose keys are words, each with a word or a list of words (synonyms).
+    Words,
 }
 
 /// A key: its name, whether it must be given, what it holds.
@@ -264,6 +332,10 @@ const DEPARTMENT: &[Key] = &[
     ("slug", false, Shape::Text),
     ("former", false, Shape::Texts),
 ];
+const SEARCH: &[Key] = &[
+    ("enabled", false, Shape::Boolean),
+    ("synonyms", false, Shape::Words),
+];
 const AUTHORITY: &[Key] = &[
     ("departments", false, Shape::Tables(DEPARTMENT)),
     ("sessions", false, Shape::Texts),
@@ -277,7 +349,7 @@ const SCHEMA: &[Key] = &[
     ("language", false, Shape::Text),
     ("theme", false, Shape::Text),
     ("page_size", false, Shape::Integer),
-    ("search", false, Shape::Boolean),
+    ("search", false, Shape::FlagOrTable(SEARCH)),
     ("organisation", true, Shape::Table(ORGANISATION)),
     ("footer", false, Shape::Table(FOOTER)),
     ("categories", false, Shape::Tables(CATEGORY)),
@@ -367,6 +439,23 @@ fn check_shape(
                 .iter()
                 .any(|(_, v)| !matches!(v.get_ref(), DeValue::String(_)))
                 .then(|| msg!("config-expected-names")),
+            (Shape::FlagOrTable(_), DeValue::Boolean(_)) => None,
+            (Shape::FlagOrTable(inner), DeValue::Table(t)) => {
+                check_shape(t, inner, &qualified(section, name), v.span(), source, out);
+                None
+            }
+            (Shape::Words, DeValue::Table(t)) => t
+                .iter()
+                .any(|(_, v)| match v.get_ref() {
+                    DeValue::String(_) => false,
+                    DeValue::Array(items) => items
+                        .iter()
+                        .any(|i| !matches!(i.get_ref(), DeValue::String(_))),
+                    _ => true,
+                })
+                .then(|| msg!("config-expected-synonyms")),
+            (Shape::FlagOrTable(_), _) => Some(msg!("config-expected-search")),
+            (Shape::Words, _) => Some(msg!("config-expected-synonyms")),
             (Shape::Text, _) => Some(msg!("config-expected-text")),
             (Shape::Integer, _) => Some(msg!("config-expected-integer")),
             (Shape::Boolean, _) => Some(msg!("config-expected-boolean")),

@@ -129,6 +129,47 @@ fn search_on_a_generated_10k_site() {
     println!("{}", stdout(&o));
 }
 
+/// Search as citizens type (issue styles, our own probes) on a thousand generated replies
+/// plus the probe replies, with a synonym in site.toml; and the tokeniser shared with Rust.
+#[test]
+fn search_finds_what_citizens_type() {
+    let site = generated_site(1_000);
+    let probes = repo_root().join("tests/fixtures/probes");
+    for entry in std::fs::read_dir(&probes).unwrap() {
+        let p = entry.unwrap().path();
+        if p.extension().is_some_and(|e| e == "md") {
+            let to = site
+                .path()
+                .join("content/probes")
+                .join(p.file_name().unwrap());
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::copy(&p, to).unwrap();
+        }
+    }
+    let toml = std::fs::read_to_string(site.path().join("site.toml")).unwrap();
+    std::fs::write(
+        site.path().join("site.toml"),
+        format!("{toml}\n[search]\nsynonyms = {{ \"路灯\" = \"照明\" }}\n"),
+    )
+    .unwrap();
+    let o = build(site.path(), &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = node_script(
+        "probes.mjs",
+        &[
+            site.path().join("public").to_string_lossy().into_owned(),
+            "/jyta/".into(),
+            probes.join("probes.json").to_string_lossy().into_owned(),
+            repo_root()
+                .join("tests/fixtures/tokenize_cases.json")
+                .to_string_lossy()
+                .into_owned(),
+        ],
+    );
+    assert_passes(&o);
+    println!("{}", stdout(&o));
+}
+
 /// `dafu serve` with a browser open on a reply page: reload on save, error overlay, recovery.
 #[test]
 fn serve_reloads_and_shows_errors_in_chromium() {

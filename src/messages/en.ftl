@@ -394,3 +394,8 @@ step-machine = feeds, open data, search
 step-publish = publish
 step-save-cache = save the cache
 step-other = { $step }
+
+## site.toml [search]
+
+config-expected-search = expected `search = true` (or false), or a [search] section with `enabled` and `synonyms`
+config-expected-synonyms = expected `"word" = "other word"` or `"word" = ["other", "words"]` lines

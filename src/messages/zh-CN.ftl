@@ -367,3 +367,8 @@ step-machine = 订阅、开放数据、搜索
 step-publish = 发布
 step-save-cache = 保存缓存
 step-other = 其他步骤 { $step }
+
+## site.toml 的 [search]
+
+config-expected-search = 应为 `search = true`（或 false），或含 `enabled`、`synonyms` 的 [search] 小节
+config-expected-synonyms = 应为 `"词" = "同义词"` 或 `"词" = ["同义词", "近义词"]` 的若干行

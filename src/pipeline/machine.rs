@@ -111,7 +111,7 @@ fn make_all(
         .par_iter()
         .try_for_each(|spec| emit(&spec.path, &spec.render(site, inputs.texts)))?;
     let mut index = None;
-    if site.config.search {
+    if site.config.search.enabled {
         if keep {
             let (files, state) = crate::search::build_index_kept(site, inputs.texts);
             for (path, bytes) in files {
@@ -220,7 +220,7 @@ impl Machine {
         let m = change.moved;
         let n = site.entries.len();
         // The search index first: it is the one piece that may refuse.
-        if site.config.search {
+        if site.config.search.enabled {
             let Some(index) = self.index.as_mut() else {
                 return false;
             };

@@ -428,10 +428,10 @@ impl Pipeline {
             .position(|e| e.reply.source.as_os_str() == source.as_os_str());
         // Its postings as they were, for the search index to take out.
         let old_tokens = match (removed, old_text) {
-            (Some(r), Some(text)) if site.config.search => {
+            (Some(r), Some(text)) if site.config.search.enabled => {
                 Some(crate::search::doc_tokens(&site, r, text))
             }
-            (Some(_), None) if site.config.search => {
+            (Some(_), None) if site.config.search.enabled => {
                 self.site = Some(site);
                 return None;
             }

@@ -405,7 +405,7 @@ impl<'s> Renderer<'s> {
     pub fn jobs(&self) -> Vec<Job> {
         let size = self.site.config.page_size;
         let mut jobs = vec![Job::Home, Job::NotFound, Job::Stats];
-        if self.site.config.search {
+        if self.site.config.search.enabled {
             jobs.push(Job::Search);
         }
         jobs.extend((0..self.site.entries.len()).map(Job::Reply));
@@ -626,7 +626,7 @@ fn site_view<'a>(config: &'a SiteConfig, site: &Site) -> SiteView<'a> {
         organisation: &config.organisation.name,
         footer: &config.footer,
         nav,
-        search: config.search,
+        search: config.search.enabled,
     }
 }
 

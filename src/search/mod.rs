@@ -44,7 +44,7 @@ pub const DOC_CHUNK: usize = 64;
 /// Bytes per reply in `docs.bin`.
 pub const DOC_RECORD: usize = 10;
 /// Format version; `search.js` refuses an index it does not understand.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 /// "No category" in `docs.bin`.
 const NONE_U8: u8 = 255;
 
@@ -66,6 +66,8 @@ struct Meta {
     kinds: Vec<Facet>,
     categories: Vec<Facet>,
     departments: Vec<Facet>,
+    /// The site's synonyms: groups of words a query with any of them also looks for.
+    synonyms: Vec<Vec<String>>,
 }
 
 /// Number of shards for a corpus: about one per 48 KB of text, a power of two, so that a
@@ -537,6 +539,17 @@ fn table_and_meta(site: &Site, lengths: &[u32], shards: u32) -> Vec<(String, Vec
         kinds,
         categories,
         departments,
+        synonyms: site
+            .config
+            .search
+            .synonyms
+            .iter()
+            .map(|(k, v)| {
+                let mut group = vec![k.clone()];
+                group.extend(v.iter().cloned());
+                group
+            })
+            .collect(),
     };
     let mut json = serde_json::to_vec(&meta).unwrap_or_default();
     json.push(b'\n');
@@ -544,6 +557,12 @@ fn table_and_meta(site: &Site, lengths: &[u32], shards: u32) -> Vec<(String, Vec
     vec![
         ("search/docs.bin".into(), gzip(&table)),
         ("search/meta.json".into(), json),
+        // The traditional → simplified table the page folds queries with (the index is folded
+        // with the same one): the same for every site of this dafu version.
+        (
+            "search/fold.bin".into(),
+            gzip(tokenize::fold_table().as_bytes()),
+        ),
     ]
 }
 

@@ -92,7 +92,7 @@ async function settled(q) {
   );
 }
 async function results() {
-  return page.$$eval("#search-results > li", (lis) =>
+  return page.$$eval("#search-results > li.reply-card", (lis) =>
     lis.map((li) => ({
       href: li.querySelector("a").getAttribute("href"),
       title: li.querySelector("a").textContent,

@@ -32,12 +32,16 @@
       (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0x20000 && cp <= 0x3134f);
   }
   var ALPHA = /\p{Alphabetic}/u;
+  // Traditional → simplified, one character for one (search/fold.bin, the table the index
+  // was folded with).
+  var FOLD = new Map();
   function norm(ch) {
     var cp = ch.codePointAt(0);
     if (cp >= 0xff01 && cp <= 0xff5e) cp -= 0xfee0;
     else if (cp === 0x3000) cp = 0x20;
     if (cp >= 0x41 && cp <= 0x5a) cp += 0x20;
-    return String.fromCodePoint(cp);
+    var c = String.fromCodePoint(cp);
+    return FOLD.get(c) || c;
   }
   // Same length in UTF-16 units as the input, so positions carry over for highlighting.
   function normalize(text) {
@@ -49,10 +53,17 @@
     var cp = c.codePointAt(0);
     return (cp >= 0x30 && cp <= 0x39) || (ALPHA.test(c) && !isHan(cp));
   }
+  // A word that mixes digits and letters also gives its runs of two or more of either
+  // (`g102` → `102`), as in tokenize.rs.
+  function subWords(word, out) {
+    if (!/[0-9]/.test(word) || /^[0-9]+$/.test(word)) return;
+    var runs = word.match(/[0-9]+|[^0-9]+/g) || [];
+    runs.forEach(function (r) { if (Array.from(r).length >= 2) out.push(r); });
+  }
   // Tokens and the "segments" they came from (Han runs and words), for highlighting.
   function analyse(text) {
     var tokens = [], segments = [], word = "", run = "", prev = null;
-    function endWord() { if (word) { tokens.push(word); segments.push(word); word = ""; } }
+    function endWord() { if (word) { tokens.push(word); subWords(word, tokens); segments.push(word); word = ""; } }
     function endRun() { if (run.length >= 2) segments.push(run); run = ""; }
     for (var raw of text) {
       var c = norm(raw), cp = c.codePointAt(0);
@@ -71,6 +82,48 @@
     endWord();
     endRun();
     return { tokens: tokens, segments: segments };
+  }
+  // Common function characters inside a phrase do not have to be in the reply: 农村的饮用水
+  // finds 农村饮用水 (the pairs they make only raise the rank). Only between two runs of at
+  // least two characters, so that 目的 or 和平 stay words.
+  var FUNCTION_CHARS = "的之和与及或";
+  function queryTokens(q) {
+    var chars = Array.from(normalize(q)), stripped = chars.slice(), bridges = [];
+    var i = 0;
+    while (i < chars.length) {
+      if (!isHan(chars[i].codePointAt(0))) { i++; continue; }
+      var start = i;
+      while (i < chars.length && isHan(chars[i].codePointAt(0))) i++;
+      var partStart = start;
+      for (var j = start + 2; j <= i - 3; j++) {
+        if (FUNCTION_CHARS.indexOf(chars[j]) >= 0 && j - partStart >= 2) {
+          stripped[j] = " ";
+          bridges.push(chars[j - 1] + chars[j + 1]);
+          partStart = j + 1;
+        }
+      }
+    }
+    var all = analyse(q), required = Array.from(new Set(analyse(stripped.join("")).tokens));
+    var optional = Array.from(new Set(all.tokens.concat(bridges))).filter(function (t) {
+      return required.indexOf(t) < 0;
+    });
+    return { required: required.slice(0, MAX_TOKENS), optional: optional.slice(0, MAX_TOKENS), segments: all.segments };
+  }
+  // The query with each synonym the site lists put in for the word it means (meta.json's
+  // `synonyms`): 路灯 also searches for 照明.
+  function variants(q) {
+    var out = [q];
+    (meta.synonyms || []).forEach(function (group) {
+      var n = normalize(q);
+      group.forEach(function (w) {
+        var nw = normalize(w), at = n.indexOf(nw);
+        if (!nw || at < 0) return;
+        group.forEach(function (other) {
+          if (other !== w && out.length < 6) out.push(q.slice(0, at) + other + q.slice(at + nw.length));
+        });
+      });
+    });
+    return out;
   }
   var encoder = new TextEncoder();
   function shardOf(token, shards) {
@@ -163,9 +216,11 @@
 
   // ---------- the index in memory ----------
   var meta = null, docs = null; // docs: per reply {date, dept, len, year, kind, cat}
-  var ready = Promise.all([loadJSON("meta.json"), load("docs.bin")]).then(function (got) {
+  var ready = Promise.all([loadJSON("meta.json"), load("docs.bin"), load("fold.bin")]).then(function (got) {
     meta = got[0];
-    if (meta.version !== 1) throw new Error("search index version " + meta.version);
+    if (meta.version !== 2) throw new Error("search index version " + meta.version);
+    var pairs = Array.from(utf8.decode(got[2]));
+    for (var p = 0; p + 1 < pairs.length; p += 2) FOLD.set(pairs[p], pairs[p + 1]);
     var view = new DataView(got[1]);
     var n = meta.docs;
     docs = { date: new Uint16Array(n), dept: new Uint16Array(n), len: new Uint16Array(n),
@@ -220,76 +275,134 @@
   }
 
   // ---------- querying ----------
-  // Returns {ids (ranked), tiers, matched (text matches before filters), segments}.
+  // Fewer strict matches than a page: replies that hold most of the query (weighted by how
+  // rare each pair is, with a bonus for pairs that follow each other as in the query) are
+  // listed after them, as partial matches.
+  var MIN_COVER = 0.6;
+  // Returns {ids (ranked), strict (how many of them hold every word), tiers, matched (text
+  // matches before filters), segments}.
   function evaluate(state) {
     var q = state.q.slice(0, MAX_QUERY);
-    var a = analyse(q);
-    var tokens = Array.from(new Set(a.tokens)).slice(0, MAX_TOKENS);
+    var forms = variants(q).map(queryTokens);
+    var main = forms[0];
     // The query as one phrase; with several words there is no single phrase to look for.
     var phrase = /\s/.test(q.trim()) ? "" : normalize(q.trim());
-    if (!tokens.length) {
+    if (!main.required.length) {
       if (q.trim()) return Promise.resolve({ tooShort: true, ids: [], matched: [], segments: [] });
       var all = new Array(meta.docs);
       for (var i = 0; i < meta.docs; i++) all[i] = i;
-      return Promise.resolve({ ids: all, matched: all, segments: [], filterOnly: true });
+      return Promise.resolve({ ids: all, matched: all, strict: all.length, segments: [], filterOnly: true });
     }
-    var shardIds = tokens.map(function (t) { return shardOf(t, meta.shards); });
-    return Promise.all(shardIds.map(shard)).then(function (maps) {
+    var wanted = [];
+    forms.forEach(function (f) { f.required.concat(f.optional).forEach(function (t) { if (wanted.indexOf(t) < 0) wanted.push(t); }); });
+    return Promise.all(wanted.map(function (t) { return shard(shardOf(t, meta.shards)); })).then(function (maps) {
       var t0 = performance.now();
-      var lists = [];
-      for (var i = 0; i < tokens.length; i++) {
-        var e = maps[i].get(tokens[i]);
-        if (!e) return { ids: [], matched: [], segments: a.segments, ms: performance.now() - t0 };
-        lists.push({ token: tokens[i], df: e.df, p: postings(e) });
+      var lists = new Map();
+      wanted.forEach(function (t, i) {
+        var e = maps[i].get(t);
+        if (e) lists.set(t, { token: t, df: e.df, p: postings(e) });
+      });
+      var strictScore = new Map(), tier = new Map(), cover = new Map(), looseScore = new Map();
+      forms.forEach(function (f) { scoreForm(f, lists, strictScore, tier, cover, looseScore); });
+      var strict = Array.from(strictScore.keys());
+      strict.sort(function (x, y) {
+        return (tier.get(y) - tier.get(x)) || (strictScore.get(y) - strictScore.get(x)) ||
+          (docs.date[y] - docs.date[x]) || (x - y);
+      });
+      var partial = [];
+      if (strict.length < PAGE) {
+        cover.forEach(function (c, d) { if (c >= MIN_COVER && !strictScore.has(d)) partial.push(d); });
+        partial.sort(function (x, y) {
+          return (cover.get(y) - cover.get(x)) || (looseScore.get(y) - looseScore.get(x)) ||
+            (docs.date[y] - docs.date[x]) || (x - y);
+        });
       }
-      lists.sort(function (x, y) { return x.df - y.df; });
-      // Intersect, starting from the rarest token.
+      var ids = strict.concat(partial);
+      return { ids: ids, matched: ids, strict: strict.length, tier: tier, phrase: phrase,
+        tokens: main.required.length, segments: main.segments, ms: performance.now() - t0 };
+    });
+  }
+
+  // BM25 over one form of the query: replies that hold every required token (strict), and
+  // for every reply that holds some, how much of the query it covers.
+  function scoreForm(f, lists, strictScore, tier, cover, looseScore) {
+    var N = meta.docs, avgdl = meta.avgdl || 1;
+    function idf(df) { return Math.log(1 + (N - df + 0.5) / (df + 0.5)); }
+    function add(map, d, L, k) {
+      var code = L.p.codes[k], tf = code >>> FIELD_BITS;
+      var norm = K1 * (1 - B + B * (docs.len[d] / avgdl));
+      map.set(d, (map.get(d) || 0) + idf(L.df) * (tf * (K1 + 1)) / (tf + norm));
+    }
+    // Strict: every required token, rarest first; optional tokens add to the score.
+    var req = f.required.map(function (t) { return lists.get(t); });
+    if (req.every(Boolean)) {
+      req.sort(function (x, y) { return x.df - y.df; });
       var score = new Map(), bits = new Map();
-      var first = lists[0];
-      for (var j = 0; j < first.p.docs.length; j++) {
-        score.set(first.p.docs[j], 0);
-        bits.set(first.p.docs[j], { all: 7, any: 0 });
-      }
-      var N = meta.docs, avgdl = meta.avgdl || 1;
-      for (var l = 0; l < lists.length; l++) {
-        var L = lists[l], idf = Math.log(1 + (N - L.df + 0.5) / (L.df + 0.5));
+      req[0].p.docs.forEach(function (d) { score.set(d, 0); bits.set(d, { all: 7, any: 0 }); });
+      req.forEach(function (L) {
         var seen = new Set();
         for (var k = 0; k < L.p.docs.length; k++) {
           var d = L.p.docs[k];
           if (!score.has(d)) continue;
           seen.add(d);
-          var code = L.p.codes[k], tf = code >>> FIELD_BITS, fields = code & 7;
-          var norm = K1 * (1 - B + B * (docs.len[d] / avgdl));
-          score.set(d, score.get(d) + idf * (tf * (K1 + 1)) / (tf + norm));
-          var bb = bits.get(d);
+          add(score, d, L, k);
+          var bb = bits.get(d), fields = L.p.codes[k] & 7;
           bb.all &= fields;
           bb.any |= fields;
         }
         if (seen.size !== score.size) {
           score.forEach(function (_, d) { if (!seen.has(d)) { score.delete(d); bits.delete(d); } });
         }
-      }
-      var matched = Array.from(score.keys());
-      var tier = new Map();
-      matched.forEach(function (d) {
+      });
+      f.optional.forEach(function (t) {
+        var L = lists.get(t);
+        if (!L) return;
+        for (var k = 0; k < L.p.docs.length; k++) if (score.has(L.p.docs[k])) add(score, L.p.docs[k], L, k);
+      });
+      score.forEach(function (v, d) {
         var bb = bits.get(d);
         // Title matches, then replies whose number or 文号 holds every token, then any
         // number/文号 match, then the rest; BM25 and date order within each tier.
-        tier.set(d, (bb.all & FIELD_TITLE) ? 3 : (bb.all & FIELD_NUMBER) ? 2 : (bb.any & FIELD_NUMBER) ? 1 : 0);
+        var t = (bb.all & FIELD_TITLE) ? 3 : (bb.all & FIELD_NUMBER) ? 2 : (bb.any & FIELD_NUMBER) ? 1 : 0;
+        if (!strictScore.has(d) || v > strictScore.get(d)) strictScore.set(d, v);
+        tier.set(d, Math.max(tier.get(d) || 0, t));
       });
-      matched.sort(function (x, y) {
-        return (tier.get(y) - tier.get(x)) || (score.get(y) - score.get(x)) ||
-          (docs.date[y] - docs.date[x]) || (x - y);
-      });
-      return { ids: matched, matched: matched, tier: tier, phrase: phrase, tokens: tokens.length, segments: a.segments,
-        ms: performance.now() - t0 };
+    }
+    // Coverage of the tokens the index has (a pair that straddles two words, 村的 or 伍建,
+    // may be in no reply at all), with a bonus for neighbouring pairs found together.
+    var present = f.required.filter(function (t) { return lists.has(t); });
+    if (present.length < 2 && f.required.length > 1) return;
+    var total = 0, weight = new Map();
+    present.forEach(function (t) { var w = idf(lists.get(t).df); weight.set(t, w); total += w; });
+    var has = new Map();
+    present.forEach(function (t, i) {
+      var L = lists.get(t);
+      for (var k = 0; k < L.p.docs.length; k++) {
+        var d = L.p.docs[k];
+        if (!has.has(d)) has.set(d, new Set());
+        has.get(d).add(i);
+        add(looseScore, d, L, k);
+      }
+    });
+    has.forEach(function (found, d) {
+      if (found.size < Math.min(2, present.length)) return;
+      var got = 0, pairs = 0, together = 0;
+      found.forEach(function (i) { got += weight.get(present[i]); });
+      for (var i = 1; i < present.length; i++) {
+        pairs++;
+        if (found.has(i) && found.has(i - 1)) together++;
+      }
+      var c = (got / total) * (pairs ? 0.8 + 0.2 * together / pairs : 1) *
+        (present.length / f.required.length > 0.5 ? 1 : present.length / f.required.length);
+      if (!cover.has(d) || c > cover.get(d)) cover.set(d, c);
     });
   }
 
   // Title matches of the whole phrase go first; titles come with the first chunks anyway.
   function promoteExactTitles(result) {
     if (!result.tier || !result.phrase) return Promise.resolve(result);
-    var candidates = result.ids.filter(function (d) { return result.tier.get(d) === 3; }).slice(0, 50);
+    var strict = result.ids.slice(0, result.strict), rest = result.ids.slice(result.strict);
+    var candidates = strict.filter(function (d) { return result.tier.get(d) === 3; }).slice(0, 50);
     if (!candidates.length) return Promise.resolve(result);
     return Promise.all(candidates.map(function (d) { return row(d); })).then(function (rows) {
       var exact = new Set();
@@ -297,8 +410,8 @@
         if (normalize(r[0]).replace(/\s+/g, "").indexOf(result.phrase) >= 0) exact.add(candidates[i]);
       });
       if (exact.size) {
-        result.ids = result.ids.filter(function (d) { return exact.has(d); })
-          .concat(result.ids.filter(function (d) { return !exact.has(d); }));
+        result.ids = strict.filter(function (d) { return exact.has(d); })
+          .concat(strict.filter(function (d) { return !exact.has(d); }), rest);
       }
       return result;
     });
@@ -312,7 +425,7 @@
     if (!result.tier || !result.phrase || result.phrase.length < 3 || result.tokens < 2) {
       return Promise.resolve(result);
     }
-    var head = result.ids.slice(0, PHRASE_CHECK);
+    var head = result.ids.slice(0, Math.min(PHRASE_CHECK, result.strict));
     return Promise.all(head.map(function (d) {
       return text(d).then(function (t) { return normalize(t).replace(/\s+/g, "").indexOf(result.phrase) >= 0; },
         function () { return false; });
@@ -322,7 +435,7 @@
         // Title matches keep their place at the top.
         (has[i] || result.tier.get(d) === 3 ? yes : no).push(d);
       });
-      result.ids = yes.concat(no, result.ids.slice(PHRASE_CHECK));
+      result.ids = yes.concat(no, result.ids.slice(head.length));
       return result;
     });
   }
@@ -470,7 +583,18 @@
     return Promise.all(slice.map(row)).then(function (rows) {
       if (mine !== generation) return;
       var frag = document.createDocumentFragment();
-      rows.forEach(function (rw, i) { frag.appendChild(card(slice[i], rw, r.segments)); });
+      rows.forEach(function (rw, i) {
+        // Where the partial matches begin, the list says so.
+        if (shown + i === r.strict && r.strict < r.ids.length) {
+          var note = document.createElement("li");
+          note.className = "partial-note";
+          note.textContent = "以下答复只含部分查询词：";
+          frag.appendChild(note);
+        }
+        var c = card(slice[i], rw, r.segments);
+        if (shown + i >= r.strict) c.setAttribute("data-partial", "1");
+        frag.appendChild(c);
+      });
       list.appendChild(frag);
       shown += slice.length;
       more.hidden = shown >= r.ids.length;
@@ -485,7 +609,9 @@
       if (mine !== generation) return;
       var t0 = performance.now();
       var f = filterIndexes(state);
+      var strictIds = new Set(r.ids.slice(0, r.strict));
       r.ids = r.ids.filter(function (d) { return passes(d, f, null); });
+      r.strict = r.ids.filter(function (d) { return strictIds.has(d); }).length;
       updateCounts(r, f);
       current = r;
       shown = 0;
@@ -497,7 +623,9 @@
         status.textContent = "请至少输入两个汉字，或一个数字、字母组成的词。";
         return;
       }
+      var partial = r.ids.length - r.strict;
       status.textContent = (r.filterOnly ? "共 " : "找到 ") + r.ids.length + " 件答复" +
+        (partial > 0 ? (r.strict ? "，其中 " + partial + " 件只含部分查询词" : "，都只含部分查询词") : "") +
         (r.ids.length > PAGE ? "，先显示前 " + PAGE + " 件" : "") + "。";
       return showMore().then(function () {
         if (mine === generation) list.setAttribute("data-ready", "1");
@@ -539,6 +667,8 @@
     ready.then(function () { writeForm(s); run(s); });
   });
   window.dafuSearchBytes = function () { return bytesLoaded; };
+  // For the tests: the tokeniser, to compare with tokenize.rs on shared cases.
+  window.dafuTokens = function (text) { return ready.then(function () { return analyse(text).tokens; }); };
 
   var initial = readURL();
   input.value = initial.q;
