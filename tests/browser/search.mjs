@@ -125,7 +125,7 @@ const firstBytes = log.reduce((n, r) => n + r.bytes, 0);
 const firstMs = Date.now() - firstLoadStart;
 let r = await results();
 if (expected.phrase.allTitles) {
-  checks.ok(r.length === Math.min(20, expected.phrase.top) && r.every((x) => x.title === expected.phrase.q),
+  checks.ok(r.length === Math.min(10, expected.phrase.top) && r.every((x) => x.title === expected.phrase.q),
     `"${expected.phrase.q}": the first page holds only replies with that title`);
 } else {
   const idx = r.findIndex((x) => x.href === hrefOf(expected.phrase.expect));

@@ -18,7 +18,7 @@
   };
   var root = form.getAttribute("data-root") || "../";
   var DATA = new URL(root + "search/", document.baseURI);
-  var PAGE = 20;
+  var PAGE = 10;
   var MAX_QUERY = 200;
   var MAX_TOKENS = 32;
   var FIELD_TITLE = 1, FIELD_NUMBER = 2, FIELD_BITS = 3;
@@ -402,7 +402,8 @@
   function promoteExactTitles(result) {
     if (!result.tier || !result.phrase) return Promise.resolve(result);
     var strict = result.ids.slice(0, result.strict), rest = result.ids.slice(result.strict);
-    var candidates = strict.filter(function (d) { return result.tier.get(d) === 3; }).slice(0, 50);
+    // Only among the first page: their rows are loaded to be shown anyway.
+    var candidates = strict.slice(0, PAGE).filter(function (d) { return result.tier.get(d) === 3; });
     if (!candidates.length) return Promise.resolve(result);
     return Promise.all(candidates.map(function (d) { return row(d); })).then(function (rows) {
       var exact = new Set();
@@ -420,7 +421,7 @@
   // Among the best-ranked replies, those whose text holds the query as written (not just
   // its character pairs, which may be scattered) go first. Their texts are the ones whose
   // excerpts are shown, so this costs few extra downloads.
-  var PHRASE_CHECK = 20;
+  var PHRASE_CHECK = PAGE;
   function promoteExactPhrases(result) {
     if (!result.tier || !result.phrase || result.phrase.length < 3 || result.tokens < 2) {
       return Promise.resolve(result);
