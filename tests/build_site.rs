@@ -339,11 +339,18 @@ fn statistics_page_counts_by_year_kind_category_and_department() {
     row("某市民政局", 1, "33.3");
     row("A类", 2, "66.7");
     row("B类", 1, "33.3");
-    // Each chart is an accessible inline SVG whose longest bar is the largest count.
-    assert_eq!(html.matches("<svg class=\"bars\" role=\"img\"").count(), 4);
-    assert!(html.contains("<title id=\"chart-years-title\">"));
+    // Each chart is one table: label, bar, count and share in the same row; the longest
+    // bar is the largest count; a session chart too.
+    assert_eq!(
+        html.matches("<table class=\"data-table bar-table\">")
+            .count(),
+        5
+    );
+    assert!(html.contains("<h2 id=\"chart-sessions\">"), "by session");
     assert!(
-        html.contains("width=\"370\""),
+        html.contains(
+            "<span class=\"bar\" style=\"width: 100.0%\"></span></td><td class=\"num\">2</td>"
+        ),
         "the largest bar spans the full width"
     );
 }

@@ -1,22 +1,22 @@
-//! The statistics page: bar charts of replies by year, kind, category and department.
+//! The statistics page: replies by year, kind, session, answer category and department.
 
 use serde::Serialize;
 
 use super::*;
 
-/// One bar of a statistics chart; geometry is computed here so the template only draws.
+/// One row of a statistics chart: a bar drawn in the same table row as its numbers, so that
+/// label, bar and figures always line up and the label stays text of the page's size.
 #[derive(Serialize, Hash)]
 pub struct Bar {
     pub label: String,
     pub note: String,
+    /// The list of these replies; empty for 未分类 (no such list).
     pub url: String,
     pub count: usize,
-    /// Percentage of all replies, one decimal.
+    /// Percentage of all replies, one decimal; the rows of a chart add up to 100%.
     pub share: String,
-    pub y: u32,
-    pub width: u32,
-    pub text_y: u32,
-    pub count_x: u32,
+    /// The bar's length as a percentage of the longest bar.
+    pub width: String,
 }
 
 #[derive(Serialize, Hash)]
@@ -24,10 +24,6 @@ pub struct Chart {
     pub id: String,
     pub title: String,
     pub noun: String,
-    /// viewBox width and height; bars start at `bar_x`, after the labels.
-    pub width: u32,
-    pub height: u32,
-    pub bar_x: u32,
     pub bars: Vec<Bar>,
 }
 
@@ -46,35 +42,36 @@ pub(super) fn context<'a>(r: &'a Renderer<'_>) -> (String, &'static str, PageCon
     let mut page = r.page(
         url,
         "统计",
-        "建议提案答复件数统计：按年度、类型、答复类别和办理单位",
+        "建议提案答复件数统计：按年度、类型、会议、答复类别和办理单位",
         url,
         "统计",
     );
-    page.column_keywords = "统计,年度,类型,答复类别,办理单位".into();
-    let charts = [Dim::Year, Dim::Kind, Dim::Category, Dim::Department]
-        .into_iter()
-        .filter_map(|dim| site.dimension(dim))
-        .filter(|d| !d.terms.is_empty())
-        .map(|d| chart(d, site.entries.len()))
-        .collect();
+    page.column_keywords = "统计,年度,类型,会议,答复类别,办理单位".into();
+    let total = site.entries.len();
+    let charts = [
+        Dim::Year,
+        Dim::Kind,
+        Dim::Session,
+        Dim::Category,
+        Dim::Department,
+    ]
+    .into_iter()
+    .filter_map(|dim| site.dimension(dim))
+    .filter(|d| !d.terms.is_empty())
+    .map(|d| chart(d, total))
+    .collect();
     let ctx = StatsContext {
         site: Shared(&r.view),
         page,
-        total: site.entries.len(),
+        total,
         charts,
     };
     (url.to_string(), "stats.html", PageContext::Stats(ctx))
 }
 
-/// Chart geometry (SVG user units): a label column, then bars scaled to the largest count.
-const CHART_BAR_X: u32 = 210;
-const CHART_BAR_MAX: u32 = 370;
-/// Total width of a chart's viewBox.
-const CHART_WIDTH: u32 = 640;
-const CHART_ROW: u32 = 28;
-const CHART_BAR_HEIGHT: u32 = 18;
-
-/// A bar chart of a dimension's terms; departments are ordered by count, others as browsed.
+/// A chart of a dimension's terms; departments are ordered by count, others as browsed.
+/// Replies a dimension leaves out (no answer category) get their own row, 未分类, so that the
+/// shares of a chart of one value per reply add up to 100%.
 fn chart(d: &crate::model::Dimension, total: usize) -> Chart {
     let mut terms: Vec<&Term> = d.terms.iter().collect();
     if d.dim == Dim::Department {
@@ -85,39 +82,87 @@ fn chart(d: &crate::model::Dimension, total: usize) -> Chart {
                 .then_with(|| a.slug.cmp(&b.slug))
         });
     }
-    let max = terms
+    let mut rows: Vec<(String, String, String, usize)> = terms
         .iter()
-        .map(|t| t.entries.len())
-        .max()
-        .unwrap_or(1)
-        .max(1);
-    let bars = terms
-        .iter()
-        .enumerate()
-        .map(|(i, t)| {
-            let count = t.entries.len();
-            let width = ((count as f64 / max as f64) * CHART_BAR_MAX as f64).round() as u32;
-            let y = i as u32 * CHART_ROW + 4;
-            Bar {
-                label: t.name.clone(),
-                note: t.note.clone(),
-                url: t.url.clone(),
-                count,
-                share: format!("{:.1}", count as f64 * 100.0 / total.max(1) as f64),
-                y,
-                width: width.max(2),
-                text_y: y + CHART_BAR_HEIGHT - 4,
-                count_x: CHART_BAR_X + width.max(2) + 6,
-            }
+        .map(|t| {
+            (
+                t.name.clone(),
+                t.note.clone(),
+                t.url.clone(),
+                t.entries.len(),
+            )
         })
-        .collect::<Vec<_>>();
+        .collect();
+    if d.dim == Dim::Category {
+        let categorised: usize = terms.iter().map(|t| t.entries.len()).sum();
+        if categorised < total {
+            rows.push((
+                "未分类".into(),
+                "答复未注明类别".into(),
+                String::new(),
+                total - categorised,
+            ));
+        }
+    }
+    let max = rows.iter().map(|r| r.3).max().unwrap_or(1).max(1);
+    let counts: Vec<usize> = rows.iter().map(|r| r.3).collect();
+    let shares = tenths_of_percent(&counts, total);
+    let bars = rows
+        .into_iter()
+        .zip(shares)
+        .map(|((label, note, url, count), tenths)| Bar {
+            label,
+            note,
+            url,
+            count,
+            share: format!("{}.{}", tenths / 10, tenths % 10),
+            width: format!("{:.1}", (count as f64 * 100.0 / max as f64).max(0.5)),
+        })
+        .collect();
     Chart {
         id: d.dim.key().to_string(),
         title: format!("{}统计", d.dim.title()),
         noun: d.dim.noun().to_string(),
-        width: CHART_WIDTH,
-        height: bars.len() as u32 * CHART_ROW + 8,
-        bar_x: CHART_BAR_X,
         bars,
+    }
+}
+
+/// Each count's share of `total` in tenths of a percent, rounded so that shares of counts
+/// that add up to `total` add up to exactly 100.0% (largest remainder: the rows whose
+/// rounding lost most get the spare tenths).
+fn tenths_of_percent(counts: &[usize], total: usize) -> Vec<u64> {
+    let total = total.max(1) as u64;
+    let exact: Vec<(u64, u64)> = counts
+        .iter()
+        .map(|&c| ((c as u64 * 1000) / total, (c as u64 * 1000) % total))
+        .collect();
+    let mut out: Vec<u64> = exact.iter().map(|e| e.0).collect();
+    let whole: u64 = counts.iter().map(|&c| c as u64).sum();
+    if whole == total {
+        let spare = 1000u64.saturating_sub(out.iter().sum());
+        let mut order: Vec<usize> = (0..exact.len()).collect();
+        order.sort_by(|&a, &b| exact[b].1.cmp(&exact[a].1).then(a.cmp(&b)));
+        for &i in order.iter().take(spare as usize) {
+            out[i] += 1;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shares_add_up_to_one_hundred() {
+        let counts = [1, 1, 1];
+        let t = tenths_of_percent(&counts, 3);
+        assert_eq!(t.iter().sum::<u64>(), 1000);
+        assert_eq!(t, vec![334, 333, 333]);
+        let many: Vec<usize> = (1..=60).collect();
+        let total = many.iter().sum();
+        assert_eq!(tenths_of_percent(&many, total).iter().sum::<u64>(), 1000);
+        // Counts that are not the whole (a reply in several terms) are not forced to 100%.
+        assert_eq!(tenths_of_percent(&[2, 2], 3), vec![666, 666]);
     }
 }

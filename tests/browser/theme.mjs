@@ -51,6 +51,27 @@ async function overflow(label) {
   checks.ok(o.scroll <= o.client, `${label}: horizontal overflow, ${o.scroll}px content in ${o.client}px`);
 }
 
+// No visible text is smaller than 12 px (chart labels used to shrink with their SVG).
+async function smallText(label) {
+  const small = await page.evaluate(() => {
+    const out = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const el = n.parentElement;
+      if (!n.textContent.trim() || !el || el.closest(".visually-hidden, [hidden], script, style, noscript")) continue;
+      const r = el.getBoundingClientRect();
+      if (!r.width || !r.height || getComputedStyle(el).visibility === "hidden") continue;
+      // SVG text is scaled with its drawing: measure what is shown.
+      const svg = el.closest("svg");
+      const scale = svg && svg.viewBox.baseVal && svg.viewBox.baseVal.width ? svg.getBoundingClientRect().width / svg.viewBox.baseVal.width : 1;
+      const size = parseFloat(getComputedStyle(el).fontSize) * scale;
+      if (size < 12) out.push(`${n.textContent.trim().slice(0, 20)} (${size.toFixed(1)}px)`);
+    }
+    return out.slice(0, 5);
+  });
+  checks.ok(small.length === 0, `${label}: text below 12 px: ${small.join(", ")}`);
+}
+
 async function setCare(on) {
   await page.evaluate((on) => {
     if (on) localStorage.setItem("dafu-care", "1");
@@ -74,6 +95,7 @@ for (const p of pages) {
     for (const width of [360, 1280]) {
       await page.setViewportSize({ width, height: 900 });
       await overflow(`${p} (${mode}, ${width}px)`);
+      await smallText(`${p} (${mode}, ${width}px)`);
       if (p === pages[0] || p.startsWith("replies/") || p.startsWith("stats")) {
         await page.screenshot({ path: path.join(shots, `${slug(p)}-${mode}-${width}.png`), fullPage: true });
       }
@@ -150,6 +172,41 @@ if (replyPage) {
   checks.ok(shown.disclosure && shown.body && shown.title, `print keeps title, metadata and text (${JSON.stringify(shown)})`);
   await page.pdf({ path: path.join(shots, "reply-print.pdf") }).catch(() => {});
   await page.emulateMedia({ media: "screen" });
+}
+
+// The footer sits at the bottom of the window on a short page.
+const shortPage = pages.find((p) => p.startsWith("404")) || pages[pages.length - 1];
+await page.setViewportSize({ width: 1280, height: 900 });
+await page.goto(root + shortPage);
+const foot = await page.evaluate(() => {
+  const f = document.querySelector(".site-footer");
+  return f ? { bottom: f.getBoundingClientRect().bottom, page: document.documentElement.scrollHeight } : null;
+});
+checks.ok(!foot || (foot.page > 900 || Math.abs(foot.bottom - 900) <= 1), `footer at the window's bottom on ${shortPage} (${JSON.stringify(foot)})`);
+
+// The reply page's 打印 and 复制链接 buttons work from the keyboard.
+if (replyPage) {
+  await page.context().grantPermissions(["clipboard-read", "clipboard-write"]).catch(() => {});
+  await page.goto(root + replyPage);
+  const canonical = await page.getAttribute('link[rel="canonical"]', "href");
+  await page.focus('button[data-action="copy-link"]');
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => document.querySelector(".copy-status").textContent.length > 0, null, { timeout: 5000 });
+  const copied = await page.evaluate(() => navigator.clipboard.readText().catch(() => ""));
+  checks.ok(copied === canonical, `复制链接 copies the canonical URL (${copied})`);
+  await page.evaluate(() => { window.__printed = 0; window.print = () => { window.__printed++; }; });
+  await page.focus('button[data-action="print"]');
+  await page.keyboard.press("Enter");
+  checks.ok((await page.evaluate(() => window.__printed)) === 1, "打印 opens the print dialog");
+}
+
+// Statistics: every chart's shares add up to 100% (未分类 included).
+const stats = pages.find((p) => p.startsWith("stats"));
+if (stats) {
+  await page.goto(root + stats);
+  const sums = await page.$$eval(".bar-table", (tables) => tables.map((t) =>
+    Array.from(t.querySelectorAll("tbody tr td.num:last-child")).reduce((n, td) => n + parseFloat(td.textContent), 0)));
+  checks.ok(sums.length > 0 && sums.every((x) => Math.abs(x - 100) < 0.6), `chart shares add up to 100% (${sums.map((x) => x.toFixed(1)).join(", ")})`);
 }
 
 // Keyboard: the first Tab reaches the skip link, which moves focus to the main content.

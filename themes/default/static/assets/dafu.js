@@ -1,6 +1,26 @@
 // dafu default theme: the 长者模式 (large text, high contrast) switch, remembered across
-// pages in localStorage. The page works fully without it; the button stays hidden if
-// JavaScript is off. (The class is set before first paint by an inline script in <head>.)
+// pages in localStorage; the reply page's 打印 and 复制链接 buttons. The page works fully
+// without them; the buttons stay hidden if JavaScript is off. (The 长者模式 class is set
+// before first paint by an inline script in <head>.)
+(function () {
+  "use strict";
+  var actions = document.querySelector(".page-actions");
+  if (!actions) return;
+  var status = actions.querySelector(".copy-status");
+  actions.hidden = false;
+  actions.addEventListener("click", function (e) {
+    var b = e.target.closest("button");
+    if (!b) return;
+    if (b.getAttribute("data-action") === "print") window.print();
+    if (b.getAttribute("data-action") === "copy-link") {
+      var url = b.getAttribute("data-url");
+      var done = function () { status.textContent = "已复制本页网址"; };
+      var fail = function () { status.textContent = "请手动复制：" + url; };
+      if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(url).then(done, fail);
+      else fail();
+    }
+  });
+})();
 (function () {
   "use strict";
   var KEY = "dafu-care";
