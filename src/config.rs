@@ -144,6 +144,9 @@ pub struct Organisation {
     pub name: String,
     /// Organisation code used as the prefix of generated 索引号, e.g. 11210400MB0000000X.
     pub code: String,
+    /// Its emblem or logo for the header: an SVG or PNG file in the site's `static/`.
+    #[serde(default)]
+    pub logo: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
@@ -173,6 +176,16 @@ pub struct Footer {
     /// 联系我们: a phone number, address or e-mail as free text.
     #[serde(default)]
     pub contact: String,
+    /// 党政机关网站标识: the badge image (a file in `static/`) and the address it links to
+    /// (the registry's verification page).
+    #[serde(default)]
+    pub badge_image: String,
+    #[serde(default)]
+    pub badge_url: String,
+    /// 政府网站找错: the address of the national error-report service for this site, e.g.
+    /// `https://zfwzgl.www.gov.cn/exposure/jiucuo.html?site_code=2104000001`.
+    #[serde(default)]
+    pub error_report_url: String,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -286,7 +299,40 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<SiteConfig, 
         }
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
-    parse(&text, base_url_override)
+    let config = parse(&text, base_url_override)?;
+    // Images the header and footer show are the site's own files.
+    let source: Arc<str> = Arc::from(text.as_str());
+    let mut problems = Vec::new();
+    for (key, file) in [
+        ("logo", config.organisation.logo.as_deref().unwrap_or("")),
+        ("badge_image", config.footer.badge_image.as_str()),
+    ] {
+        if file.is_empty() {
+            continue;
+        }
+        let lower = file.to_ascii_lowercase();
+        let image = lower.ends_with(".svg") || lower.ends_with(".png");
+        let inside = !file.contains("..") && !file.starts_with('/') && !file.contains('\\');
+        let problem = if !image || !inside {
+            Some(msg!("config-image-kind", key = key, file = file))
+        } else if !root.join("static").join(file).is_file() {
+            Some(msg!("config-image-missing", key = key, file = file))
+        } else {
+            None
+        };
+        if let Some(m) = problem {
+            problems.push(
+                Diagnostic::new(shown, m)
+                    .at(&source, find_key(&text, key).unwrap_or(0..0))
+                    .with_help(msg!("config-image-help")),
+            );
+        }
+    }
+    if problems.is_empty() {
+        Ok(config)
+    } else {
+        Err(problems)
+    }
 }
 
 /// What a key of site.toml holds.
@@ -311,7 +357,11 @@ enum Shape {
 /// A key: its name, whether it must be given, what it holds.
 type Key = (&'static str, bool, Shape);
 
-const ORGANISATION: &[Key] = &[("name", true, Shape::Text), ("code", true, Shape::Text)];
+const ORGANISATION: &[Key] = &[
+    ("name", true, Shape::Text),
+    ("code", true, Shape::Text),
+    ("logo", false, Shape::Text),
+];
 const FOOTER: &[Key] = &[
     ("sponsor", false, Shape::Text),
     ("operator", false, Shape::Text),
@@ -321,6 +371,9 @@ const FOOTER: &[Key] = &[
     ("police", false, Shape::Text),
     ("police_url", false, Shape::Text),
     ("contact", false, Shape::Text),
+    ("badge_image", false, Shape::Text),
+    ("badge_url", false, Shape::Text),
+    ("error_report_url", false, Shape::Text),
 ];
 const CATEGORY: &[Key] = &[
     ("key", true, Shape::Text),

@@ -354,3 +354,66 @@ fn statistics_page_counts_by_year_kind_category_and_department() {
         "the largest bar spans the full width"
     );
 }
+
+#[test]
+fn branding_from_site_toml_in_header_and_footer() {
+    let dir = site(&[("content/a.md", &reply("1", "某市教育局", "2024-03-01", ""))]);
+    let toml = SITE_TOML
+        .replace(
+            "code = \"11210400MB0000000X\"",
+            "code = \"11210400MB0000000X\"\nlogo = \"images/emblem.svg\"",
+        )
+        .replace(
+            "site_code = \"2104000001\"",
+            "site_code = \"2104000001\"\nbadge_image = \"images/dzjg.png\"\nbadge_url = \"https://bszs.conac.cn/sitename?method=show&id=1\"\nerror_report_url = \"https://zfwzgl.www.gov.cn/exposure/jiucuo.html?site_code=2104000001\"",
+        );
+    std::fs::write(dir.path().join("site.toml"), &toml).unwrap();
+    // The images must be the site's own files.
+    let o = build(dir.path(), &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("`logo`: there is no static/images/emblem.svg"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        stderr(&o).contains("`badge_image`: there is no static/images/dzjg.png"),
+        "{}",
+        stderr(&o)
+    );
+    write(
+        dir.path(),
+        "static/images/emblem.svg",
+        b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    write(dir.path(), "static/images/dzjg.png", b"\x89PNG\r\n\x1a\n");
+    let out = build_ok(dir.path());
+    let home = read(&out, "index.html");
+    assert!(
+        home.contains("<img class=\"logo\" src=\"images/emblem.svg\" alt=\"\""),
+        "{home}"
+    );
+    assert!(
+        home.contains("<span class=\"org\">某市人民政府办公室</span>"),
+        "{home}"
+    );
+    assert!(
+        home.contains(
+            "<a class=\"badge\" href=\"https://bszs.conac.cn/sitename?method=show&amp;id=1\""
+        ),
+        "{home}"
+    );
+    assert!(home.contains(">政府网站找错</a>"), "{home}");
+    // A kind of file a header may not show.
+    std::fs::write(
+        dir.path().join("site.toml"),
+        toml.replace("emblem.svg", "emblem.html"),
+    )
+    .unwrap();
+    let o = build(dir.path(), &[]);
+    assert!(
+        stderr(&o).contains("must name an SVG or PNG file"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -399,3 +399,6 @@ step-other = { $step }
 
 config-expected-search = expected `search = true` (or false), or a [search] section with `enabled` and `synonyms`
 config-expected-synonyms = expected `"word" = "other word"` or `"word" = ["other", "words"]` lines
+config-image-kind = `{ $key }` must name an SVG or PNG file in static/ (not `{ $file }`)
+config-image-missing = `{ $key }`: there is no static/{ $file }
+config-image-help = put the image in the site's static/ folder and give its path there, e.g. logo = "images/logo.svg"

@@ -372,3 +372,6 @@ step-other = 其他步骤 { $step }
 
 config-expected-search = 应为 `search = true`（或 false），或含 `enabled`、`synonyms` 的 [search] 小节
 config-expected-synonyms = 应为 `"词" = "同义词"` 或 `"词" = ["同义词", "近义词"]` 的若干行
+config-image-kind = `{ $key }` 应是 static/ 中的 SVG 或 PNG 图片（而不是 `{ $file }`）
+config-image-missing = `{ $key }`：找不到 static/{ $file }
+config-image-help = 请把图片放在网站的 static/ 文件夹中，并写它在其中的路径，例如 logo = "images/logo.svg"

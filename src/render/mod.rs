@@ -124,6 +124,8 @@ pub struct SiteView<'a> {
     pub base_url: String,
     pub domain: String,
     pub organisation: &'a str,
+    /// The organisation's logo, a path under the site root (copied from `static/`).
+    pub logo: Option<&'a str>,
     pub footer: &'a Footer,
     pub nav: Vec<NavItem>,
     /// Whether the site has a search page (site.toml `search`).
@@ -624,6 +626,7 @@ fn site_view<'a>(config: &'a SiteConfig, site: &Site) -> SiteView<'a> {
         base_url: config.base_url_slash(),
         domain,
         organisation: &config.organisation.name,
+        logo: config.organisation.logo.as_deref(),
         footer: &config.footer,
         nav,
         search: config.search.enabled,

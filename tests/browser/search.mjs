@@ -252,6 +252,17 @@ await page.addScriptTag({ content: AXE });
 const axe = await page.evaluate(() => axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] } }));
 for (const v of axe.violations) checks.ok(false, `axe ${v.id}: ${v.help} at ${v.nodes.slice(0, 2).map((n) => n.target.join(" ")).join("; ")}`);
 checks.ok(axe.violations.length === 0, "axe: no violations with results shown");
+// On a phone the filters are one 筛选 control, closed, saying how many are active.
+await page.goto(root + "search/?q=" + encodeURIComponent(expected.phrase.q) + "&year=" + encodeURIComponent(year.value));
+await settled(expected.phrase.q);
+checks.ok(!(await page.evaluate(() => document.getElementById("filters-panel").open)), "at 360 px the filters start folded");
+const summary = await page.locator("#filters-panel summary").innerText();
+checks.ok(/已选 1 项/.test(summary), `the 筛选 control says how many filters are active (${summary})`);
+await page.focus("#filters-panel summary");
+await page.keyboard.press("Enter");
+checks.ok(await page.evaluate(() => document.getElementById("filters-panel").open), "and opens by keyboard");
+await page.goto(root + "search/?q=" + encodeURIComponent(expected.phrase.q));
+await settled(expected.phrase.q);
 fs.mkdirSync(path.resolve("../../target/browser-shots"), { recursive: true });
 await page.screenshot({ path: path.resolve(`../../target/browser-shots/search-${mode}-360.png`), fullPage: true });
 

@@ -174,6 +174,30 @@ if (replyPage) {
   await page.emulateMedia({ media: "screen" });
 }
 
+// Phone header: at most 120 px; 搜索 and 菜单 open the search box and the menu, by keyboard.
+await page.setViewportSize({ width: 360, height: 800 });
+await page.goto(root + pages[0]);
+const headerHeight = await page.evaluate(() => document.querySelector(".site-header").getBoundingClientRect().height);
+checks.ok(headerHeight <= 120, `header at 360 px is ${headerHeight} px tall (at most 120)`);
+const navShown = () => page.evaluate(() => getComputedStyle(document.getElementById("site-nav")).display !== "none");
+checks.ok(!(await navShown()), "the menu starts closed on a phone");
+await page.focus("#menu-button");
+await page.keyboard.press("Enter");
+checks.ok((await navShown()) && (await page.getAttribute("#menu-button", "aria-expanded")) === "true", "菜单 opens the menu by keyboard");
+await page.keyboard.press("Shift+Tab");
+await page.focus("#menu-button");
+await page.keyboard.press(" ");
+checks.ok(!(await navShown()), "and closes it (space bar)");
+if (await page.locator("#search-button").count()) {
+  await page.focus("#search-button");
+  await page.keyboard.press("Enter");
+  const active = await page.evaluate(() => document.activeElement && document.activeElement.id);
+  checks.ok(active === "site-search-q", `搜索 opens the search box and puts the cursor in it (${active})`);
+  const h = await page.evaluate(() => document.querySelector(".site-header").getBoundingClientRect().height);
+  await page.screenshot({ path: path.join(shots, "header-360-search-open.png") });
+  checks.ok(h > headerHeight, "the header grows to show the search box");
+}
+
 // The footer sits at the bottom of the window on a short page.
 const shortPage = pages.find((p) => p.startsWith("404")) || pages[pages.length - 1];
 await page.setViewportSize({ width: 1280, height: 900 });
@@ -225,6 +249,12 @@ const noJs = await launch({ javaScriptEnabled: false });
 const plain = await noJs.context.newPage();
 await plain.goto(root + pages[0]);
 checks.ok(!(await plain.locator("#care-toggle").isVisible()), "with JavaScript off the switch is hidden");
+await plain.setViewportSize({ width: 360, height: 800 });
+await plain.goto(root + pages[0]);
+checks.ok((await plain.getAttribute("#menu-button", "href")) === "#site-nav" && (await plain.locator("#site-nav").isVisible()),
+  "with JavaScript off 菜单 is a link to the menu, which is shown");
+const searchHref = await plain.getAttribute("#search-button", "href");
+checks.ok(!searchHref || searchHref.endsWith("search/"), `with JavaScript off 搜索 links to the search page (${searchHref})`);
 checks.ok((await plain.locator("main").innerText()).length > 0, "with JavaScript off the page has content");
 await noJs.close();
 server.close();

@@ -4,6 +4,36 @@
 // before first paint by an inline script in <head>.)
 (function () {
   "use strict";
+  // Phones: 搜索 and 菜单 open the search box and the menu in the header. They are links (to
+  // the search page, to the menu) until this turns them into buttons.
+  var buttons = document.querySelectorAll(".header-button[data-controls]");
+  Array.prototype.forEach.call(buttons, function (b) {
+    var panel = document.getElementById(b.getAttribute("data-controls"));
+    if (!panel) return;
+    b.setAttribute("role", "button");
+    b.setAttribute("aria-controls", panel.id);
+    b.setAttribute("aria-expanded", "false");
+    function toggle(e) {
+      e.preventDefault();
+      var open = !panel.classList.contains("open");
+      Array.prototype.forEach.call(buttons, function (other) {
+        var p = document.getElementById(other.getAttribute("data-controls"));
+        if (p && other !== b) { p.classList.remove("open"); other.setAttribute("aria-expanded", "false"); }
+      });
+      panel.classList.toggle("open", open);
+      b.setAttribute("aria-expanded", open ? "true" : "false");
+      if (open) {
+        var first = panel.querySelector("input, a, button");
+        if (first) first.focus();
+      }
+    }
+    b.addEventListener("click", toggle);
+    // A link with role=button answers to the space bar too.
+    b.addEventListener("keydown", function (e) { if (e.key === " ") toggle(e); });
+  });
+})();
+(function () {
+  "use strict";
   var actions = document.querySelector(".page-actions");
   if (!actions) return;
   var status = actions.querySelector(".copy-status");

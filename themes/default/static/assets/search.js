@@ -25,6 +25,10 @@
   var K1 = 1.2, B = 0.75;
 
   form.hidden = false;
+  // The filters fold into one 筛选 control; open from the start where there is room.
+  var panel = document.getElementById("filters-panel");
+  var activeCount = document.getElementById("filter-count");
+  if (panel && window.matchMedia && window.matchMedia("(min-width: 40rem)").matches) panel.open = true;
 
   // ---------- tokeniser: the same rules as src/search/tokenize.rs ----------
   function isHan(cp) {
@@ -602,8 +606,15 @@
     });
   }
 
+  function showActive(state) {
+    if (!activeCount) return;
+    var n = FACETS.filter(function (k) { return state[k]; }).length;
+    activeCount.textContent = n ? "（已选 " + n + " 项）" : "";
+  }
+
   function run(state) {
     var mine = ++generation;
+    showActive(state);
     return ready.then(function () {
       return evaluate(state);
     }).then(promoteExactPhrases).then(promoteExactTitles).then(function (r) {
