@@ -196,7 +196,7 @@ fn pagination_boundaries() {
     assert!(build(dir.path(), &[]).status.success());
     let p = dir.path().join("public");
     let page3 = read(&p, "all/page/3/index.html");
-    assert_eq!(page3.matches("class=\"reply-card\"").count(), 1);
+    assert_eq!(page3.matches("class=\"reply-row\"").count(), 1);
     assert!(p.join("departments/jia-ju/page/3/index.html").is_file());
     assert!(p.join("years/2023/page/3/index.html").is_file());
     // No category was given: no category pages at all.

@@ -31,6 +31,19 @@ pub struct ListContext<'a> {
     pub parent: Option<Link>,
     pub items: Vec<Card>,
     pub pager: Pager,
+    /// The list's own dimension (`departments`, `years` …; empty for all replies): its
+    /// column is left out of the table.
+    pub own: &'static str,
+    /// The search page's filter that shows this list (`dept` = slug …), for the filter bar;
+    /// `None` where the search page has no such filter (representatives, sessions, topics).
+    pub preset: Option<Preset>,
+}
+
+/// A filter of the search page, as `name=value` in its URL.
+#[derive(Serialize, Hash)]
+pub struct Preset {
+    pub name: &'static str,
+    pub value: String,
 }
 
 /// "All replies", page `n`.
@@ -79,6 +92,13 @@ pub(super) fn term<'a>(
         note: String::new(),
     };
     let section = format!("{}/", dim.key());
+    let preset = match dim {
+        Dim::Year => Some(("year", t.name.clone())),
+        Dim::Kind => Some(("kind", t.slug.clone())),
+        Dim::Department => Some(("dept", t.slug.clone())),
+        Dim::Category => Some(("cat", t.slug.clone())),
+        Dim::Representative | Dim::Session | Dim::Tag => None,
+    };
     let mut ctx = list_context(
         r,
         &t.url,
@@ -90,6 +110,8 @@ pub(super) fn term<'a>(
         &section,
         full,
     );
+    ctx.own = dim.key();
+    ctx.preset = preset.map(|(name, value)| Preset { name, value });
     if dim == Dim::Department {
         ctx.page.feed = format!("{}feed.xml", t.url);
         ctx.page.feed_title = format!("{} - {}", t.name, site.config.title);
@@ -142,6 +164,8 @@ fn list_context<'a>(
         parent,
         items,
         pager: pager(first, n, total, entries.len()),
+        own: "",
+        preset: None,
     }
 }
 

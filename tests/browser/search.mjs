@@ -216,6 +216,13 @@ await page.waitForFunction(() => document.getElementById("search-results").hasAt
 r = await results();
 const factsOk = await page.$$eval("#search-results .reply-facts", (fs, label) => fs.every((f) => f.textContent.includes(label)), deptLabel);
 checks.ok(r.length > 0 && factsOk, `filter-only view lists ${deptLabel}'s replies`);
+const newest = r.map((x) => x.date);
+checks.ok(newest.every((d, i) => i === 0 || newest[i - 1] >= d), `the filter-only view is newest first (${newest.join(" ")})`);
+await page.goto(root + "search/?dept=" + encodeURIComponent(dept) + "&sort=old");
+await settled("");
+const oldest = (await results()).map((x) => x.date);
+checks.ok(oldest.length > 0 && oldest.every((d, i) => i === 0 || oldest[i - 1] <= d), `sort=old lists oldest first (${oldest.join(" ")})`);
+checks.ok((await page.inputValue("#f-sort")) === "old", "and the 排序 control says so");
 checks.ok(/^共 \d+ 件答复/.test(await page.locator("#search-status").innerText()), "filter-only view says how many");
 
 // Hostile and odd input: never injected, never broken.

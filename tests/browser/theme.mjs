@@ -198,6 +198,30 @@ if (await page.locator("#search-button").count()) {
   checks.ok(h > headerHeight, "the header grows to show the search box");
 }
 
+// A department's list: a table without a department column, and a filter bar that leads to
+// the search page's filter view with the department preset, and back.
+const deptList = pages.find((p) => /^departments\/[^/]+\/$/.test(p));
+if (deptList) {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto(root + deptList);
+  const heads = await page.$$eval(".reply-table thead th", (ths) => ths.map((t) => t.textContent));
+  checks.ok(heads.includes("标题") && heads.includes("日期") && !heads.includes("办理单位"), `the list's table leaves out its own column (${heads.join(" ")})`);
+  const deptName = (await page.locator("h1").innerText()).replace(/答复$/, "");
+  await page.waitForSelector('.list-filter select[name="year"]:not([hidden])', { timeout: 5000 });
+  // A year this department has replies in.
+  const firstYear = (await page.locator(".reply-table tbody time").first().getAttribute("datetime")).slice(0, 4);
+  const yearOpt = [firstYear];
+  await page.selectOption('.list-filter select[name="year"]', firstYear);
+  await page.click('.list-filter button[type="submit"]');
+  await page.waitForFunction(() => document.getElementById("search-results") && document.getElementById("search-results").hasAttribute("data-ready"), null, { timeout: 15000 });
+  const u = new URL(page.url());
+  checks.ok(u.pathname.endsWith("/search/") && u.searchParams.get("dept") && u.searchParams.get("year") === yearOpt[0], `the filter bar leads to the search page's filter view (${u.search})`);
+  const facts = await page.$$eval("#search-results > li.reply-card", (lis) => lis.map((li) => li.textContent));
+  checks.ok(facts.length > 0 && facts.every((t) => t.includes(deptName)), `and shows only ${deptName}'s replies (${facts.length})`);
+  await page.goBack();
+  checks.ok(page.url() === root + deptList, `the back button returns to the list (${page.url()})`);
+}
+
 // The footer sits at the bottom of the window on a short page.
 const shortPage = pages.find((p) => p.startsWith("404")) || pages[pages.length - 1];
 await page.setViewportSize({ width: 1280, height: 900 });

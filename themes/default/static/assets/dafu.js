@@ -75,3 +75,31 @@
     }
   });
 })();
+(function () {
+  "use strict";
+  // A list's filter bar: its selects are filled from the search index's facets (the form
+  // leads to the search page's filter view, the list's own value preset, so the result can
+  // be shared and the back button works). Without JavaScript the form still leads there.
+  var form = document.querySelector(".list-filter");
+  if (!form || !window.fetch) return;
+  var meta = new URL(form.getAttribute("data-root") + "search/meta.json", document.baseURI);
+  fetch(meta).then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); }).then(function (m) {
+    var facets = {
+      year: m.years.map(function (y) { return [y, y + "年"]; }),
+      kind: m.kinds.map(function (f) { return [f.slug, f.label]; }),
+      dept: m.departments.map(function (f) { return [f.slug, f.label]; }),
+      cat: m.categories.map(function (f) { return [f.slug, f.label]; }),
+    };
+    Array.prototype.forEach.call(form.querySelectorAll("select[data-facet]"), function (sel) {
+      var items = facets[sel.getAttribute("data-facet")] || [];
+      if (!items.length) return;
+      items.forEach(function (it) {
+        var o = document.createElement("option");
+        o.value = it[0];
+        o.textContent = it[1];
+        sel.appendChild(o);
+      });
+      sel.hidden = false;
+    });
+  }).catch(function () { /* the form still leads to the search page */ });
+})();

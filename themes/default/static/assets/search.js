@@ -540,17 +540,20 @@
   }, { rootMargin: "300px 0px" }) : null;
 
   // ---------- state, URL and events ----------
+  var sortSelect = document.getElementById("f-sort");
   function readURL() {
     var p = new URLSearchParams(location.search);
+    var sort = p.get("sort") || "";
     return { q: p.get("q") || "", year: p.get("year") || "", kind: p.get("kind") || "",
-      dept: p.get("dept") || "", cat: p.get("cat") || "" };
+      dept: p.get("dept") || "", cat: p.get("cat") || "", sort: sort === "new" || sort === "old" ? sort : "" };
   }
   function readForm() {
     return { q: input.value, year: selects.year.value, kind: selects.kind.value,
-      dept: selects.dept.value, cat: selects.cat.value };
+      dept: selects.dept.value, cat: selects.cat.value, sort: sortSelect ? sortSelect.value : "" };
   }
   function writeForm(s) {
     input.value = s.q;
+    if (sortSelect) sortSelect.value = s.sort || "";
     FACETS.forEach(function (k) {
       var sel = selects[k];
       sel.value = s[k];
@@ -561,6 +564,7 @@
     var p = new URLSearchParams();
     if (s.q) p.set("q", s.q);
     FACETS.forEach(function (k) { if (s[k]) p.set(k, s[k]); });
+    if (s.sort) p.set("sort", s.sort);
     var qs = p.toString();
     return location.pathname + (qs ? "?" + qs : "");
   }
@@ -624,6 +628,13 @@
       var strictIds = new Set(r.ids.slice(0, r.strict));
       r.ids = r.ids.filter(function (d) { return passes(d, f, null); });
       r.strict = r.ids.filter(function (d) { return strictIds.has(d); }).length;
+      // By date, either way, when asked (partial matches stay after the full ones).
+      if (state.sort === "new" || state.sort === "old" || r.filterOnly) {
+        var dir = state.sort === "old" ? 1 : -1;
+        var byDate = function (x, y) { return dir * (docs.date[x] - docs.date[y]) || dir * (x - y) * -1; };
+        var full = r.ids.slice(0, r.strict).sort(byDate), rest = r.ids.slice(r.strict).sort(byDate);
+        r.ids = full.concat(rest);
+      }
       updateCounts(r, f);
       current = r;
       shown = 0;
@@ -665,8 +676,8 @@
     history.pushState(s, "", toURL(s));
     run(s);
   });
-  FACETS.forEach(function (k) {
-    selects[k].addEventListener("change", function () {
+  (sortSelect ? FACETS.concat(["sort"]) : FACETS).forEach(function (k) {
+    (selects[k] || sortSelect).addEventListener("change", function () {
       var s = readForm();
       history.pushState(s, "", toURL(s));
       list.removeAttribute("data-ready");
