@@ -225,7 +225,7 @@ pub enum PageContext<'a> {
     Home(HomeContext<'a>),
     NotFound(NotFoundContext<'a>),
     Reply(Box<ReplyContext<'a>>),
-    List(ListContext<'a>),
+    List(Box<ListContext<'a>>),
     Terms(TermsContext<'a>),
     Stats(StatsContext<'a>),
     Search(SearchContext<'a>),
