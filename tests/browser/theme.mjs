@@ -96,9 +96,8 @@ for (const p of pages) {
       await page.setViewportSize({ width, height: 900 });
       await overflow(`${p} (${mode}, ${width}px)`);
       await smallText(`${p} (${mode}, ${width}px)`);
-      if (p === pages[0] || p.startsWith("replies/") || p.startsWith("stats")) {
-        await page.screenshot({ path: path.join(shots, `${slug(p)}-${mode}-${width}.png`), fullPage: true });
-      }
+      // Every page type at both widths, kept in the test output to be looked at.
+      await page.screenshot({ path: path.join(shots, `${slug(p)}-${mode}-${width}.png`), fullPage: true });
     }
     // 200% zoom of a 1280-px window is a 640-px CSS viewport at device scale 2.
     await page.setViewportSize({ width: 640, height: 450 });
@@ -127,6 +126,9 @@ if (replyForType) {
     `system Chinese font stack (${t.family})`);
   checks.ok(t.lineHeight >= 1.6 && t.lineHeight <= 2.1, `line height ${t.lineHeight.toFixed(2)} of the text`);
   checks.ok(t.measure >= 30 && t.measure <= 48, `measure of ${t.measure.toFixed(1)} characters`);
+  // The metadata block and the text share one measure.
+  const widths = await page.evaluate(() => [".disclosure", ".reply-body"].map((s) => document.querySelector(s).getBoundingClientRect().width));
+  checks.ok(Math.abs(widths[0] - widths[1]) <= 2, `metadata block and text are one measure (${widths.map(Math.round).join(" / ")} px)`);
 }
 
 // The switch: pressed on one page, remembered on the next, released again.
