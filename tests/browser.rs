@@ -127,6 +127,38 @@ fn search_on_a_generated_10k_site() {
     let o = search_checks(&site.path().join("public"), "generated");
     assert_passes(&o);
     println!("{}", stdout(&o));
+    // The search page with a query, on 10,000 replies.
+    let o = lighthouse(
+        &site.path().join("public"),
+        &["search/?q=%E7%87%83%E6%B0%94%E7%AE%A1%E7%BD%91%E6%94%B9%E9%80%A0"],
+    );
+    assert_passes(&o);
+    println!("{}", stdout(&o));
+}
+
+fn lighthouse(out: &Path, pages: &[&str]) -> std::process::Output {
+    let mut args = vec![out.to_string_lossy().into_owned(), "/jyta/".into()];
+    args.extend(pages.iter().map(|p| p.to_string()));
+    node_script("lighthouse.mjs", &args)
+}
+
+/// Lighthouse, mobile emulation: at least 95 in all four categories on the home, reply,
+/// list, search (with a query) and statistics pages.
+#[test]
+fn lighthouse_on_the_sample_site() {
+    let (_dir, out) = sample_site_built();
+    let o = lighthouse(
+        &out,
+        &[
+            "",
+            "replies/2023/proposal-146/",
+            "kinds/suggestion/",
+            "search/?q=%E5%AE%89%E5%85%A8%E7%94%9F%E4%BA%A7",
+            "stats/",
+        ],
+    );
+    assert_passes(&o);
+    println!("{}", stdout(&o));
 }
 
 /// Search as citizens type (issue styles, our own probes) on a thousand generated replies

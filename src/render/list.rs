@@ -64,7 +64,11 @@ pub(super) fn all<'a>(
         "all/",
         full,
     );
-    (page_url(first, n), "list.html", PageContext::List(Box::new(ctx)))
+    (
+        page_url(first, n),
+        "list.html",
+        PageContext::List(Box::new(ctx)),
+    )
 }
 
 /// One term's replies (term `ti` of `dim`), page `n`.
@@ -116,7 +120,11 @@ pub(super) fn term<'a>(
         ctx.page.feed = format!("{}feed.xml", t.url);
         ctx.page.feed_title = format!("{} - {}", t.name, site.config.title);
     }
-    Ok((page_url(&t.url, n), "list.html", PageContext::List(Box::new(ctx))))
+    Ok((
+        page_url(&t.url, n),
+        "list.html",
+        PageContext::List(Box::new(ctx)),
+    ))
 }
 
 #[allow(clippy::too_many_arguments)]

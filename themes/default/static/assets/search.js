@@ -24,7 +24,7 @@
   var FIELD_TITLE = 1, FIELD_NUMBER = 2, FIELD_BITS = 3;
   var K1 = 1.2, B = 0.75;
 
-  form.hidden = false;
+  form.hidden = false; // (older themes hide it until now)
   // The filters fold into one 筛选 control; open from the start where there is room.
   var panel = document.getElementById("filters-panel");
   var activeCount = document.getElementById("filter-count");
@@ -494,7 +494,8 @@
     return (start > 0 ? "…" : "") + flat.slice(start, end) + (end < flat.length ? "…" : "");
   }
 
-  function card(d, r, segments) {
+  var FIRST_EXCERPTS = 5;
+  function card(d, r, segments, body) {
     // r: [title, url, kind label, number, session, department, date, 文号, category]
     var li = document.createElement("li");
     li.className = "reply-card";
@@ -519,6 +520,14 @@
     var ex = document.createElement("p");
     ex.className = "excerpt";
     li.appendChild(ex);
+    if (body === null) {
+      ex.remove();
+      return li;
+    }
+    if (body !== undefined) {
+      highlight(ex, excerptOf(body, segments), segments);
+      return li;
+    }
     // The excerpt's text is fetched when the result comes near the screen.
     ex.__load = function () {
       text(d).then(function (body) {
@@ -589,7 +598,13 @@
     var r = current;
     var slice = r.ids.slice(shown, shown + PAGE);
     var mine = generation;
-    return Promise.all(slice.map(row)).then(function (rows) {
+    // The first results come with their excerpts, so that nothing on screen moves when they
+    // arrive; the others fill in as they come near the screen.
+    var early = slice.slice(0, FIRST_EXCERPTS).map(function (d) {
+      return text(d).catch(function () { return null; });
+    });
+    return Promise.all([Promise.all(slice.map(row)), Promise.all(early)]).then(function (got) {
+      var rows = got[0], bodies = got[1];
       if (mine !== generation) return;
       var frag = document.createDocumentFragment();
       rows.forEach(function (rw, i) {
@@ -600,7 +615,7 @@
           note.textContent = "以下答复只含部分查询词：";
           frag.appendChild(note);
         }
-        var c = card(slice[i], rw, r.segments);
+        var c = card(slice[i], rw, r.segments, i < bodies.length ? bodies[i] : undefined);
         if (shown + i >= r.strict) c.setAttribute("data-partial", "1");
         frag.appendChild(c);
       });
