@@ -41,6 +41,9 @@ pub struct SiteConfig {
     /// The answer-category vocabulary (答复类别), in display order.
     #[serde(default = "default_categories")]
     pub categories: Vec<Category>,
+    /// How representatives judged the handling (代表委员对办理结果的评价), in display order.
+    #[serde(default = "default_satisfaction")]
+    pub satisfaction: Vec<Category>,
     /// ASCII slugs for names whose pinyin reading is wrong or unwanted: name → slug.
     #[serde(default)]
     pub slugs: BTreeMap<String, String>,
@@ -215,6 +218,22 @@ fn default_page_size() -> usize {
 }
 
 /// A/B/C as most provinces use them.
+/// 满意 / 基本满意 / 不满意, as representatives' evaluation forms have them.
+pub fn default_satisfaction() -> Vec<Category> {
+    [
+        ("满意", "satisfied"),
+        ("基本满意", "mostly-satisfied"),
+        ("不满意", "dissatisfied"),
+    ]
+    .into_iter()
+    .map(|(key, slug)| Category {
+        key: key.into(),
+        label: key.into(),
+        slug: Some(slug.into()),
+    })
+    .collect()
+}
+
 pub fn default_categories() -> Vec<Category> {
     [
         ("A", "所提问题已经解决或采纳"),
@@ -265,6 +284,14 @@ impl SiteConfig {
 
     pub fn category(&self, key: &str) -> Option<&Category> {
         self.categories.iter().find(|c| c.key == key)
+    }
+
+    /// The evaluation level written `key`, with its place in the list.
+    pub fn satisfaction_level(&self, key: &str) -> Option<(usize, &Category)> {
+        self.satisfaction
+            .iter()
+            .enumerate()
+            .find(|(_, c)| c.key == key)
     }
 }
 
@@ -406,6 +433,7 @@ const SCHEMA: &[Key] = &[
     ("organisation", true, Shape::Table(ORGANISATION)),
     ("footer", false, Shape::Table(FOOTER)),
     ("categories", false, Shape::Tables(CATEGORY)),
+    ("satisfaction", false, Shape::Tables(CATEGORY)),
     ("slugs", false, Shape::Names),
     ("authority", false, Shape::Table(AUTHORITY)),
 ];
@@ -671,6 +699,25 @@ pub fn parse(text: &str, base_url_override: Option<&str>) -> Result<SiteConfig, 
             problem(
                 "slug",
                 msg!("config-slug-bad", slug = slug, name = &c.key),
+                msg!("config-slug-help"),
+            );
+        }
+    }
+    let mut levels = std::collections::BTreeSet::new();
+    for l in &config.satisfaction {
+        if !levels.insert(l.key.as_str()) {
+            problem(
+                "satisfaction",
+                msg!("config-category-twice", key = &l.key),
+                msg!("config-category-twice-help"),
+            );
+        }
+        if let Some(slug) = &l.slug
+            && !crate::slug::is_valid_slug(slug)
+        {
+            problem(
+                "slug",
+                msg!("config-slug-bad", slug = slug, name = &l.key),
                 msg!("config-slug-help"),
             );
         }

@@ -882,6 +882,7 @@ mod tests {
             replaced: Vec::new(),
             number_written: None,
             attachments: Vec::new(),
+            satisfaction: None,
             department_written: None,
         }
     }

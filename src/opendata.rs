@@ -28,6 +28,9 @@ pub struct ReplyRecord<'a> {
     pub date: String,
     pub published: String,
     pub tags: &'a [String],
+    /// 办理结果评价: present when the reply records it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub satisfaction: Option<&'a str>,
     /// 附件: present when the reply has any.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub attachments: Vec<AttachmentRecord<'a>>,
@@ -73,6 +76,7 @@ pub fn record<'a>(site: &'a Site, base: &str, e: &'a crate::model::Entry) -> Rep
         date: r.date.to_string(),
         published: r.published.to_string(),
         tags: &r.tags,
+        satisfaction: r.satisfaction.as_deref(),
         attachments: r
             .attachments
             .iter()
@@ -131,7 +135,7 @@ pub fn json_document(site: &Site, rows: &[impl AsRef<[u8]>]) -> Result<Vec<u8>, 
 }
 
 /// Column headings of `data/replies.csv` (Chinese, for the spreadsheet users who open it).
-pub const CSV_HEADER: [&str; 19] = [
+pub const CSV_HEADER: [&str; 20] = [
     "索引号",
     "标题",
     "类型",
@@ -151,6 +155,7 @@ pub const CSV_HEADER: [&str; 19] = [
     "主题",
     "网址",
     "附件",
+    "办理结果评价",
 ];
 
 fn csv_writer() -> csv::Writer<Vec<u8>> {
@@ -197,6 +202,7 @@ pub fn csv_row(site: &Site, base: &str, e: &crate::model::Entry) -> Result<Vec<u
             .map(|a| a.url.as_str())
             .collect::<Vec<_>>()
             .join(" "),
+        r.satisfaction.unwrap_or(""),
     ];
     // Every cell through the one escaping rule: no cell can be a spreadsheet formula.
     w.write_record(

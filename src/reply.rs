@@ -140,6 +140,9 @@ pub struct Reply {
     /// 索引号 as written in front matter; generated ones are assigned by the site model.
     pub index_code: Option<String>,
     pub tags: Vec<String>,
+    /// How the representatives judged the handling (满意 …), a key of site.toml's list.
+    #[serde(default)]
+    pub satisfaction: Option<String>,
     /// Files published with the reply, in the order it lists them.
     #[serde(default)]
     pub attachments: Vec<Attachment>,

@@ -38,6 +38,7 @@ pub const FIELDS: &[&str] = &[
     "index_code",
     "tags",
     "attachments",
+    "satisfaction",
     "draft",
 ];
 
@@ -145,6 +146,7 @@ pub fn field_meaning(field: &str) -> Msg {
         "index_code" => msg!("field-index-code"),
         "tags" => msg!("field-tags"),
         "attachments" => msg!("field-attachments"),
+        "satisfaction" => msg!("field-satisfaction"),
         "draft" => msg!("field-draft"),
         _ => msg!("field-unknown"),
     }
@@ -172,6 +174,7 @@ fn field_for_meaning(name: &str) -> Option<&'static str> {
         "标签" | "主题词" => "tags",
         "草稿" => "draft",
         "附件" => "attachments",
+        "满意度" | "评价" | "办理结果评价" => "satisfaction",
         _ => return None,
     })
 }
@@ -673,6 +676,27 @@ pub fn validate_file(file: &SourceFile, config: &SiteConfig) -> Result<Reply, Ve
     let cc = get("cc").map(|v| c.names("cc", v)).unwrap_or_default();
     let tags = get("tags").map(|v| c.names("tags", v)).unwrap_or_default();
     let contact = get("contact").and_then(|v| contact(&mut c, v));
+    let satisfaction = match get("satisfaction") {
+        None => None,
+        Some(v) => match c.scalar("satisfaction", v) {
+            None => None,
+            Some(key) if key.is_empty() => None,
+            Some(key) if config.satisfaction_level(&key).is_some() => Some(key),
+            Some(key) => {
+                let known: Vec<String> = config
+                    .satisfaction
+                    .iter()
+                    .map(|l| format!("`{}`", l.key))
+                    .collect();
+                c.push(
+                    &v.referenced,
+                    msg!("fm-satisfaction-unknown", value = key),
+                    msg!("fm-category-help", known = known.join(", ")),
+                );
+                None
+            }
+        },
+    };
     let attachments = get("attachments")
         .map(|v| attachment_list(&mut c, v))
         .unwrap_or_default();
@@ -743,6 +767,7 @@ pub fn validate_file(file: &SourceFile, config: &SiteConfig) -> Result<Reply, Ve
         index_code,
         tags,
         attachments,
+        satisfaction,
         draft,
         body: std::sync::Arc::from(file.body_text()),
         body_line: crate::diagnostics::line_col(&file.text, file.body.start).0,

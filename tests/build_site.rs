@@ -417,3 +417,50 @@ fn branding_from_site_toml_in_header_and_footer() {
         stderr(&o)
     );
 }
+
+#[test]
+fn satisfaction_is_shown_in_open_data_and_counted() {
+    let dir = site(&[
+        (
+            "content/a.md",
+            &reply("1", "某市教育局", "2024-03-01", "satisfaction: 满意\n"),
+        ),
+        (
+            "content/b.md",
+            &reply("2", "某市教育局", "2024-03-02", "satisfaction: 基本满意\n"),
+        ),
+        ("content/c.md", &reply("3", "某市民政局", "2024-03-03", "")),
+    ]);
+    let out = build_ok(dir.path());
+    let page = read(&out, "replies/a/index.html");
+    assert!(
+        page.contains("<th scope=\"row\">办理结果评价</th><td colspan=\"3\">满意</td>"),
+        "{page}"
+    );
+    assert!(!read(&out, "replies/c/index.html").contains("办理结果评价"));
+    let json = read(&out, "data/replies.json");
+    assert!(json.contains("\"satisfaction\":\"基本满意\""), "{json}");
+    let csv = read(&out, "data/replies.csv");
+    assert!(
+        csv.lines().next().unwrap().ends_with(",办理结果评价"),
+        "{csv}"
+    );
+    let stats = read(&out, "stats/index.html");
+    assert!(stats.contains("办理结果评价统计"), "{stats}");
+    assert!(stats.contains(">未评价</th>"), "{stats}");
+    let meta = read(&out, "search/meta.json");
+    assert!(meta.contains("\"slug\":\"mostly-satisfied\""), "{meta}");
+    // An evaluation outside site.toml's list is refused.
+    write(
+        dir.path(),
+        "content/c.md",
+        reply("3", "某市民政局", "2024-03-03", "satisfaction: 很满意\n").as_bytes(),
+    );
+    let o = build(dir.path(), &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("unknown evaluation `很满意`"),
+        "{}",
+        stderr(&o)
+    );
+}

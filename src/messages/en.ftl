@@ -402,3 +402,8 @@ config-expected-synonyms = expected `"word" = "other word"` or `"word" = ["other
 config-image-kind = `{ $key }` must name an SVG or PNG file in static/ (not `{ $file }`)
 config-image-missing = `{ $key }`: there is no static/{ $file }
 config-image-help = put the image in the site's static/ folder and give its path there, e.g. logo = "images/logo.svg"
+
+## Satisfaction
+
+field-satisfaction = how the representatives judged the handling
+fm-satisfaction-unknown = unknown evaluation `{ $value }`

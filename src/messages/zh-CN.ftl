@@ -375,3 +375,8 @@ config-expected-synonyms = 应为 `"词" = "同义词"` 或 `"词" = ["同义词
 config-image-kind = `{ $key }` 应是 static/ 中的 SVG 或 PNG 图片（而不是 `{ $file }`）
 config-image-missing = `{ $key }`：找不到 static/{ $file }
 config-image-help = 请把图片放在网站的 static/ 文件夹中，并写它在其中的路径，例如 logo = "images/logo.svg"
+
+## 办理结果评价
+
+field-satisfaction = 办理结果评价
+fm-satisfaction-unknown = 未知的评价 `{ $value }`

@@ -35,6 +35,8 @@ pub struct ReplyView {
     pub index_code: String,
     pub topic: String,
     pub tags: Vec<Link>,
+    /// 办理结果评价, when the reply records it.
+    pub satisfaction: Option<String>,
     /// 附件, in the order the reply lists them.
     pub attachments: Vec<AttachmentView>,
     pub body_html: BodyHtml,
@@ -200,6 +202,7 @@ fn reply_view(rd: &Renderer<'_>, i: usize, body: Option<Arc<Rendered>>) -> Reply
         index_code: e.index_code.clone(),
         topic,
         tags,
+        satisfaction: r.satisfaction.clone(),
         attachments: r
             .attachments
             .iter()

@@ -59,7 +59,11 @@ pub(super) fn context<'a>(r: &'a Renderer<'_>) -> (String, &'static str, PageCon
     .filter_map(|dim| site.dimension(dim))
     .filter(|d| !d.terms.is_empty())
     .map(|d| chart(d, total))
-    .collect();
+    .collect::<Vec<_>>();
+    let mut charts = charts;
+    if let Some(c) = satisfaction_chart(site) {
+        charts.push(c);
+    }
     let ctx = StatsContext {
         site: Shared(&r.view),
         page,
@@ -125,6 +129,52 @@ fn chart(d: &crate::model::Dimension, total: usize) -> Chart {
         noun: d.dim.noun().to_string(),
         bars,
     }
+}
+
+/// 办理结果评价: replies by how representatives judged them, when any reply records it.
+fn satisfaction_chart(site: &crate::model::Site) -> Option<Chart> {
+    let levels = &site.config.satisfaction;
+    let mut counts = vec![0usize; levels.len()];
+    let mut none = 0;
+    for e in &site.entries {
+        match e
+            .reply
+            .satisfaction
+            .as_deref()
+            .and_then(|k| site.config.satisfaction_level(k))
+        {
+            Some((i, _)) => counts[i] += 1,
+            None => none += 1,
+        }
+    }
+    if none == site.entries.len() {
+        return None;
+    }
+    let mut rows: Vec<(String, usize)> =
+        levels.iter().map(|l| l.label.clone()).zip(counts).collect();
+    if none > 0 {
+        rows.push(("未评价".into(), none));
+    }
+    let total = site.entries.len();
+    let max = rows.iter().map(|r| r.1).max().unwrap_or(1).max(1);
+    let shares = tenths_of_percent(&rows.iter().map(|r| r.1).collect::<Vec<_>>(), total);
+    Some(Chart {
+        id: "satisfaction".into(),
+        title: "办理结果评价统计".into(),
+        noun: "评价".into(),
+        bars: rows
+            .into_iter()
+            .zip(shares)
+            .map(|((label, count), tenths)| Bar {
+                label,
+                note: String::new(),
+                url: String::new(),
+                count,
+                share: format!("{}.{}", tenths / 10, tenths % 10),
+                width: format!("{:.1}", (count as f64 * 100.0 / max as f64).max(0.5)),
+            })
+            .collect(),
+    })
 }
 
 /// Each count's share of `total` in tenths of a percent, rounded so that shares of counts

@@ -68,6 +68,8 @@ struct Meta {
     departments: Vec<Facet>,
     /// The site's synonyms: groups of words a query with any of them also looks for.
     synonyms: Vec<Vec<String>>,
+    /// 办理结果评价 levels, when any reply records one (a filter of the search page).
+    satisfaction: Vec<Facet>,
 }
 
 /// Number of shards for a corpus: about one per 48 KB of text, a power of two, so that a
@@ -521,7 +523,12 @@ fn table_and_meta(site: &Site, lengths: &[u32], shards: u32) -> Vec<(String, Vec
         table.extend_from_slice(&days(r.date).to_le_bytes());
         table.extend_from_slice(&dept.to_le_bytes());
         table.extend_from_slice(&len.to_le_bytes());
-        table.extend_from_slice(&[y, k, c, 0]);
+        let sat = r
+            .satisfaction
+            .as_deref()
+            .and_then(|k| site.config.satisfaction_level(k))
+            .map_or(NONE_U8, |(i, _)| i as u8);
+        table.extend_from_slice(&[y, k, c, sat]);
     }
 
     let total_len: u64 = lengths.iter().map(|&l| u64::from(l)).sum();
@@ -539,6 +546,21 @@ fn table_and_meta(site: &Site, lengths: &[u32], shards: u32) -> Vec<(String, Vec
         kinds,
         categories,
         departments,
+        satisfaction: if site.entries.iter().any(|e| e.reply.satisfaction.is_some()) {
+            site.config
+                .satisfaction
+                .iter()
+                .map(|l| Facet {
+                    key: l.key.clone(),
+                    label: l.label.clone(),
+                    slug: l.slug.clone().unwrap_or_else(|| {
+                        crate::slug::name_slug(&l.key, &site.config.slugs, false)
+                    }),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
         synonyms: site
             .config
             .search
@@ -961,6 +983,7 @@ mod tests {
             replaced: Vec::new(),
             number_written: None,
             attachments: Vec::new(),
+            satisfaction: None,
             department_written: None,
         }
     }

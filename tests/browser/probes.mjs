@@ -56,6 +56,13 @@ r = await search("工作");
 const titles = await page.$$eval("#search-results > li.reply-card > a", (as) => as.slice(0, 3).map((a) => a.textContent));
 checks.ok(titles.length > 0 && titles.every((t) => t.includes("工作")), `a common word ranks title matches first (${titles.join(" | ")})`);
 
+// 办理结果评价 as a filter: only the reply judged 满意.
+await page.goto(root + "search/?sat=satisfied");
+await page.waitForFunction(() => document.getElementById("search-results").hasAttribute("data-ready"), null, { timeout: 15000 });
+const judged = await page.$$eval("#search-results > li.reply-card > a", (as) => as.map((a) => a.getAttribute("href")));
+checks.ok(judged.length === 1 && judged[0].endsWith("replies/probes/p01/"), `the 评价 filter lists the reply judged 满意 (${judged.join(" ")})`);
+checks.ok(await page.locator("#f-sat").isVisible(), "the 评价 filter is offered when replies record it");
+
 // The page's tokeniser is tokenize.rs's.
 await page.goto(root + "search/");
 for (const [text, want] of cases) {

@@ -15,6 +15,7 @@
     kind: document.getElementById("f-kind"),
     dept: document.getElementById("f-dept"),
     cat: document.getElementById("f-cat"),
+    sat: document.getElementById("f-sat"),
   };
   var root = form.getAttribute("data-root") || "../";
   var DATA = new URL(root + "search/", document.baseURI);
@@ -228,7 +229,7 @@
     var view = new DataView(got[1]);
     var n = meta.docs;
     docs = { date: new Uint16Array(n), dept: new Uint16Array(n), len: new Uint16Array(n),
-      year: new Uint8Array(n), kind: new Uint8Array(n), cat: new Uint8Array(n) };
+      year: new Uint8Array(n), kind: new Uint8Array(n), cat: new Uint8Array(n), sat: new Uint8Array(n) };
     for (var i = 0; i < n; i++) {
       var o = i * 10;
       docs.date[i] = view.getUint16(o, true);
@@ -237,11 +238,16 @@
       docs.year[i] = view.getUint8(o + 6);
       docs.kind[i] = view.getUint8(o + 7);
       docs.cat[i] = view.getUint8(o + 8);
+      docs.sat[i] = view.getUint8(o + 9);
     }
     fillSelect(selects.year, meta.years.map(function (y) { return { value: y, label: y + "年" }; }));
     fillSelect(selects.kind, meta.kinds.map(function (f) { return { value: f.slug, label: f.label }; }));
     fillSelect(selects.dept, meta.departments.map(function (f) { return { value: f.slug, label: f.label }; }));
     fillSelect(selects.cat, meta.categories.map(function (f) { return { value: f.slug, label: f.label }; }));
+    if (selects.sat && meta.satisfaction && meta.satisfaction.length) {
+      fillSelect(selects.sat, meta.satisfaction.map(function (f) { return { value: f.slug, label: f.label }; }));
+      document.getElementById("f-sat-box").hidden = false;
+    }
   });
 
   function fillSelect(select, items) {
@@ -266,9 +272,10 @@
       kind: idx(meta.kinds, state.kind, "slug"),
       dept: idx(meta.departments, state.dept, "slug"),
       cat: idx(meta.categories, state.cat, "slug"),
+      sat: idx(meta.satisfaction || [], state.sat, "slug"),
     };
   }
-  var FACETS = ["year", "kind", "dept", "cat"];
+  var FACETS = ["year", "kind", "dept", "cat", "sat"];
   function passes(d, f, except) {
     for (var i = 0; i < FACETS.length; i++) {
       var k = FACETS[i];
@@ -554,11 +561,11 @@
     var p = new URLSearchParams(location.search);
     var sort = p.get("sort") || "";
     return { q: p.get("q") || "", year: p.get("year") || "", kind: p.get("kind") || "",
-      dept: p.get("dept") || "", cat: p.get("cat") || "", sort: sort === "new" || sort === "old" ? sort : "" };
+      dept: p.get("dept") || "", cat: p.get("cat") || "", sat: p.get("sat") || "", sort: sort === "new" || sort === "old" ? sort : "" };
   }
   function readForm() {
     return { q: input.value, year: selects.year.value, kind: selects.kind.value,
-      dept: selects.dept.value, cat: selects.cat.value, sort: sortSelect ? sortSelect.value : "" };
+      dept: selects.dept.value, cat: selects.cat.value, sat: selects.sat ? selects.sat.value : "", sort: sortSelect ? sortSelect.value : "" };
   }
   function writeForm(s) {
     input.value = s.q;
