@@ -212,6 +212,9 @@ pub fn sanitizer() -> ammonia::Builder<'static> {
         ],
     );
     b.add_tag_attributes("img", ["src", "alt", "width", "height"]);
+    // A wide table scrolls inside its box on a phone: keyboard users must be able to reach
+    // and scroll it, so every table is a tab stop (never the author's own tabindex).
+    b.set_tag_attribute_value("table", "tabindex", "0");
     b.add_tag_attributes("th", ["align", "style", "colspan", "rowspan", "scope"]);
     b.add_tag_attributes("td", ["align", "style", "colspan", "rowspan"]);
     b.add_tag_attributes("col", ["span"]);

@@ -423,7 +423,12 @@ fn satisfaction_is_shown_in_open_data_and_counted() {
     let dir = site(&[
         (
             "content/a.md",
-            &reply("1", "某市教育局", "2024-03-01", "satisfaction: 满意\n"),
+            &reply(
+                "1",
+                "某市教育局",
+                "2024-03-01",
+                "satisfaction: 满意\ncategory: A\n",
+            ),
         ),
         (
             "content/b.md",
@@ -448,6 +453,11 @@ fn satisfaction_is_shown_in_open_data_and_counted() {
     let stats = read(&out, "stats/index.html");
     assert!(stats.contains("办理结果评价统计"), "{stats}");
     assert!(stats.contains(">未评价</th>"), "{stats}");
+    // Replies without an answer category are a row of their own: the shares add up.
+    assert!(
+        stats.contains("<th scope=\"row\">未分类<span class=\"note\">答复未注明类别</span></th><td class=\"bar-col\" aria-hidden=\"true\"><span class=\"bar\" style=\"width: 100.0%\"></span></td><td class=\"num\">2</td><td class=\"num\">66.7%</td>"),
+        "{stats}"
+    );
     let meta = read(&out, "search/meta.json");
     assert!(meta.contains("\"slug\":\"mostly-satisfied\""), "{meta}");
     // An evaluation outside site.toml's list is refused.

@@ -96,6 +96,8 @@ for (const p of pages) {
       await page.setViewportSize({ width, height: 900 });
       await overflow(`${p} (${mode}, ${width}px)`);
       await smallText(`${p} (${mode}, ${width}px)`);
+      // axe at phone width too (the header and lists change shape there).
+      if (width === 360) await axe(`${p} (${mode}, 360px)`);
       // Every page type at both widths, kept in the test output to be looked at.
       await page.screenshot({ path: path.join(shots, `${slug(p)}-${mode}-${width}.png`), fullPage: true });
     }
