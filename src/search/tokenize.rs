@@ -92,8 +92,15 @@ pub fn normalize(c: char) -> char {
 pub fn tokens(text: &str, mut emit: impl FnMut(Token<'_>)) {
     let mut word = String::new();
     let mut prev_han: Option<char> = None;
+    // The folding table once, not once per character: this loop sees every character of
+    // every reply.
+    let fold: &[u16] = &FOLD;
     for raw in text.chars() {
-        let c = normalize(raw);
+        let w = fold_width(raw);
+        let c = match fold.get(w as usize) {
+            Some(&to) if u32::from(to) != w as u32 => char::from_u32(u32::from(to)).unwrap_or(w),
+            _ => w.to_ascii_lowercase(),
+        };
         if is_han(c) {
             end_word(&mut word, &mut emit);
             if let Some(p) = prev_han {
