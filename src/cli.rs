@@ -217,10 +217,7 @@ pub fn run(cli: Cli) -> i32 {
                 );
                 0
             }
-            Err(e) => {
-                eprintln!("{}: {}", cat.text("level-error"), cat.get(&e));
-                1
-            }
+            Err(e) => failed(&e, cat, 1),
         },
         Command::New {
             kind,
@@ -253,18 +250,12 @@ pub fn run(cli: Cli) -> i32 {
                     );
                     0
                 }
-                Err(e) => {
-                    eprintln!("{}: {}", cat.text("level-error"), cat.get(&e));
-                    1
-                }
+                Err(e) => failed(&e, cat, 1),
             }
         }
         Command::Serve(opts) => match crate::serve::serve(&opts, cat) {
             Ok(()) => 0,
-            Err(e) => {
-                eprintln!("{}: {}", cat.text("level-error"), cat.get(&e));
-                1
-            }
+            Err(e) => failed(&e, cat, 1),
         },
         Command::Check {
             root,
@@ -313,15 +304,18 @@ fn import(opts: crate::import::ImportOptions, cat: &Catalogue) -> i32 {
             print!("{}", crate::import::render_report(&report, &opts.root, cat));
             report.exit_code()
         }
-        Err(e) => {
-            eprintln!("{}: {}", cat.text("level-error"), cat.get(&e.0));
-            2
-        }
+        Err(e) => failed(&e.0, cat, 2),
     }
 }
 
 fn use_color() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+/// Says why a command failed and gives its exit code.
+fn failed(why: &crate::messages::Msg, cat: &Catalogue, code: i32) -> i32 {
+    eprintln!("{}: {}", cat.text("level-error"), cat.get(why));
+    code
 }
 
 fn report_error(e: &BuildError, cat: &Catalogue) -> i32 {

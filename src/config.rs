@@ -684,42 +684,29 @@ pub fn parse(text: &str, base_url_override: Option<&str>) -> Result<SiteConfig, 
             msg!("config-categories-empty-help"),
         );
     }
-    let mut seen = std::collections::BTreeSet::new();
-    for c in &config.categories {
-        if !seen.insert(c.key.as_str()) {
-            problem(
-                "categories",
-                msg!("config-category-twice", key = &c.key),
-                msg!("config-category-twice-help"),
-            );
-        }
-        if let Some(slug) = &c.slug
-            && !crate::slug::is_valid_slug(slug)
-        {
-            problem(
-                "slug",
-                msg!("config-slug-bad", slug = slug, name = &c.key),
-                msg!("config-slug-help"),
-            );
-        }
-    }
-    let mut levels = std::collections::BTreeSet::new();
-    for l in &config.satisfaction {
-        if !levels.insert(l.key.as_str()) {
-            problem(
-                "satisfaction",
-                msg!("config-category-twice", key = &l.key),
-                msg!("config-category-twice-help"),
-            );
-        }
-        if let Some(slug) = &l.slug
-            && !crate::slug::is_valid_slug(slug)
-        {
-            problem(
-                "slug",
-                msg!("config-slug-bad", slug = slug, name = &l.key),
-                msg!("config-slug-help"),
-            );
+    // Both vocabularies: each key once, slugs that are URL slugs.
+    for (list, key) in [
+        (&config.categories, "categories"),
+        (&config.satisfaction, "satisfaction"),
+    ] {
+        let mut seen = std::collections::BTreeSet::new();
+        for c in list {
+            if !seen.insert(c.key.as_str()) {
+                problem(
+                    key,
+                    msg!("config-category-twice", key = &c.key),
+                    msg!("config-category-twice-help"),
+                );
+            }
+            if let Some(slug) = &c.slug
+                && !crate::slug::is_valid_slug(slug)
+            {
+                problem(
+                    "slug",
+                    msg!("config-slug-bad", slug = slug, name = &c.key),
+                    msg!("config-slug-help"),
+                );
+            }
         }
     }
     let mut names = std::collections::BTreeMap::new();

@@ -11,7 +11,7 @@ use serde::de::{Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 
 use crate::authority;
-use crate::config::SiteConfig;
+use crate::config::{Category, SiteConfig};
 use crate::diagnostics::Diagnostic;
 use crate::load::SourceFile;
 use crate::messages::Msg;
@@ -40,6 +40,17 @@ pub const FIELDS: &[&str] = &[
     "attachments",
     "satisfaction",
     "draft",
+];
+
+/// The fields every reply must have (DESIGN.md).
+pub const REQUIRED: &[&str] = &[
+    "title",
+    "kind",
+    "number",
+    "session",
+    "representative",
+    "department",
+    "date",
 ];
 
 /// A YAML value as written, of any shape: the rules below judge it, so that every field's
@@ -327,6 +338,37 @@ impl Checker<'_> {
             }
         }
         out
+    }
+
+    /// A key of one of site.toml's lists (answer categories, evaluation levels); a value
+    /// outside it is reported with the list.
+    fn listed(
+        &mut self,
+        field: &'static str,
+        v: &Spanned<Node>,
+        list: &[Category],
+        unknown: fn(&str) -> Msg,
+    ) -> Option<String> {
+        let key = self.scalar(field, v).filter(|k| !k.is_empty())?;
+        if list.iter().any(|l| l.key == key) {
+            return Some(key);
+        }
+        let known: Vec<String> = list
+            .iter()
+            .map(|l| {
+                if l.label == l.key {
+                    format!("`{}`", l.key)
+                } else {
+                    format!("`{}` ({})", l.key, l.label)
+                }
+            })
+            .collect();
+        self.push(
+            &v.referenced,
+            unknown(&key),
+            msg!("fm-category-help", known = known.join(", ")),
+        );
+        None
     }
 
     fn date(&mut self, field: &'static str, v: &Spanned<Node>) -> Option<NaiveDate> {
@@ -631,27 +673,11 @@ pub fn validate_file(file: &SourceFile, config: &SiteConfig) -> Result<Reply, Ve
         },
     };
 
-    let category = match get("category") {
-        None => None,
-        Some(v) => match c.scalar("category", v) {
-            None => None,
-            Some(key) if key.is_empty() => None,
-            Some(key) if config.category(&key).is_some() => Some(key),
-            Some(key) => {
-                let known: Vec<String> = config
-                    .categories
-                    .iter()
-                    .map(|c| format!("`{}` ({})", c.key, c.label))
-                    .collect();
-                c.push(
-                    &v.referenced,
-                    msg!("fm-category-unknown", value = key),
-                    msg!("fm-category-help", known = known.join(", ")),
-                );
-                None
-            }
-        },
-    };
+    let category = get("category").and_then(|v| {
+        c.listed("category", v, &config.categories, |key| {
+            msg!("fm-category-unknown", value = key)
+        })
+    });
 
     let optional = |c: &mut Checker, field: &'static str| {
         get(field)
@@ -676,27 +702,11 @@ pub fn validate_file(file: &SourceFile, config: &SiteConfig) -> Result<Reply, Ve
     let cc = get("cc").map(|v| c.names("cc", v)).unwrap_or_default();
     let tags = get("tags").map(|v| c.names("tags", v)).unwrap_or_default();
     let contact = get("contact").and_then(|v| contact(&mut c, v));
-    let satisfaction = match get("satisfaction") {
-        None => None,
-        Some(v) => match c.scalar("satisfaction", v) {
-            None => None,
-            Some(key) if key.is_empty() => None,
-            Some(key) if config.satisfaction_level(&key).is_some() => Some(key),
-            Some(key) => {
-                let known: Vec<String> = config
-                    .satisfaction
-                    .iter()
-                    .map(|l| format!("`{}`", l.key))
-                    .collect();
-                c.push(
-                    &v.referenced,
-                    msg!("fm-satisfaction-unknown", value = key),
-                    msg!("fm-category-help", known = known.join(", ")),
-                );
-                None
-            }
-        },
-    };
+    let satisfaction = get("satisfaction").and_then(|v| {
+        c.listed("satisfaction", v, &config.satisfaction, |key| {
+            msg!("fm-satisfaction-unknown", value = key)
+        })
+    });
     let attachments = get("attachments")
         .map(|v| attachment_list(&mut c, v))
         .unwrap_or_default();
@@ -974,7 +984,7 @@ pub fn as_draft_warnings(problems: &[Diagnostic]) -> Vec<Diagnostic> {
 }
 
 fn required_list() -> String {
-    "title, kind, number, session, representative, department, date".into()
+    REQUIRED.join(", ")
 }
 
 /// `YYYY-MM-DD` with a real calendar day; the reason when not.

@@ -156,12 +156,7 @@ fn a_missing_file_a_refused_kind_and_a_path_outside_are_errors_at_their_line() {
     }
     assert!(!dir.path().join("public").exists());
     // In Chinese too.
-    let o = dafu_zh()
-        .args(["build", "--root"])
-        .arg(dir.path())
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
+    let o = build_zh(dir.path(), &[]);
     assert!(
         stderr(&o).contains("找不到附件 `缺失.pdf`"),
         "{}",

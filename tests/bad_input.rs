@@ -274,14 +274,7 @@ fn missing_site_is_explained() {
 fn fails_in_chinese(bad: &str, args: &[&str]) -> String {
     let dir = site(&[("content/good.md", GOOD)]);
     write(dir.path(), "content/bad.md", bad.as_bytes());
-    let o = dafu_zh()
-        .arg("build")
-        .arg("--root")
-        .arg(dir.path())
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
+    let o = build_zh(dir.path(), args);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     stderr(&o)
 }
@@ -369,12 +362,7 @@ fn chinese_keyboard_mistakes_are_named_at_their_place() {
         if at.is_empty() {
             // 第146号 is read as 146 with a warning: the build goes on.
             let dir = site(&[("content/bad.md", &bad)]);
-            let o = dafu_zh()
-                .args(["build", "--root"])
-                .arg(dir.path())
-                .env("NO_COLOR", "1")
-                .output()
-                .unwrap();
+            let o = build_zh(dir.path(), &[]);
             assert!(o.status.success(), "{}", stderr(&o));
             assert_has(
                 &stderr(&o),

@@ -212,12 +212,7 @@ fn a_department_outside_the_list_is_refused_with_the_name_meant() {
         assert!(err.contains(part), "{part:?} in\n{err}");
     }
     // In Chinese, as the press office reads it.
-    let o = dafu_zh()
-        .args(["build", "--root"])
-        .arg(dir.path())
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
+    let o = build_zh(dir.path(), &[]);
     assert!(
         stderr(&o).contains("办理单位 `抚顺市应急管理厅` 不在 site.toml 的规范名录中"),
         "{}",

@@ -88,16 +88,8 @@ impl Report {
 #[derive(Debug)]
 pub struct UsageError(pub Msg);
 
-/// The fields every reply needs (DESIGN.md); a letter without one becomes a draft.
-const REQUIRED: &[&str] = &[
-    "title",
-    "kind",
-    "number",
-    "session",
-    "representative",
-    "department",
-    "date",
-];
+/// The fields every reply needs; a letter without one becomes a draft.
+use crate::validate::REQUIRED;
 
 fn found_and_missing(f: &Fields) -> (Vec<&'static str>, Vec<&'static str>) {
     let present = [
@@ -180,7 +172,8 @@ struct ContactOut<'a> {
 
 /// The reply file for a letter: front matter (with a comment naming what is missing, for a
 /// draft) and the Markdown text.
-pub fn reply_file(f: &Fields, body_md: &str, source: &str) -> String {
+/// `zh` words the comments (the reply file is a Chinese site's content).
+pub fn reply_file(f: &Fields, body_md: &str, source: &str, zh: &Catalogue) -> String {
     let (_, missing) = found_and_missing(f);
     let draft = !missing.is_empty();
     let fm = FrontMatter {
@@ -216,8 +209,6 @@ pub fn reply_file(f: &Fields, body_md: &str, source: &str) -> String {
     let source: String = source.chars().filter(|c| !c.is_control()).collect();
     out.push_str(&format!("# 由 dafu import 从 {source} 导入\n"));
     if draft {
-        // The comment goes into a Chinese reply file: in Chinese.
-        let zh = crate::messages::Catalogue::new(crate::messages::Lang::Zh);
         let names: Vec<String> = missing
             .iter()
             .map(|k| format!("{}（{k}）", zh.get(&crate::validate::field_meaning(k))))
@@ -244,8 +235,9 @@ fn checked(
     md: &str,
     shown: &str,
     config: Option<&crate::config::SiteConfig>,
+    zh: &Catalogue,
 ) -> String {
-    let text = reply_file(f, md, shown);
+    let text = reply_file(f, md, shown, zh);
     let Some(config) = config else { return text };
     let shared: std::sync::Arc<str> = std::sync::Arc::from(text.as_str());
     let Ok((front_matter, body)) = crate::load::split_front_matter(&shared) else {
@@ -278,9 +270,7 @@ fn checked(
             {
                 f.category = None;
             }
-            let mut text = reply_file(f, md, shown);
-            // The note goes into a Chinese reply file: in Chinese.
-            let zh = crate::messages::Catalogue::new(crate::messages::Lang::Zh);
+            let mut text = reply_file(f, md, shown, zh);
             let why: Vec<String> = problems.iter().map(|p| zh.get(&p.message)).collect();
             if !text.contains("\ndraft: true\n") {
                 text = text.replacen("\n---\n", "\ndraft: true\n---\n", 1);
@@ -304,7 +294,12 @@ struct Prepared {
     result: Result<(Fields, String), Outcome>,
 }
 
-fn prepare(input: &Path, shown: &str, config: Option<&crate::config::SiteConfig>) -> Prepared {
+fn prepare(
+    input: &Path,
+    shown: &str,
+    config: Option<&crate::config::SiteConfig>,
+    zh: &Catalogue,
+) -> Prepared {
     match read::read(input) {
         Err(read::Unreadable::Skipped(why)) => Prepared {
             input: input.to_path_buf(),
@@ -326,7 +321,7 @@ fn prepare(input: &Path, shown: &str, config: Option<&crate::config::SiteConfig>
                 };
             }
             let md = body::markdown(&a.body, letter.formatted);
-            let text = checked(&mut a.fields, &md, shown, config);
+            let text = checked(&mut a.fields, &md, shown, config, zh);
             Prepared {
                 input: input.to_path_buf(),
                 encoding: letter.encoding,
@@ -463,6 +458,8 @@ pub fn import(opts: &ImportOptions, progress: bool, cat: &Catalogue) -> Result<R
     // Replies are checked against the site's settings when it has them (an import may come
     // before site.toml is written).
     let config = crate::config::load(&opts.root, None).ok();
+    // The comments of the reply files are Chinese, whatever language the report is in.
+    let zh = Catalogue::new(crate::messages::Lang::Zh);
     let bar = (progress && inputs.len() > 20).then(|| {
         let b = indicatif::ProgressBar::new(inputs.len() as u64);
         b.set_style(
@@ -478,7 +475,7 @@ pub fn import(opts: &ImportOptions, progress: bool, cat: &Catalogue) -> Result<R
         .par_iter()
         .map(|(p, named)| {
             let shown = p.display().to_string();
-            let out = prepare(p, &shown, config.as_ref());
+            let out = prepare(p, &shown, config.as_ref(), &zh);
             if let Some(b) = &bar {
                 b.inc(1);
             }
@@ -762,6 +759,10 @@ pub fn render_report(r: &Report, root: &Path, cat: &Catalogue) -> String {
 mod tests {
     use super::*;
 
+    fn zh() -> Catalogue {
+        Catalogue::new(crate::messages::Lang::Zh)
+    }
+
     fn import_text(text: &str) -> (Fields, String) {
         let letter = read::txt(text);
         let a = fields::analyse(&letter);
@@ -774,7 +775,7 @@ mod tests {
         let (f, md) = import_text(
             "对市政协十四届一次会议第146号提案的答复\n吴忠彦委员：\n您提出的关于加强安全培训的建议收悉，现答复如下：\n一、主要工作\n我们做了很多。\n抚顺市应急管理局\n2023年3月27日\n",
         );
-        let text = reply_file(&f, &md, "a.txt");
+        let text = reply_file(&f, &md, "a.txt", &zh());
         assert!(text.contains("number: \"146\""), "{text}");
         assert!(!text.contains("draft"), "{text}");
         let shared: std::sync::Arc<str> = std::sync::Arc::from(text.as_str());
@@ -808,7 +809,7 @@ mod tests {
         );
         assert_eq!(f.number, None);
         assert_eq!(f.session, None);
-        let text = reply_file(&f, &md, "x.txt");
+        let text = reply_file(&f, &md, "x.txt", &zh());
         assert!(
             text.contains("# 草稿：来函中没有写明 提案/建议编号（number）、届次会议（session）"),
             "{text}"
@@ -820,7 +821,7 @@ mod tests {
     #[test]
     fn hostile_source_names_stay_in_their_comment() {
         let (f, md) = import_text("张三代表：\n您提出的建议收悉。\n");
-        let text = reply_file(&f, &md, "a\n---\ntitle: x\n.txt");
+        let text = reply_file(&f, &md, "a\n---\ntitle: x\n.txt", &zh());
         assert!(
             text.starts_with("---\n# 由 dafu import 从 a---title: x.txt 导入\n"),
             "{text}"

@@ -108,21 +108,7 @@ fn chart(d: &crate::model::Dimension, total: usize) -> Chart {
             ));
         }
     }
-    let max = rows.iter().map(|r| r.3).max().unwrap_or(1).max(1);
-    let counts: Vec<usize> = rows.iter().map(|r| r.3).collect();
-    let shares = tenths_of_percent(&counts, total);
-    let bars = rows
-        .into_iter()
-        .zip(shares)
-        .map(|((label, note, url, count), tenths)| Bar {
-            label,
-            note,
-            url,
-            count,
-            share: format!("{}.{}", tenths / 10, tenths % 10),
-            width: format!("{:.1}", (count as f64 * 100.0 / max as f64).max(0.5)),
-        })
-        .collect();
+    let bars = bars(rows, total);
     Chart {
         id: d.dim.key().to_string(),
         title: format!("{}统计", d.dim.title()),
@@ -150,31 +136,40 @@ fn satisfaction_chart(site: &crate::model::Site) -> Option<Chart> {
     if none == site.entries.len() {
         return None;
     }
-    let mut rows: Vec<(String, usize)> =
-        levels.iter().map(|l| l.label.clone()).zip(counts).collect();
+    let mut rows: Vec<(String, String, String, usize)> = levels
+        .iter()
+        .map(|l| (l.label.clone(), String::new(), String::new()))
+        .zip(counts)
+        .map(|((label, note, url), count)| (label, note, url, count))
+        .collect();
     if none > 0 {
-        rows.push(("未评价".into(), none));
+        rows.push(("未评价".into(), String::new(), String::new(), none));
     }
-    let total = site.entries.len();
-    let max = rows.iter().map(|r| r.1).max().unwrap_or(1).max(1);
-    let shares = tenths_of_percent(&rows.iter().map(|r| r.1).collect::<Vec<_>>(), total);
     Some(Chart {
         id: "satisfaction".into(),
         title: "办理结果评价统计".into(),
         noun: "评价".into(),
-        bars: rows
-            .into_iter()
-            .zip(shares)
-            .map(|((label, count), tenths)| Bar {
-                label,
-                note: String::new(),
-                url: String::new(),
-                count,
-                share: format!("{}.{}", tenths / 10, tenths % 10),
-                width: format!("{:.1}", (count as f64 * 100.0 / max as f64).max(0.5)),
-            })
-            .collect(),
+        bars: bars(rows, site.entries.len()),
     })
+}
+
+/// The bars of a chart from its rows (label, note, list URL, count): shares of `total` that
+/// add up to 100.0%, lengths relative to the longest.
+fn bars(rows: Vec<(String, String, String, usize)>, total: usize) -> Vec<Bar> {
+    let max = rows.iter().map(|r| r.3).max().unwrap_or(1).max(1);
+    let counts: Vec<usize> = rows.iter().map(|r| r.3).collect();
+    let shares = tenths_of_percent(&counts, total);
+    rows.into_iter()
+        .zip(shares)
+        .map(|((label, note, url, count), tenths)| Bar {
+            label,
+            note,
+            url,
+            count,
+            share: format!("{}.{}", tenths / 10, tenths % 10),
+            width: format!("{:.1}", (count as f64 * 100.0 / max as f64).max(0.5)),
+        })
+        .collect()
 }
 
 /// Each count's share of `total` in tenths of a percent, rounded so that shares of counts

@@ -62,13 +62,7 @@ impl Watching {
                     Watcher::Native(w) => w.watch(&dir, RecursiveMode::Recursive),
                     Watcher::Poll(w) => w.watch(&dir, RecursiveMode::Recursive),
                 };
-                r.map_err(|e| {
-                    crate::msg!(
-                        "watch-failed",
-                        folder = dir.display().to_string(),
-                        error = e.to_string()
-                    )
-                })?;
+                r.map_err(|e| watch_failed(&dir, e))?;
                 self.watched.push(dir);
             }
         }
@@ -149,13 +143,7 @@ pub fn watch(
     poll: bool,
     tx: Sender<Change>,
 ) -> Result<Watching, crate::messages::Msg> {
-    let root_abs = root.canonicalize().map_err(|e| {
-        crate::msg!(
-            "watch-failed",
-            folder = root.display().to_string(),
-            error = e.to_string()
-        )
-    })?;
+    let root_abs = root.canonicalize().map_err(|e| watch_failed(root, e))?;
     let filter_root = root_abs.clone();
     let handler = move |result: DebounceEventResult| match result {
         Ok(events) => {
@@ -193,13 +181,7 @@ pub fn watch(
         Watcher::Native(w) => w.watch(&root_abs, RecursiveMode::NonRecursive),
         Watcher::Poll(w) => w.watch(&root_abs, RecursiveMode::NonRecursive),
     };
-    r.map_err(|e| {
-        crate::msg!(
-            "watch-failed",
-            folder = root_abs.display().to_string(),
-            error = e.to_string()
-        )
-    })?;
+    r.map_err(|e| watch_failed(&root_abs, e))?;
     let mut w = Watching {
         root: root_abs,
         watcher,
@@ -207,6 +189,15 @@ pub fn watch(
     };
     w.add_new_folders()?;
     Ok(w)
+}
+
+/// A folder that cannot be watched, and why.
+fn watch_failed(folder: &Path, e: impl std::fmt::Display) -> crate::messages::Msg {
+    crate::msg!(
+        "watch-failed",
+        folder = folder.display().to_string(),
+        error = e.to_string()
+    )
 }
 
 #[cfg(test)]

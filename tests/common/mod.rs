@@ -38,6 +38,18 @@ pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Runs `dafu build --root <root> [args]` as a Chinese site's users run it.
+pub fn build_zh(root: &Path, args: &[&str]) -> Output {
+    dafu_zh()
+        .arg("build")
+        .arg("--root")
+        .arg(root)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run dafu")
+}
+
 /// Runs `dafu build --root <root> [args]`.
 pub fn build(root: &Path, args: &[&str]) -> Output {
     dafu()
