@@ -16,7 +16,7 @@ struct Index {
     docs: usize,
     postings: HashMap<String, Vec<(u32, u32, u32)>>,
     texts: Vec<String>,
-    rows: Vec<serde_json::Value>,
+    rows: Vec<Vec<String>>,
     meta: serde_json::Value,
 }
 
@@ -42,26 +42,22 @@ fn read_index(out: &Path) -> Index {
             assert!(postings.insert(token, list).is_none());
         }
     }
-    let texts = (0..docs)
+    // Each result's card: display fields joined by U+001F, U+001E, the text.
+    let (rows, texts): (Vec<Vec<String>>, Vec<String>) = (0..docs)
         .map(|i| {
-            let bytes = std::fs::read(out.join(format!("search/t/{i}.txt"))).unwrap();
+            let bytes = std::fs::read(out.join(format!("search/r/{i}.txt"))).unwrap();
             assert_eq!(&bytes[..2], &[0xFF, 0xFE], "UTF-16LE BOM");
             let units: Vec<u16> = bytes[2..]
                 .chunks(2)
                 .map(|c| u16::from_le_bytes([c[0], c[1]]))
                 .collect();
-            String::from_utf16(&units).unwrap()
+            let card = String::from_utf16(&units).unwrap();
+            let (row, text) = card.split_once('\u{1e}').expect("a card has its separator");
+            let row: Vec<String> = row.split('\u{1f}').map(String::from).collect();
+            assert_eq!(row.len(), 9, "{row:?}");
+            (row, text.to_string())
         })
-        .collect();
-    let chunk = meta["chunk"].as_u64().unwrap() as usize;
-    let mut rows = Vec::new();
-    for k in 0..docs.div_ceil(chunk) {
-        let v: Vec<serde_json::Value> = serde_json::from_slice(
-            &gunzip(&std::fs::read(out.join(format!("search/d/{k}.bin"))).unwrap()).unwrap(),
-        )
-        .unwrap();
-        rows.extend(v);
-    }
+        .unzip();
     assert_eq!(rows.len(), docs);
     Index {
         shards,
@@ -117,12 +113,12 @@ fn every_phrase_of_every_reply_is_found() {
             at += 97;
         }
         // Its title and number too.
-        let title = index.rows[i][0].as_str().unwrap();
+        let title = index.rows[i][0].as_str();
         assert!(
             matches(&index, title).contains(&(i as u32)),
             "title {title}"
         );
-        let number = index.rows[i][3].as_str().unwrap();
+        let number = index.rows[i][3].as_str();
         assert!(
             matches(&index, number).contains(&(i as u32)),
             "number {number}"
@@ -171,16 +167,26 @@ fn fields_numbers_and_width_folding() {
     assert!(title_bits & dafu::search::FIELD_TITLE != 0);
     let dept_bits = index.postings["应急"].iter().find(|p| p.0 == a).unwrap().2;
     assert!(dept_bits & dafu::search::FIELD_NAMES != 0);
-    // Facets in docs.bin follow meta.json.
-    let docs = gunzip(&std::fs::read(out.join("search/docs.bin")).unwrap()).unwrap();
-    assert_eq!(docs.len(), 2 * dafu::search::DOC_RECORD);
-    let rec = &docs[a as usize * 10..a as usize * 10 + 10];
-    let year = &index.meta["years"][rec[6] as usize];
-    assert_eq!(year, "2023");
-    let dept = u16::from_le_bytes([rec[2], rec[3]]) as usize;
-    assert_eq!(index.meta["departments"][dept]["label"], "抚顺市应急管理局");
-    let cat = rec[8] as usize;
-    assert_eq!(index.meta["categories"][cat]["label"], "A类");
+    // Facets in index.bin follow meta.json, which is index.bin's meta.
+    let file = dafu::search::decode_index(
+        &gunzip(&std::fs::read(out.join("search/index.bin")).unwrap()).unwrap(),
+    )
+    .expect("index.bin decodes");
+    assert_eq!(file.meta, index.meta);
+    assert_eq!(file.docs.len(), 2);
+    let rec = file.docs[a as usize];
+    assert_eq!(rec.date.to_string(), index.rows[a as usize][6]);
+    assert_eq!(
+        index.meta["departments"][rec.department]["label"],
+        "抚顺市应急管理局"
+    );
+    assert_eq!(
+        index.meta["categories"][rec.category.unwrap()]["label"],
+        "A类"
+    );
+    assert_eq!(index.meta["kinds"][rec.kind]["label"], "政协提案");
+    assert!(rec.length > 10);
+    assert!(file.fold.contains(&('飲', '饮')));
 }
 
 #[test]

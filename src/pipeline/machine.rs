@@ -5,8 +5,8 @@
 //! - `data/replies.json` and `data/replies.csv`: one row per reply is kept, and only the
 //!   changed reply's row is made again (the files are the rows joined);
 //! - feeds: a feed is made again only when the replies it shows changed (by fingerprint);
-//! - search: the shards the reply's tokens fall in (`IndexState::patch`), the display chunks
-//!   that hold changed replies, the texts whose numbers changed, `docs.bin` and `meta.json`.
+//! - search: the shards the reply's tokens fall in (`IndexState::patch`), the result cards
+//!   of replies that changed or moved, `index.bin` and `meta.json`.
 //!
 //! The sitemap (a list of every URL) is cheap and made again every time. A rebuild that
 //! changed no reply (a template, a stylesheet) leaves all of them as they are.
@@ -17,7 +17,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::model::{Replaced, Site};
-use crate::search::{DOC_CHUNK, DocTokens, IndexState};
+use crate::search::{DocTokens, IndexState};
 
 use crate::hashing::hash_of;
 use crate::output::Files;
@@ -50,8 +50,8 @@ pub struct Machine {
     csv_rows: Vec<Arc<[u8]>>,
     /// Feed path → fingerprint of what it shows.
     feeds: HashMap<String, u64>,
-    /// Display chunk → fingerprint of its replies.
-    chunks: Vec<u64>,
+    /// Search result card (by place) → fingerprint of its reply.
+    cards: Vec<u64>,
     index: Option<IndexState>,
     /// The replies the files were made from (`Inputs::entry_fp`).
     entry_fp: Vec<u64>,
@@ -184,7 +184,7 @@ impl Machine {
             self.feeds = k.feeds;
             self.index = k.index;
         }
-        self.chunks = chunk_fps(inputs);
+        self.cards = card_fps(inputs);
         self.config = inputs.config;
     }
 
@@ -233,39 +233,32 @@ impl Machine {
             else {
                 return false;
             };
+            // The list filters' files are all made again: those of terms that are gone go.
+            let filters: std::collections::HashSet<&str> = files
+                .iter()
+                .map(|(p, _)| p.as_str())
+                .filter(|p| p.starts_with("search/f/"))
+                .collect();
+            self.files
+                .retain(|p, _| !p.starts_with("search/f/") || filters.contains(&**p));
             for (path, bytes) in files {
                 self.put(&path, bytes);
             }
-            // Texts are numbered by place: those between the two places changed number.
-            let old_n = n + usize::from(m.removed.is_some()) - usize::from(m.inserted.is_some());
-            let places = [m.removed, m.inserted];
-            let lo = places.iter().flatten().min().copied().unwrap_or(0);
-            let hi = match (m.removed, m.inserted) {
-                (Some(r), Some(i)) => r.max(i) + 1,
-                _ => n.max(old_n),
-            };
-            let texts: Vec<(String, Vec<u8>)> = (lo..hi.min(n))
+            // Cards are numbered by place: those of replies that changed or moved are made
+            // again, those past the end go.
+            let cards = card_fps(inputs);
+            let changed: Vec<(String, Vec<u8>)> = (0..n)
                 .into_par_iter()
-                .map(|i| crate::search::text_file(i, inputs.texts[i]))
+                .filter(|&i| self.cards.get(i) != Some(&cards[i]))
+                .map(|i| crate::search::card_file(site, i, inputs.texts[i]))
                 .collect();
-            for (path, bytes) in texts {
+            for (path, bytes) in changed {
                 self.put(&path, bytes);
             }
-            for i in n..old_n {
-                self.files
-                    .remove(crate::search::text_file(i, "").0.as_str());
+            for i in n..self.cards.len() {
+                self.files.remove(crate::search::card_path(i).as_str());
             }
-            let chunks = chunk_fps(inputs);
-            let changed: Vec<usize> = (0..chunks.len())
-                .filter(|&k| self.chunks.get(k) != Some(&chunks[k]))
-                .collect();
-            for (path, bytes) in crate::search::display_chunks(site, changed) {
-                self.put(&path, bytes);
-            }
-            for k in chunks.len()..self.chunks.len() {
-                self.files.remove(format!("search/d/{k}.bin").as_str());
-            }
-            self.chunks = chunks;
+            self.cards = cards;
         }
 
         // Open data rows.
@@ -316,10 +309,10 @@ fn feed_fp(inputs: &Inputs<'_>, spec: &crate::feed::Spec) -> u64 {
     hash_of(&(inputs.config, spec, replies))
 }
 
-fn chunk_fps(inputs: &Inputs<'_>) -> Vec<u64> {
+fn card_fps(inputs: &Inputs<'_>) -> Vec<u64> {
     inputs
         .entry_fp
-        .chunks(DOC_CHUNK)
-        .map(|c| hash_of(&(inputs.config, c)))
+        .iter()
+        .map(|fp| hash_of(&(inputs.config, fp)))
         .collect()
 }

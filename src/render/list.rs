@@ -34,8 +34,8 @@ pub struct ListContext<'a> {
     /// The list's own dimension (`departments`, `years` …; empty for all replies): its
     /// column is left out of the table.
     pub own: &'static str,
-    /// The search page's filter that shows this list (`dept` = slug …), for the filter bar;
-    /// `None` where the search page has no such filter (representatives, sessions, topics).
+    /// The search page's filter that shows this list (`dept` = slug, `rep` = slug …), for
+    /// the filter bar; `None` for all replies.
     pub preset: Option<Preset>,
 }
 
@@ -101,7 +101,10 @@ pub(super) fn term<'a>(
         Dim::Kind => Some(("kind", t.slug.clone())),
         Dim::Department => Some(("dept", t.slug.clone())),
         Dim::Category => Some(("cat", t.slug.clone())),
-        Dim::Representative | Dim::Session | Dim::Tag => None,
+        Dim::Representative | Dim::Session | Dim::Tag => crate::search::LIST_FILTERS
+            .iter()
+            .find(|(_, d)| *d == dim)
+            .map(|(name, _)| (*name, t.slug.clone())),
     };
     let mut ctx = list_context(
         r,

@@ -4,16 +4,26 @@
 //! Layout (every `.bin` file is gzip-compressed; the page inflates it with the browser's
 //! `DecompressionStream`, and a `.bin` name keeps servers from second-guessing the encoding):
 //!
-//! - `search/meta.json`: counts, shard count, average document length, facet labels.
-//! - `search/docs.bin`: 10 bytes per reply for ranking and filters (date, year, kind,
-//!   category, department, length), so filter counts need no other download.
+//! What a query costs: `index.bin` once per visit, one shard per distinct token of the query,
+//! one card per result shown (the first page's first five at once, the others as they come
+//! near the screen).
+//!
+//! - `search/index.bin`: all the page needs before its first query, in one request: the
+//!   meta JSON (counts, shard count, average length, facet labels, synonyms), the
+//!   traditional → simplified folding table, and per reply its date, department, length,
+//!   kind, category and 办理结果评价 as columns, so ranking and filter counts need nothing else.
+//! - `search/meta.json`: the same meta JSON alone, for the list pages' filter bars.
+//! - `search/f/<rep|session|topic>/<slug>.json`: the replies of one representative, session
+//!   or topic, fetched only when the search page is narrowed to it (from that list's filter
+//!   bar).
 //! - `search/s/<n>.bin`: postings shards. A token lives in shard `fnv1a32(token) % shards`,
 //!   so a query fetches one shard per distinct token, and nothing else of the index.
-//! - `search/d/<k>.bin`: what a result shows (title, URL, number, …), 64 replies per chunk,
-//!   in site order (newest first), so one page of a filter-only list is usually one chunk.
-//! - `search/t/<id>.txt`: one reply's plain text in UTF-16LE with a BOM (a third smaller
-//!   than UTF-8 for Chinese; not compressed, as compressing 10,000 texts would cost more
-//!   build time than the index itself), fetched only for the excerpts on screen.
+//! - `search/r/<i>.txt`: result `i`'s card: what the result shows (title, URL, number, …)
+//!   and the reply's plain text for its excerpt and the exact-phrase check, in UTF-16LE with
+//!   a BOM (a third smaller than UTF-8 for Chinese; not compressed, as compressing 10,000
+//!   texts would cost more build time than the index itself).
+//!
+//! Replies are numbered in site order (newest first).
 
 pub mod tokenize;
 
@@ -21,7 +31,7 @@ use std::collections::HashMap;
 
 use rustc_hash::FxHashMap;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -39,13 +49,9 @@ pub const FIELD_NUMBER: u32 = 2;
 pub const FIELD_NAMES: u32 = 4;
 const FIELD_BITS: u32 = 3;
 
-/// Replies per display chunk (`search/d/<k>.bin`).
-pub const DOC_CHUNK: usize = 64;
-/// Bytes per reply in `docs.bin`.
-pub const DOC_RECORD: usize = 10;
 /// Format version; `search.js` refuses an index it does not understand.
-pub const VERSION: u32 = 2;
-/// "No category" in `docs.bin`.
+pub const VERSION: u32 = 3;
+/// "None" in the one-byte columns of `index.bin`.
 const NONE_U8: u8 = 255;
 
 #[derive(Serialize)]
@@ -60,7 +66,6 @@ struct Meta {
     version: u32,
     docs: usize,
     shards: u32,
-    chunk: usize,
     avgdl: f64,
     years: Vec<String>,
     kinds: Vec<Facet>,
@@ -447,20 +452,15 @@ fn build(
     let mut files: Vec<File> = files.into_iter().flatten().collect();
 
     files.extend(
-        table_and_meta(site, &lengths, shards)
+        index_and_meta(site, &lengths, shards)
             .into_iter()
             .filter_map(out),
     );
-    let chunks: Vec<Option<File>> = (0..n.div_ceil(DOC_CHUNK))
+    let cards: Vec<Option<File>> = (0..n)
         .into_par_iter()
-        .map(|k| out(display_chunk(site, k)))
+        .map(|i| out(card_file(site, i, texts.get(i).copied().unwrap_or(""))))
         .collect();
-    files.extend(chunks.into_iter().flatten());
-    let text_files: Vec<Option<File>> = (0..n)
-        .into_par_iter()
-        .map(|i| out((text_path(i), utf16le(texts.get(i).copied().unwrap_or("")))))
-        .collect();
-    files.extend(text_files.into_iter().flatten());
+    files.extend(cards.into_iter().flatten());
     let state = keep.then(|| IndexState {
         shards,
         per_shard,
@@ -471,10 +471,75 @@ fn build(
     (files, state)
 }
 
-/// `search/docs.bin` and `search/meta.json`, from the replies' lengths in tokens.
-fn table_and_meta(site: &Site, lengths: &[u32], shards: u32) -> Vec<(String, Vec<u8>)> {
+/// `search/index.bin` (what the search page loads first, in one request),
+/// `search/meta.json` (the facets, for the list pages' filter bars) and the list filters'
+/// files, from the replies' lengths in tokens.
+fn index_and_meta(site: &Site, lengths: &[u32], shards: u32) -> Vec<(String, Vec<u8>)> {
+    let meta = meta(site, lengths, shards);
+    let mut json = serde_json::to_vec(&meta).unwrap_or_default();
+    let mut index = Vec::with_capacity(json.len() + 32 * 1024 + site.entries.len() * 8);
+    put_varint(&mut index, json.len() as u64);
+    index.extend_from_slice(&json);
+    let fold = fold_bytes();
+    put_varint(&mut index, fold.len() as u64);
+    index.extend_from_slice(&fold);
+    doc_columns(site, &meta, lengths, &mut index);
+    json.push(b'\n');
+    let mut files = vec![
+        (INDEX_PATH.into(), gzip(&index)),
+        ("search/meta.json".into(), json),
+    ];
+    files.extend(list_filter_files(site));
+    files
+}
+
+/// The first file the search page loads.
+pub const INDEX_PATH: &str = "search/index.bin";
+
+/// The lists the search page can narrow to beyond its selects, each by a file per term
+/// fetched only when that filter is on (many terms, or several per reply): URL parameter,
+/// dimension.
+pub const LIST_FILTERS: [(&str, Dim); 3] = [
+    ("rep", Dim::Representative),
+    ("session", Dim::Session),
+    ("topic", Dim::Tag),
+];
+
+/// `search/f/<parameter>/<slug>.json` for every term of the [`LIST_FILTERS`] dimensions:
+/// `{"label": name, "docs": [first reply, then differences]}` (replies in site order).
+fn list_filter_files(site: &Site) -> Vec<File> {
+    let mut files = Vec::new();
+    for (name, dim) in LIST_FILTERS {
+        let Some(d) = site.dimension(dim) else {
+            continue;
+        };
+        for t in &d.terms {
+            let mut prev = 0;
+            let docs: Vec<usize> = t
+                .entries
+                .iter()
+                .map(|&i| {
+                    let delta = i - prev;
+                    prev = i;
+                    delta
+                })
+                .collect();
+            let json = serde_json::json!({ "label": t.name, "docs": docs });
+            let mut bytes = serde_json::to_vec(&json).unwrap_or_default();
+            bytes.push(b'\n');
+            files.push((list_filter_path(name, &t.slug), bytes));
+        }
+    }
+    files
+}
+
+/// Where the replies of one list filter's term are.
+pub fn list_filter_path(name: &str, slug: &str) -> String {
+    format!("search/f/{name}/{slug}.json")
+}
+
+fn meta(site: &Site, lengths: &[u32], shards: u32) -> Meta {
     let n = site.entries.len();
-    // docs.bin and facet tables.
     let facet = |dim: Dim| -> Vec<Facet> {
         site.dimension(dim)
             .map(|d| {
@@ -489,63 +554,20 @@ fn table_and_meta(site: &Site, lengths: &[u32], shards: u32) -> Vec<(String, Vec
             })
             .unwrap_or_default()
     };
-    let years: Vec<String> = facet(Dim::Year).into_iter().map(|f| f.label).collect();
-    let kinds = facet(Dim::Kind);
-    let categories = facet(Dim::Category);
-    let departments = facet(Dim::Department);
-    let dept_index: HashMap<&str, u16> = departments
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (f.slug.as_str(), i as u16))
-        .collect();
-    let mut table = Vec::with_capacity(n * DOC_RECORD);
-    for (i, e) in site.entries.iter().enumerate() {
-        let r = &e.reply;
-        let year = r.date.year().to_string();
-        let y = years.iter().position(|v| *v == year).unwrap_or(0) as u8;
-        let k = kinds
-            .iter()
-            .position(|f| f.key == r.kind.key())
-            .unwrap_or(0) as u8;
-        let c = r
-            .category
-            .as_ref()
-            .and_then(|c| {
-                let name = crate::model::category_name(c);
-                categories.iter().position(|f| f.label == name)
-            })
-            .map_or(NONE_U8, |p| p as u8);
-        let dept = dept_index
-            .get(e.department_slug.as_str())
-            .copied()
-            .unwrap_or(0);
-        let len = lengths[i].min(u32::from(u16::MAX)) as u16;
-        table.extend_from_slice(&days(r.date).to_le_bytes());
-        table.extend_from_slice(&dept.to_le_bytes());
-        table.extend_from_slice(&len.to_le_bytes());
-        let sat = r
-            .satisfaction
-            .as_deref()
-            .and_then(|k| site.config.satisfaction_level(k))
-            .map_or(NONE_U8, |(i, _)| i as u8);
-        table.extend_from_slice(&[y, k, c, sat]);
-    }
-
     let total_len: u64 = lengths.iter().map(|&l| u64::from(l)).sum();
-    let meta = Meta {
+    Meta {
         version: VERSION,
         docs: n,
         shards,
-        chunk: DOC_CHUNK,
         avgdl: if n == 0 {
             0.0
         } else {
             total_len as f64 / n as f64
         },
-        years,
-        kinds,
-        categories,
-        departments,
+        years: facet(Dim::Year).into_iter().map(|f| f.label).collect(),
+        kinds: facet(Dim::Kind),
+        categories: facet(Dim::Category),
+        departments: facet(Dim::Department),
         satisfaction: if site.entries.iter().any(|e| e.reply.satisfaction.is_some()) {
             site.config
                 .satisfaction
@@ -572,63 +594,125 @@ fn table_and_meta(site: &Site, lengths: &[u32], shards: u32) -> Vec<(String, Vec
                 group
             })
             .collect(),
-    };
-    let mut json = serde_json::to_vec(&meta).unwrap_or_default();
-    json.push(b'\n');
+    }
+}
 
-    vec![
-        ("search/docs.bin".into(), gzip(&table)),
-        ("search/meta.json".into(), json),
-        // The traditional → simplified table the page folds queries with (the index is folded
-        // with the same one): the same for every site of this dafu version.
-        (
-            "search/fold.bin".into(),
-            gzip(tokenize::fold_table().as_bytes()),
-        ),
-    ]
+/// The traditional → simplified table the page folds queries with (the index is folded with
+/// the same one), sorted by traditional character: per pair `varint (from - previous from)`
+/// and `zigzag varint (to - from)`. About a third of the bytes of the characters themselves.
+fn fold_bytes() -> Vec<u8> {
+    let chars: Vec<char> = tokenize::fold_table().chars().collect();
+    let mut pairs: Vec<(u32, u32)> = chars
+        .chunks_exact(2)
+        .map(|p| (p[0] as u32, p[1] as u32))
+        .collect();
+    pairs.sort_unstable();
+    let mut out = Vec::with_capacity(pairs.len() * 3);
+    put_varint(&mut out, pairs.len() as u64);
+    let mut prev = 0;
+    for (from, to) in pairs {
+        put_varint(&mut out, u64::from(from - prev));
+        put_varint(&mut out, zigzag(i64::from(to) - i64::from(from)));
+        prev = from;
+    }
+    out
+}
+
+fn zigzag(v: i64) -> u64 {
+    ((v << 1) ^ (v >> 63)) as u64
+}
+
+/// What ranking and filters need of every reply, column by column (a column of like values
+/// compresses far better than records): dates as zigzag deltas from the reply before (site
+/// order is by date, so mostly 0 or 1 byte), department numbers and lengths in tokens as
+/// varints, then one byte each for kind, category and 办理结果评价 (255: none). The year is
+/// the date's.
+fn doc_columns(site: &Site, meta: &Meta, lengths: &[u32], out: &mut Vec<u8>) {
+    let dept_index: HashMap<&str, u64> = meta
+        .departments
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.slug.as_str(), i as u64))
+        .collect();
+    let mut prev = 0i64;
+    for e in &site.entries {
+        let d = i64::from(days(e.reply.date));
+        put_varint(out, zigzag(d - prev));
+        prev = d;
+    }
+    for e in &site.entries {
+        put_varint(
+            out,
+            dept_index
+                .get(e.department_slug.as_str())
+                .copied()
+                .unwrap_or(0),
+        );
+    }
+    for &len in lengths {
+        put_varint(out, u64::from(len));
+    }
+    for e in &site.entries {
+        let k = meta.kinds.iter().position(|f| f.key == e.reply.kind.key());
+        out.push(k.unwrap_or(0) as u8);
+    }
+    for e in &site.entries {
+        let c = e.reply.category.as_ref().and_then(|c| {
+            let name = crate::model::category_name(c);
+            meta.categories.iter().position(|f| f.label == name)
+        });
+        out.push(c.map_or(NONE_U8, |p| p as u8));
+    }
+    for e in &site.entries {
+        let sat = e
+            .reply
+            .satisfaction
+            .as_deref()
+            .and_then(|k| site.config.satisfaction_level(k));
+        out.push(sat.map_or(NONE_U8, |(i, _)| i as u8));
+    }
 }
 
 fn shard_path(s: usize) -> String {
     format!("search/s/{s}.bin")
 }
 
-fn text_path(i: usize) -> String {
-    format!("search/t/{i}.txt")
+/// `search/r/<i>.txt`: what result `i` shows and its text, in one file, so that a result
+/// costs one request. UTF-16LE with a byte-order mark (two bytes per Chinese character
+/// instead of UTF-8's three, a third smaller with no compression cost; the BOM lets a browser
+/// that opens the file show it): the display fields separated by U+001F (title, URL, kind,
+/// number, session, department, date, 文号, category), U+001E, then the plain text.
+pub fn card_file(site: &Site, i: usize, text: &str) -> File {
+    let e = &site.entries[i];
+    let r = &e.reply;
+    let date = r.date.to_string();
+    let fields = [
+        r.title.as_str(),
+        e.url.as_str(),
+        r.kind.label(),
+        r.number.as_str(),
+        r.session.as_str(),
+        r.department.as_str(),
+        date.as_str(),
+        r.doc_number.as_deref().unwrap_or(""),
+        r.category.as_deref().unwrap_or(""),
+    ];
+    let mut card = String::with_capacity(256 + text.len());
+    for (k, field) in fields.iter().enumerate() {
+        if k > 0 {
+            card.push('\u{1f}');
+        }
+        // The separators cannot occur inside a field.
+        card.extend(field.chars().map(|c| if c.is_control() { ' ' } else { c }));
+    }
+    card.push('\u{1e}');
+    card.push_str(text);
+    (card_path(i), utf16le(&card))
 }
 
-/// `search/d/<k>.bin`: what results show of replies `k * DOC_CHUNK ..`.
-fn display_chunk(site: &Site, k: usize) -> (String, Vec<u8>) {
-    let start = (k * DOC_CHUNK).min(site.entries.len());
-    let chunk = &site.entries[start..(start + DOC_CHUNK).min(site.entries.len())];
-    let rows: Vec<[&str; 9]> = chunk
-        .iter()
-        .map(|e| {
-            let r = &e.reply;
-            [
-                r.title.as_str(),
-                e.url.as_str(),
-                r.kind.label(),
-                r.number.as_str(),
-                r.session.as_str(),
-                r.department.as_str(),
-                "",
-                r.doc_number.as_deref().unwrap_or(""),
-                r.category.as_deref().unwrap_or(""),
-            ]
-        })
-        .collect();
-    let dates: Vec<String> = chunk.iter().map(|e| e.reply.date.to_string()).collect();
-    let rows: Vec<Vec<&str>> = rows
-        .iter()
-        .zip(&dates)
-        .map(|(row, date)| {
-            let mut v = row.to_vec();
-            v[6] = date.as_str();
-            v
-        })
-        .collect();
-    let json = serde_json::to_vec(&rows).unwrap_or_default();
-    (format!("search/d/{k}.bin"), gzip(&json))
+/// Where the card of result `i` is.
+pub fn card_path(i: usize) -> String {
+    format!("search/r/{i}.txt")
 }
 
 /// Postings encoded as `varint doc-delta, varint code`, decoded.
@@ -870,22 +954,9 @@ impl IndexState {
             .filter(|(_, d)| **d)
             .map(|(s, _)| (shard_path(s), self.shard_data[s].encode()))
             .collect();
-        files.extend(table_and_meta(site, &self.lengths, shards));
+        files.extend(index_and_meta(site, &self.lengths, shards));
         Some(files)
     }
-}
-
-/// The display chunks (`search/d/<k>.bin`) numbered `chunks`, made again.
-pub fn display_chunks(site: &Site, chunks: Vec<usize>) -> Vec<File> {
-    chunks
-        .into_par_iter()
-        .map(|k| display_chunk(site, k))
-        .collect()
-}
-
-/// `search/t/<i>.txt` of reply `i`.
-pub fn text_file(i: usize, text: &str) -> (String, Vec<u8>) {
-    (text_path(i), utf16le(text))
 }
 
 /// One shard's format: `varint count`, then per token `varint len, utf-8, varint df,
@@ -895,22 +966,6 @@ pub type ShardPostings = HashMap<String, Vec<(u32, u32, u32)>>;
 
 /// Reads a shard back (for tests): token → [(doc, tf, fields)].
 pub fn decode_shard(bytes: &[u8]) -> Option<ShardPostings> {
-    fn varint(b: &[u8], pos: &mut usize) -> Option<u64> {
-        let mut v = 0u64;
-        let mut shift = 0;
-        loop {
-            let byte = *b.get(*pos)?;
-            *pos += 1;
-            v |= u64::from(byte & 0x7f) << shift;
-            if byte < 0x80 {
-                return Some(v);
-            }
-            shift += 7;
-            if shift > 63 {
-                return None;
-            }
-        }
-    }
     let mut pos = 0;
     let count = varint(bytes, &mut pos)?;
     let mut map = HashMap::new();
@@ -936,6 +991,102 @@ pub fn decode_shard(bytes: &[u8]) -> Option<ShardPostings> {
         map.insert(token, list);
     }
     Some(map)
+}
+
+/// A varint at `pos`, which moves past it.
+fn varint(b: &[u8], pos: &mut usize) -> Option<u64> {
+    let mut v = 0u64;
+    let mut shift = 0;
+    loop {
+        let byte = *b.get(*pos)?;
+        *pos += 1;
+        v |= u64::from(byte & 0x7f) << shift;
+        if byte < 0x80 {
+            return Some(v);
+        }
+        shift += 7;
+        if shift > 63 {
+            return None;
+        }
+    }
+}
+
+/// `index.bin` read back (for tests and tools).
+#[derive(Debug)]
+pub struct IndexFile {
+    /// The meta JSON (as in `meta.json`).
+    pub meta: serde_json::Value,
+    /// Traditional → simplified pairs.
+    pub fold: Vec<(char, char)>,
+    pub docs: Vec<DocRecord>,
+}
+
+/// What `index.bin` holds of one reply.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DocRecord {
+    pub date: NaiveDate,
+    /// Number in the meta's `departments`.
+    pub department: usize,
+    /// Length in tokens.
+    pub length: u32,
+    /// Numbers in the meta's `kinds`, `categories` and `satisfaction` (`None`: not given).
+    pub kind: usize,
+    pub category: Option<usize>,
+    pub satisfaction: Option<usize>,
+}
+
+/// Reads an inflated `index.bin`.
+pub fn decode_index(b: &[u8]) -> Option<IndexFile> {
+    let mut pos = 0;
+    let len = varint(b, &mut pos)? as usize;
+    let meta: serde_json::Value = serde_json::from_slice(b.get(pos..pos + len)?).ok()?;
+    pos += len;
+    let fold_len = varint(b, &mut pos)? as usize;
+    let fold_end = pos + fold_len;
+    let pairs = varint(b, &mut pos)?;
+    let mut fold = Vec::new();
+    let mut from = 0u64;
+    for _ in 0..pairs {
+        from += varint(b, &mut pos)?;
+        let z = varint(b, &mut pos)?;
+        let delta = (z >> 1) as i64 ^ -((z & 1) as i64);
+        let to = u32::try_from(from as i64 + delta).ok()?;
+        fold.push((char::from_u32(from as u32)?, char::from_u32(to)?));
+    }
+    if pos != fold_end {
+        return None;
+    }
+    let n = meta["docs"].as_u64()? as usize;
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1)?;
+    let mut dates = Vec::with_capacity(n);
+    let mut day = 0i64;
+    for _ in 0..n {
+        let z = varint(b, &mut pos)?;
+        day += (z >> 1) as i64 ^ -((z & 1) as i64);
+        dates.push(epoch + chrono::Duration::days(day));
+    }
+    let mut column = || -> Option<Vec<u64>> { (0..n).map(|_| varint(b, &mut pos)).collect() };
+    let (depts, lengths) = (column()?, column()?);
+    let bytes = |k: usize| b.get(pos + k * n..pos + (k + 1) * n);
+    let (kinds, cats, sats) = (bytes(0)?, bytes(1)?, bytes(2)?);
+    if pos + 3 * n != b.len() {
+        return None;
+    }
+    let some = |v: u8| (v != NONE_U8).then_some(usize::from(v));
+    Some(IndexFile {
+        meta,
+        fold,
+        docs: (0..n)
+            .map(|i| DocRecord {
+                date: dates[i],
+                department: depts[i] as usize,
+                length: lengths[i] as u32,
+                kind: usize::from(kinds[i]),
+                category: some(cats[i]),
+                satisfaction: some(sats[i]),
+            })
+            .collect(),
+    })
 }
 
 /// Inflates a `.bin` file.
@@ -1009,6 +1160,54 @@ mod tests {
         .unwrap()
     }
 
+    /// `index.bin` holds every reply's date, department, kind and length in site order, and
+    /// the whole folding table; a card holds the reply's display fields and text, and no field
+    /// can break its separators.
+    #[test]
+    fn index_file_and_cards_read_back() {
+        let mut rng = Rng(7);
+        let mut replies: Vec<Reply> = (0..70).map(|f| reply(&mut rng, f)).collect();
+        replies[3].title = "关于\u{1f}分隔\u{1e}符的提案".into();
+        replies[5].category = Some("B".into());
+        let site = build_site(config(), replies).unwrap();
+        let t: Vec<String> = (0..site.entries.len()).map(|_| text(&mut rng)).collect();
+        let refs: Vec<&str> = t.iter().map(|s| s.as_str()).collect();
+        let (files, state) = kept(&site, &refs);
+        let files: HashMap<String, Vec<u8>> = files.into_iter().collect();
+        let index = decode_index(&gunzip(&files[INDEX_PATH]).unwrap()).unwrap();
+        assert_eq!(index.docs.len(), site.entries.len());
+        let meta: serde_json::Value = serde_json::from_slice(&files["search/meta.json"]).unwrap();
+        assert_eq!(index.meta, meta);
+        let fold: Vec<char> = tokenize::fold_table().chars().collect();
+        assert_eq!(index.fold.len() * 2, fold.len());
+        for (i, (e, d)) in site.entries.iter().zip(&index.docs).enumerate() {
+            assert_eq!(d.date, e.reply.date);
+            assert_eq!(
+                meta["departments"][d.department]["label"],
+                e.reply.department
+            );
+            assert_eq!(meta["kinds"][d.kind]["key"], e.reply.kind.key());
+            assert_eq!(d.length, state.lengths[i]);
+            assert_eq!(d.category.is_some(), e.reply.category.is_some());
+            let card = &files[&card_path(i)];
+            let units: Vec<u16> = card[2..]
+                .chunks(2)
+                .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                .collect();
+            let card = String::from_utf16(&units).unwrap();
+            let (row, body) = card.split_once('\u{1e}').unwrap();
+            let row: Vec<&str> = row.split('\u{1f}').collect();
+            assert_eq!(row.len(), 9);
+            assert_eq!(row[1], e.url);
+            assert_eq!(body, refs[i]);
+            if e.reply.title.contains('\u{1f}') {
+                assert_eq!(row[0], "关于 分隔 符的提案");
+            } else {
+                assert_eq!(row[0], e.reply.title);
+            }
+        }
+    }
+
     /// Patching the kept index after one reply changes, moves, arrives or goes gives the
     /// index a fresh build gives: the same state, and every changed file among those returned.
     #[test]
@@ -1077,9 +1276,7 @@ mod tests {
                     assert_eq!(state, fresh, "step {step}");
                     served.extend(changed);
                     for (path, bytes) in &fresh_files {
-                        if path.starts_with("search/s/")
-                            || !path.contains("/d/") && !path.contains("/t/")
-                        {
+                        if path.starts_with("search/s/") || !path.contains("/r/") {
                             assert_eq!(served.get(path), Some(bytes), "step {step}: {path}");
                         }
                     }

@@ -161,10 +161,7 @@
   }
   var utf8 = new TextDecoder();
   var utf16 = new TextDecoder("utf-16le");
-  function loadJSON(path) {
-    return load(path).then(function (buf) { return JSON.parse(utf8.decode(buf)); });
-  }
-  var cache = { shards: new Map(), chunks: new Map(), texts: new Map() };
+  var cache = { shards: new Map(), cards: new Map() };
   function cached(map, key, make) {
     if (!map.has(key)) {
       var p = make();
@@ -197,6 +194,7 @@
     }
     return map;
   }
+  function unzigzag(v) { return v % 2 ? -(v + 1) / 2 : v / 2; }
   function postings(entry) {
     var r = new Reader(entry.bytes), docs = new Uint32Array(entry.df), codes = new Uint32Array(entry.df);
     var doc = 0;
@@ -210,36 +208,48 @@
   function shard(n) {
     return cached(cache.shards, n, function () { return load("s/" + n + ".bin").then(parseShard); });
   }
-  function chunk(k) {
-    return cached(cache.chunks, k, function () { return loadJSON("d/" + k + ".bin"); });
-  }
-  function text(id) {
-    return cached(cache.texts, id, function () {
-      return load("t/" + id + ".txt").then(function (b) { return utf16.decode(b); });
+  // What result d shows and its text: {row: [title, url, kind label, number, session,
+  // department, date, 文号, category], body}.
+  function card(d) {
+    return cached(cache.cards, d, function () {
+      return load("r/" + d + ".txt").then(function (b) {
+        var s = utf16.decode(b), at = s.indexOf("\u001e");
+        return { row: s.slice(0, at).split("\u001f"), body: s.slice(at + 1) };
+      });
     });
   }
 
   // ---------- the index in memory ----------
-  var meta = null, docs = null; // docs: per reply {date, dept, len, year, kind, cat}
-  var ready = Promise.all([loadJSON("meta.json"), load("docs.bin"), load("fold.bin")]).then(function (got) {
-    meta = got[0];
-    if (meta.version !== 2) throw new Error("search index version " + meta.version);
-    var pairs = Array.from(utf8.decode(got[2]));
-    for (var p = 0; p + 1 < pairs.length; p += 2) FOLD.set(pairs[p], pairs[p + 1]);
-    var view = new DataView(got[1]);
-    var n = meta.docs;
+  var meta = null, docs = null; // docs: per reply {date, dept, len, year, kind, cat, sat}
+  // index.bin: the meta JSON, the folding table and the replies' columns (src/search/mod.rs).
+  var ready = load("index.bin").then(function (buf) {
+    var bytes = new Uint8Array(buf), r = new Reader(bytes);
+    var len = r.varint();
+    meta = JSON.parse(utf8.decode(bytes.subarray(r.p, r.p + len)));
+    r.p += len;
+    if (meta.version !== 3) throw new Error("search index version " + meta.version);
+    r.varint(); // the folding table's length
+    var from = 0;
+    for (var pairs = r.varint(), p = 0; p < pairs; p++) {
+      from += r.varint();
+      FOLD.set(String.fromCodePoint(from), String.fromCodePoint(from + unzigzag(r.varint())));
+    }
+    var n = meta.docs, i;
     docs = { date: new Uint16Array(n), dept: new Uint16Array(n), len: new Uint16Array(n),
       year: new Uint8Array(n), kind: new Uint8Array(n), cat: new Uint8Array(n), sat: new Uint8Array(n) };
-    for (var i = 0; i < n; i++) {
-      var o = i * 10;
-      docs.date[i] = view.getUint16(o, true);
-      docs.dept[i] = view.getUint16(o + 2, true);
-      docs.len[i] = view.getUint16(o + 4, true);
-      docs.year[i] = view.getUint8(o + 6);
-      docs.kind[i] = view.getUint8(o + 7);
-      docs.cat[i] = view.getUint8(o + 8);
-      docs.sat[i] = view.getUint8(o + 9);
+    var date = 0, yearOf = new Map();
+    meta.years.forEach(function (y, k) { yearOf.set(Number(y), k); });
+    for (i = 0; i < n; i++) {
+      date += unzigzag(r.varint());
+      docs.date[i] = date;
+      docs.year[i] = yearOf.get(new Date(date * 86400000).getUTCFullYear()) || 0;
     }
+    for (i = 0; i < n; i++) docs.dept[i] = r.varint();
+    for (i = 0; i < n; i++) docs.len[i] = Math.min(r.varint(), 65535);
+    ["kind", "cat", "sat"].forEach(function (k) {
+      docs[k].set(bytes.subarray(r.p, r.p + n));
+      r.p += n;
+    });
     fillSelect(selects.year, meta.years.map(function (y) { return { value: y, label: y + "年" }; }));
     fillSelect(selects.kind, meta.kinds.map(function (f) { return { value: f.slug, label: f.label }; }));
     fillSelect(selects.dept, meta.departments.map(function (f) { return { value: f.slug, label: f.label }; }));
@@ -282,7 +292,61 @@
       if (k === except || f[k] === -1) continue;
       if (docs[k][d] !== f[k]) return false;
     }
+    for (var j = 0; j < f.lists.length; j++) if (!f.lists[j].docs.has(d)) return false;
     return true;
+  }
+
+  // A representative's, session's or topic's list, narrowed here from that list's filter
+  // bar: its replies come from search/f/<name>/<slug>.json, fetched only then.
+  var LIST_FILTERS = [["rep", "代表委员"], ["session", "届次"], ["topic", "主题"]];
+  var listCache = new Map();
+  function listFilter(name, slug) {
+    return cached(listCache, name + "/" + slug, function () {
+      // Slugs are lower-case letters, digits and hyphens; anything else names no list.
+      if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(slug)) return Promise.resolve({ label: slug, docs: new Set() });
+      return fetch(new URL("f/" + name + "/" + slug + ".json", DATA)).then(function (r) {
+        if (r.status === 404) return { label: slug, docs: [] };
+        if (!r.ok) throw new Error(name + "/" + slug + ": HTTP " + r.status);
+        return r.json();
+      }).then(function (j) {
+        var set = new Set(), d = 0;
+        j.docs.forEach(function (delta) { d += delta; set.add(d); });
+        return { label: String(j.label), docs: set };
+      });
+    });
+  }
+  function listFilters(state) {
+    return Promise.all(LIST_FILTERS.filter(function (lf) { return state[lf[0]]; }).map(function (lf) {
+      return listFilter(lf[0], state[lf[0]]).then(function (l) {
+        return { name: lf[0], title: lf[1], label: l.label, docs: l.docs };
+      });
+    }));
+  }
+  // The list filters on, each with a button that takes it off.
+  var listBox = document.getElementById("list-filters");
+  function showListFilters(state, lists) {
+    if (!listBox) return;
+    listBox.textContent = "";
+    listBox.hidden = !lists.length;
+    lists.forEach(function (l) {
+      var span = document.createElement("span");
+      span.className = "list-filter-chip";
+      span.textContent = l.title + "：" + l.label;
+      var b = document.createElement("button");
+      b.type = "button";
+      b.textContent = "取消";
+      b.setAttribute("aria-label", "取消筛选：" + l.title + " " + l.label);
+      b.addEventListener("click", function () {
+        var s = readForm();
+        s[l.name] = "";
+        listState[l.name] = "";
+        history.pushState(s, "", toURL(s));
+        list.removeAttribute("data-ready");
+        run(s).then(function () { input.focus(); });
+      });
+      span.appendChild(b);
+      listBox.appendChild(span);
+    });
   }
 
   // ---------- querying ----------
@@ -409,52 +473,34 @@
     });
   }
 
-  // Title matches of the whole phrase go first; titles come with the first chunks anyway.
-  function promoteExactTitles(result) {
+  // The first results of a page come with their cards (title and text) before anything is
+  // shown: those are checked for the query as written, and shown with their excerpts, so
+  // nothing on screen moves when they arrive. The others load as they come near the screen:
+  // one request per result, and only for the results a citizen looks at.
+  var FIRST_CARDS = 5;
+
+  // Among the first strict results, those whose title holds the query as written go first,
+  // then those whose text does (not just its character pairs, which may be scattered).
+  function promoteExact(result) {
     if (!result.tier || !result.phrase) return Promise.resolve(result);
-    var strict = result.ids.slice(0, result.strict), rest = result.ids.slice(result.strict);
-    // Only among the first page: their rows are loaded to be shown anyway.
-    var candidates = strict.slice(0, PAGE).filter(function (d) { return result.tier.get(d) === 3; });
-    if (!candidates.length) return Promise.resolve(result);
-    return Promise.all(candidates.map(function (d) { return row(d); })).then(function (rows) {
-      var exact = new Set();
-      rows.forEach(function (r, i) {
-        if (normalize(r[0]).replace(/\s+/g, "").indexOf(result.phrase) >= 0) exact.add(candidates[i]);
-      });
-      if (exact.size) {
-        result.ids = strict.filter(function (d) { return exact.has(d); })
-          .concat(strict.filter(function (d) { return !exact.has(d); }), rest);
-      }
-      return result;
-    });
-  }
-
-  // Among the best-ranked replies, those whose text holds the query as written (not just
-  // its character pairs, which may be scattered) go first. Their texts are the ones whose
-  // excerpts are shown, so this costs few extra downloads.
-  var PHRASE_CHECK = PAGE;
-  function promoteExactPhrases(result) {
-    if (!result.tier || !result.phrase || result.phrase.length < 3 || result.tokens < 2) {
-      return Promise.resolve(result);
-    }
-    var head = result.ids.slice(0, Math.min(PHRASE_CHECK, result.strict));
+    var head = result.ids.slice(0, Math.min(FIRST_CARDS, result.strict));
+    var textToo = result.phrase.length >= 3 && result.tokens >= 2;
     return Promise.all(head.map(function (d) {
-      return text(d).then(function (t) { return normalize(t).replace(/\s+/g, "").indexOf(result.phrase) >= 0; },
-        function () { return false; });
-    })).then(function (has) {
-      var yes = [], no = [];
-      head.forEach(function (d, i) {
-        // Title matches keep their place at the top.
-        (has[i] || result.tier.get(d) === 3 ? yes : no).push(d);
+      return card(d).then(function (c) {
+        var has = function (t) { return normalize(t).replace(/\s+/g, "").indexOf(result.phrase) >= 0; };
+        return result.tier.get(d) === 3 && has(c.row[0]) ? 2 : textToo && has(c.body) ? 1 : 0;
+      }, function () { return 0; });
+    })).then(function (grade) {
+      var order = head.map(function (d, i) { return i; });
+      // Title matches (tier 3) keep their place ahead of text-only phrase matches.
+      order.sort(function (x, y) {
+        var gx = grade[x] === 2 ? 3 : grade[x] === 1 || result.tier.get(head[x]) === 3 ? 1 : 0;
+        var gy = grade[y] === 2 ? 3 : grade[y] === 1 || result.tier.get(head[y]) === 3 ? 1 : 0;
+        return (gy - gx) || (x - y);
       });
-      result.ids = yes.concat(no, result.ids.slice(head.length));
+      result.ids = order.map(function (i) { return head[i]; }).concat(result.ids.slice(head.length));
       return result;
     });
-  }
-
-  function row(d) {
-    var k = Math.floor(d / meta.chunk);
-    return chunk(k).then(function (rows) { return rows[d - k * meta.chunk]; });
   }
 
   // ---------- rendering (text nodes only) ----------
@@ -501,11 +547,16 @@
     return (start > 0 ? "…" : "") + flat.slice(start, end) + (end < flat.length ? "…" : "");
   }
 
-  var FIRST_EXCERPTS = 5;
-  function card(d, r, segments, body) {
-    // r: [title, url, kind label, number, session, department, date, 文号, category]
-    var li = document.createElement("li");
+  // Fills li with result c ({row, body}, or null when its card could not be loaded).
+  function fill(li, c, segments) {
     li.className = "reply-card";
+    li.removeAttribute("aria-busy");
+    li.textContent = "";
+    if (!c) {
+      li.textContent = "（此条结果暂时无法载入）";
+      return;
+    }
+    var r = c.row;
     var a = document.createElement("a");
     a.className = "reply-title";
     a.href = root + r[1];
@@ -524,25 +575,26 @@
     time.textContent = r[6];
     facts.appendChild(time);
     li.appendChild(facts);
-    var ex = document.createElement("p");
-    ex.className = "excerpt";
-    li.appendChild(ex);
-    if (body === null) {
-      ex.remove();
-      return li;
+    if (c.body) {
+      var ex = document.createElement("p");
+      ex.className = "excerpt";
+      highlight(ex, excerptOf(c.body, segments), segments);
+      li.appendChild(ex);
     }
-    if (body !== undefined) {
-      highlight(ex, excerptOf(body, segments), segments);
-      return li;
-    }
-    // The excerpt's text is fetched when the result comes near the screen.
-    ex.__load = function () {
-      text(d).then(function (body) {
-        highlight(ex, excerptOf(body, segments), segments);
-      }).catch(function () { ex.remove(); });
+  }
+
+  // A result whose card is not loaded yet: a placeholder of a card's height, filled when it
+  // comes near the screen.
+  function pending(d, segments) {
+    var li = document.createElement("li");
+    li.className = "reply-pending";
+    li.setAttribute("aria-busy", "true");
+    li.textContent = "载入中…";
+    li.__load = function () {
+      card(d).then(function (c) { fill(li, c, segments); }, function () { fill(li, null, segments); });
     };
-    if (observer) observer.observe(ex);
-    else ex.__load();
+    if (observer) observer.observe(li);
+    else li.__load();
     return li;
   }
 
@@ -553,19 +605,25 @@
         e.target.__load();
       }
     });
-  }, { rootMargin: "300px 0px" }) : null;
+  }, { rootMargin: "150px 0px" }) : null;
 
   // ---------- state, URL and events ----------
   var sortSelect = document.getElementById("f-sort");
   function readURL() {
     var p = new URLSearchParams(location.search);
     var sort = p.get("sort") || "";
-    return { q: p.get("q") || "", year: p.get("year") || "", kind: p.get("kind") || "",
+    var s = { q: p.get("q") || "", year: p.get("year") || "", kind: p.get("kind") || "",
       dept: p.get("dept") || "", cat: p.get("cat") || "", sat: p.get("sat") || "", sort: sort === "new" || sort === "old" ? sort : "" };
+    LIST_FILTERS.forEach(function (lf) { s[lf[0]] = p.get(lf[0]) || ""; });
+    return s;
   }
+  // The list filters are not in the form: they stay until taken off.
+  var listState = {};
   function readForm() {
-    return { q: input.value, year: selects.year.value, kind: selects.kind.value,
+    var s = { q: input.value, year: selects.year.value, kind: selects.kind.value,
       dept: selects.dept.value, cat: selects.cat.value, sat: selects.sat ? selects.sat.value : "", sort: sortSelect ? sortSelect.value : "" };
+    LIST_FILTERS.forEach(function (lf) { s[lf[0]] = listState[lf[0]] || ""; });
+    return s;
   }
   function writeForm(s) {
     input.value = s.q;
@@ -580,6 +638,7 @@
     var p = new URLSearchParams();
     if (s.q) p.set("q", s.q);
     FACETS.forEach(function (k) { if (s[k]) p.set(k, s[k]); });
+    LIST_FILTERS.forEach(function (lf) { if (s[lf[0]]) p.set(lf[0], s[lf[0]]); });
     if (s.sort) p.set("sort", s.sort);
     var qs = p.toString();
     return location.pathname + (qs ? "?" + qs : "");
@@ -605,16 +664,13 @@
     var r = current;
     var slice = r.ids.slice(shown, shown + PAGE);
     var mine = generation;
-    // The first results come with their excerpts, so that nothing on screen moves when they
-    // arrive; the others fill in as they come near the screen.
-    var early = slice.slice(0, FIRST_EXCERPTS).map(function (d) {
-      return text(d).catch(function () { return null; });
+    var first = slice.slice(0, FIRST_CARDS).map(function (d) {
+      return card(d).catch(function () { return null; });
     });
-    return Promise.all([Promise.all(slice.map(row)), Promise.all(early)]).then(function (got) {
-      var rows = got[0], bodies = got[1];
+    return Promise.all(first).then(function (cards) {
       if (mine !== generation) return;
       var frag = document.createDocumentFragment();
-      rows.forEach(function (rw, i) {
+      slice.forEach(function (d, i) {
         // Where the partial matches begin, the list says so.
         if (shown + i === r.strict && r.strict < r.ids.length) {
           var note = document.createElement("li");
@@ -622,9 +678,15 @@
           note.textContent = "以下答复只含部分查询词：";
           frag.appendChild(note);
         }
-        var c = card(slice[i], rw, r.segments, i < bodies.length ? bodies[i] : undefined);
-        if (shown + i >= r.strict) c.setAttribute("data-partial", "1");
-        frag.appendChild(c);
+        var li;
+        if (i < cards.length) {
+          li = document.createElement("li");
+          fill(li, cards[i], r.segments);
+        } else {
+          li = pending(d, r.segments);
+        }
+        if (shown + i >= r.strict) li.setAttribute("data-partial", "1");
+        frag.appendChild(li);
       });
       list.appendChild(frag);
       shown += slice.length;
@@ -634,19 +696,24 @@
 
   function showActive(state) {
     if (!activeCount) return;
-    var n = FACETS.filter(function (k) { return state[k]; }).length;
+    var n = FACETS.concat(LIST_FILTERS.map(function (lf) { return lf[0]; }))
+      .filter(function (k) { return state[k]; }).length;
     activeCount.textContent = n ? "（已选 " + n + " 项）" : "";
   }
 
   function run(state) {
     var mine = ++generation;
     showActive(state);
+    LIST_FILTERS.forEach(function (lf) { listState[lf[0]] = state[lf[0]] || ""; });
+    var f, t0;
     return ready.then(function () {
-      return evaluate(state);
-    }).then(promoteExactPhrases).then(promoteExactTitles).then(function (r) {
-      if (mine !== generation) return;
-      var t0 = performance.now();
-      var f = filterIndexes(state);
+      return Promise.all([evaluate(state), listFilters(state)]);
+    }).then(function (got) {
+      var r = got[0];
+      t0 = performance.now();
+      f = filterIndexes(state);
+      f.lists = got[1];
+      if (mine === generation) showListFilters(state, f.lists);
       var strictIds = new Set(r.ids.slice(0, r.strict));
       r.ids = r.ids.filter(function (d) { return passes(d, f, null); });
       r.strict = r.ids.filter(function (d) { return strictIds.has(d); }).length;
@@ -657,6 +724,11 @@
         var full = r.ids.slice(0, r.strict).sort(byDate), rest = r.ids.slice(r.strict).sort(byDate);
         r.ids = full.concat(rest);
       }
+      r.ms = (r.ms || 0) + performance.now() - t0;
+      return state.sort || r.filterOnly ? r : promoteExact(r);
+    }).then(function (r) {
+      if (mine !== generation) return;
+      t0 = performance.now();
       updateCounts(r, f);
       current = r;
       shown = 0;
@@ -666,6 +738,12 @@
       list.setAttribute("data-query", state.q);
       if (r.tooShort) {
         status.textContent = "请至少输入两个汉字，或一个数字、字母组成的词。";
+        return;
+      }
+      // Nothing asked yet: no list (the site's own lists show every reply), no downloads.
+      if (r.filterOnly && !FACETS.some(function (k) { return state[k]; }) && !f.lists.length) {
+        status.textContent = "请输入要找的词，或选择筛选条件。";
+        list.setAttribute("data-ready", "1");
         return;
       }
       var partial = r.ids.length - r.strict;
