@@ -3,6 +3,7 @@
 //! quick-xml; every URL is absolute; entry ids are `tag:` URIs built from the 索引号, so they
 //! stay the same when a reply's file is moved or its text is edited.
 
+use crate::plaintext::PlainText;
 use quick_xml::Writer;
 
 use crate::policy::xml_text;
@@ -34,7 +35,7 @@ pub struct Spec {
 }
 
 impl Spec {
-    pub fn render(&self, site: &Site, texts: &[&str]) -> Vec<u8> {
+    pub fn render(&self, site: &Site, texts: &[PlainText]) -> Vec<u8> {
         feed(
             site,
             texts,
@@ -82,11 +83,11 @@ fn timestamp(date: chrono::NaiveDate) -> String {
 }
 
 /// Plain-text summary: the first characters of the reply, whitespace collapsed.
-pub fn summary(text: &str, max: usize) -> String {
+pub fn summary(text: impl Iterator<Item = char>, max: usize) -> String {
     let mut out = String::new();
     let mut count = 0;
     let mut space = false;
-    for c in text.chars() {
+    for c in text {
         if c.is_whitespace() {
             space = !out.is_empty();
             continue;
@@ -108,7 +109,7 @@ pub fn summary(text: &str, max: usize) -> String {
 
 fn feed(
     site: &Site,
-    texts: &[&str],
+    texts: &[PlainText],
     path: &str,
     page: &str,
     title: &str,
@@ -189,7 +190,8 @@ fn feed(
                 .with_attribute(("term", r.kind.key()))
                 .with_attribute(("label", r.kind.long_label()))
                 .write_empty()?;
-            let text = texts.get(i).copied().unwrap_or("");
+            let empty = PlainText::default();
+            let text = texts.get(i).unwrap_or(&empty);
             let lead = format!(
                 "{}第{}号{}（{}）。",
                 r.session,
@@ -200,7 +202,7 @@ fn feed(
             text_element(
                 &mut w,
                 "summary",
-                &format!("{lead}{}", summary(text, SUMMARY_CHARS)),
+                &format!("{lead}{}", summary(text.chars(), SUMMARY_CHARS)),
             )?;
             w.write_event(Event::End(BytesEnd::new("entry")))?;
         }
@@ -237,9 +239,12 @@ mod tests {
 
     #[test]
     fn summary_collapses_space_and_cuts() {
-        assert_eq!(summary("  一是\n\n二是  三是 ", 10), "一是 二是 三是");
-        assert_eq!(summary("一二三四五", 3), "一二三…");
-        assert_eq!(summary("", 3), "");
+        assert_eq!(
+            summary("  一是\n\n二是  三是 ".chars(), 10),
+            "一是 二是 三是"
+        );
+        assert_eq!(summary("一二三四五".chars(), 3), "一二三…");
+        assert_eq!(summary("".chars(), 3), "");
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub mod model;
 pub mod opendata;
 pub mod output;
 pub mod pipeline;
+pub mod plaintext;
 pub mod policy;
 pub mod render;
 pub mod reply;

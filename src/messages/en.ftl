@@ -381,6 +381,7 @@ attachment-types = attachments may be: { $types } (no web pages, images in SVG, 
 
 ## --timings
 
+peak-memory = peak memory { $mb } MB
 step-time = { $step } { $ms } ms
 step-load-cache = load the build cache
 step-read = read and validate

@@ -354,6 +354,7 @@ attachment-types = 允许的附件类型：{ $types }（不允许网页、SVG �
 
 ## --timings
 
+peak-memory = 内存峰值 { $mb } MB
 step-time = { $step } { $ms } 毫秒
 step-load-cache = 读取生成缓存
 step-read = 读取并检查

@@ -17,6 +17,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::model::{Replaced, Site};
+use crate::plaintext::PlainText;
 use crate::search::{DocTokens, IndexState};
 
 use crate::hashing::hash_of;
@@ -34,7 +35,7 @@ pub struct Change<'a> {
 pub struct Inputs<'a> {
     pub site: &'a Site,
     /// Each entry's plain text, and the fingerprint of what these files show of it.
-    pub texts: &'a [&'a str],
+    pub texts: &'a [PlainText],
     pub entry_fp: &'a [u64],
     /// The sitemap's URLs (`Renderer::sitemap_urls`).
     pub sitemap_urls: &'a [(String, Option<String>)],
@@ -91,7 +92,7 @@ fn make_all(
             (Arc::from(json), Arc::from(csv))
         })
         .collect();
-    let (json_rows, csv_rows): (Vec<Bytes>, Vec<Bytes>) = rows.into_iter().unzip();
+    let (mut json_rows, mut csv_rows): (Vec<Bytes>, Vec<Bytes>) = rows.into_iter().unzip();
     match crate::opendata::json_document(site, &json_rows) {
         Ok(b) => emit("data/replies.json", &b)?,
         Err(e) => eprintln!("warning: data/replies.json not written: {e}"),
@@ -99,6 +100,11 @@ fn make_all(
     match crate::opendata::csv_document(&csv_rows) {
         Ok(b) => emit("data/replies.csv", &b)?,
         Err(e) => eprintln!("warning: data/replies.csv not written: {e}"),
+    }
+    if !keep {
+        // Not kept for patching: gone before the search index is made (at 100,000 replies
+        // the rows are over 100 MB).
+        (json_rows, csv_rows) = (Vec::new(), Vec::new());
     }
     for (path, bytes) in
         crate::opendata::sitemaps(site, inputs.sitemap_urls, crate::opendata::SITEMAP_LIMIT)
@@ -226,8 +232,8 @@ impl Machine {
             };
             let new_tokens = m
                 .inserted
-                .map(|i| crate::search::doc_tokens(site, i, inputs.texts[i]));
-            let text_bytes = inputs.texts.iter().map(|t| t.len()).sum();
+                .map(|i| crate::search::doc_tokens(site, i, &inputs.texts[i]));
+            let text_bytes = inputs.texts.iter().map(PlainText::utf8_len).sum();
             let Some(files) =
                 index.patch(site, m, change.old_tokens, new_tokens.as_ref(), text_bytes)
             else {
@@ -250,7 +256,7 @@ impl Machine {
             let changed: Vec<(String, Vec<u8>)> = (0..n)
                 .into_par_iter()
                 .filter(|&i| self.cards.get(i) != Some(&cards[i]))
-                .map(|i| crate::search::card_file(site, i, inputs.texts[i]))
+                .map(|i| crate::search::card_file(site, i, &inputs.texts[i]))
                 .collect();
             for (path, bytes) in changed {
                 self.put(&path, bytes);

@@ -13,6 +13,7 @@
 //! - [`machine`]: feeds, open data and the search index, made after the pages (serve shows
 //!   the edited page without waiting for them) and patched after a one-reply change.
 
+use crate::plaintext::PlainText;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -53,7 +54,7 @@ type Page = (String, String);
 /// A reply's body text, found when its page was rendered.
 struct BodyText {
     source: PathBuf,
-    text: Arc<str>,
+    text: PlainText,
 }
 
 /// Where a run's files go.
@@ -87,7 +88,7 @@ pub struct Pipeline {
     /// Output path → fingerprint and bytes of every page of the last run (`Target::Memory`).
     pages: HashMap<String, (u64, Arc<[u8]>)>,
     /// The texts of the last good model's replies, by source path (for patching the index).
-    model_texts: FxHashMap<PathBuf, Arc<str>>,
+    model_texts: FxHashMap<PathBuf, PlainText>,
     machine: machine::Machine,
     /// The last run's pages and theme files, and its machine-readable files (`Target::Memory`):
     /// shared with the snapshots handed out.
@@ -147,7 +148,21 @@ pub fn timings_line(
             cat.get(&crate::msg!("step-time", step = step_name(name), ms = ms))
         })
         .collect();
-    steps.join(" · ")
+    let mut line = steps.join(" · ");
+    if let Some(mb) = peak_memory_mb() {
+        line.push_str(" · ");
+        line.push_str(&cat.get(&crate::msg!("peak-memory", mb = mb)));
+    }
+    line
+}
+
+/// The most memory the process has held so far, in megabytes (Linux: `VmHWM`; elsewhere
+/// unknown).
+pub fn peak_memory_mb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024)
 }
 
 /// A step's name in the reader's language.
@@ -333,7 +348,7 @@ impl Pipeline {
             .and_then(|c| c.first())
             .and_then(|p| self.model_texts.get(p).cloned());
         let patched = if diags.is_empty() {
-            self.patch_model(effective, config_hash, old_text.as_deref())
+            self.patch_model(effective, config_hash, old_text.as_ref())
         } else {
             None
         };
@@ -406,7 +421,7 @@ impl Pipeline {
         &mut self,
         changed: Option<&[PathBuf]>,
         config_hash: u64,
-        old_text: Option<&str>,
+        old_text: Option<&PlainText>,
     ) -> Option<(Site, Patch)> {
         let [one] = changed? else { return None };
         // Any file in error: build afresh, which reports every problem.
@@ -554,7 +569,7 @@ impl Pipeline {
                         .is_some_and(|s| s.text.is_some());
                     let text = (!known).then(|| BodyText {
                         source,
-                        text: Arc::from(body.text.as_str()),
+                        text: PlainText::new(&body.text),
                     });
                     (Some(body), text)
                 }
@@ -584,7 +599,7 @@ impl Pipeline {
                 Some((_, problems)) if !problems.is_empty() => Err(problems),
                 Some((body, _)) => Ok(BodyText {
                     source: self.opts.root.join(&site.entries[i].reply.source),
-                    text: Arc::from(body.text.as_str()),
+                    text: PlainText::new(&body.text),
                 }),
                 None => Err(vec![Diagnostic::new(
                     &site.entries[i].reply.source,
@@ -871,15 +886,12 @@ impl Pipeline {
         self.fill_texts(site)?;
         // Each entry's file looked up once: its text and the fingerprint of what the
         // machine-readable files show of it.
-        let empty: Arc<str> = Arc::from("");
-        let (texts, entry_fp): (Vec<Arc<str>>, Vec<u64>) = site
+        let (texts, entry_fp): (Vec<PlainText>, Vec<u64>) = site
             .entries
             .iter()
             .map(|e| {
                 let s = self.source(&e.reply.source);
-                let text = s
-                    .and_then(|s| s.text.clone())
-                    .unwrap_or_else(|| empty.clone());
+                let text = s.and_then(|s| s.text.clone()).unwrap_or_default();
                 let fp = hash_of(&(
                     s.map_or(0, |s| s.text_hash),
                     &e.reply.source,
@@ -894,11 +906,10 @@ impl Pipeline {
                 (text, fp)
             })
             .unzip();
-        let text_refs: Vec<&str> = texts.iter().map(|t| &**t).collect();
         let sitemap_urls = renderer.sitemap_urls(jobs);
         let inputs = machine::Inputs {
             site,
-            texts: &text_refs,
+            texts: &texts,
             entry_fp: &entry_fp,
             sitemap_urls: &sitemap_urls,
             config: self.model_config,

@@ -3,6 +3,7 @@
 //! changed, and its body rendered once per text. Every reply is known by its stable id: its
 //! path (a rename is a delete plus an add), so nothing here depends on the site's order.
 
+use crate::plaintext::PlainText;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -33,7 +34,7 @@ pub struct Source {
     pub body_fp: u64,
 
     /// The body without markup, for feeds and search: found when its page is rendered.
-    pub text: Option<Arc<str>>,
+    pub text: Option<PlainText>,
     /// A file marked `draft: true` whose front matter has problems (an imported letter that
     /// lacks fields): left out of a build without `--drafts` instead of failing it.
     pub incomplete_draft: bool,
@@ -238,7 +239,7 @@ impl Sources {
     }
 
     /// Records the plain text of the body in `path` (found when its page was rendered).
-    pub fn set_text(&mut self, path: &Path, text: Arc<str>) {
+    pub fn set_text(&mut self, path: &Path, text: PlainText) {
         if let Some(s) = self.files.get_mut(path) {
             s.text = Some(text);
         }
@@ -344,13 +345,13 @@ mod tests {
         assert_eq!(sources.files.len(), 2);
         let (a, b) = (root.join("content/a.md"), root.join("content/b.md"));
         let before = sources.files[&a].reply().unwrap().clone();
-        sources.set_text(&a, Arc::from("甲"));
+        sources.set_text(&a, PlainText::new("甲"));
         // b changes; a's reply is the very same object afterwards, and its text is kept.
         std::fs::write(&b, reply(2, "乙改")).unwrap();
         let fp = sources.files[&b].body_fp;
         sources.refresh(root, Some(&[PathBuf::from("content/b.md")]), &config, 1);
         assert!(Arc::ptr_eq(&before, sources.files[&a].reply().unwrap()));
-        assert_eq!(sources.files[&a].text.as_deref(), Some("甲"));
+        assert_eq!(sources.files[&a].text, Some(PlainText::new("甲")));
         assert_ne!(sources.files[&b].body_fp, fp);
         assert!(
             sources.files[&b].reply().unwrap().body.is_empty(),

@@ -3,7 +3,8 @@
 //! needs to redo only what changed:
 //!
 //! - `sources.json` and `texts.bin`: each valid content file's size, time, text hash, its
-//!   reply (front matter checked) and its plain text (for feeds and search);
+//!   reply (front matter checked) and its plain text (for feeds and search; UTF-16LE, as
+//!   dafu holds it);
 //! - `output.json` and `prev.json`: the manifests of the output folder and of the previous
 //!   output (`.NAME.dafu-prev`, the next build's starting point): each file's fingerprint,
 //!   size and time. A file whose size or time changed since is made again.
@@ -11,7 +12,8 @@
 //! The cache only saves time: deleting it, or any damage to it, means a full build. It is
 //! ignored when dafu's version, the cache format, site.toml or the build's options changed.
 
-use std::io::Write;
+use crate::plaintext::PlainText;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -26,7 +28,7 @@ use crate::reply::Reply;
 
 use super::sources::Source;
 
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 const MARKER_TEXT: &str =
     "dafu's build cache: safe to delete (the next build is then a full one).\n";
 
@@ -58,7 +60,7 @@ struct FileEntry<R> {
     body_fp: u64,
     /// Without its body (not serialized).
     reply: R,
-    /// Byte range of its plain text in `texts.bin`.
+    /// Range of its plain text in `texts.bin`, in UTF-16 code units.
     text: (usize, usize),
 }
 
@@ -104,10 +106,24 @@ pub fn load(opts: &BuildOptions, output: &Path) -> Option<Cache> {
     if index.format != FORMAT || index.dafu != env!("CARGO_PKG_VERSION") || index.key != key(opts) {
         return None;
     }
-    let texts = String::from_utf8(std::fs::read(dir.join("texts.bin")).ok()?).ok()?;
+    // Read text by text (they follow each other in the files' order): the file is never
+    // in memory beside the texts made from it.
+    let mut texts = std::io::BufReader::new(std::fs::File::open(dir.join("texts.bin")).ok()?);
+    let mut at = 0;
+    let mut buf = Vec::new();
     let mut sources = FxHashMap::default();
     for f in index.files {
-        let text = texts.get(f.text.0..f.text.1)?;
+        if f.text.0 != at || f.text.1 < at {
+            return None;
+        }
+        buf.resize((f.text.1 - at) * 2, 0);
+        texts.read_exact(&mut buf).ok()?;
+        at = f.text.1;
+        let units = buf
+            .chunks_exact(2)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]))
+            .collect();
+        let text = PlainText::from_units(units)?;
         let modified = SystemTime::UNIX_EPOCH + Duration::new(f.secs, f.nanos);
         sources.insert(
             opts.root.join(&f.path),
@@ -117,7 +133,7 @@ pub fn load(opts: &BuildOptions, output: &Path) -> Option<Cache> {
                 text_hash: f.text_hash,
                 validated: Some((index.config, Ok(Arc::new(f.reply)))),
                 body_fp: f.body_fp,
-                text: Some(Arc::from(text)),
+                text: Some(text),
                 incomplete_draft: false,
             },
         );
@@ -195,7 +211,8 @@ pub fn save(
         let Ok(t) = modified.duration_since(SystemTime::UNIX_EPOCH) else {
             continue;
         };
-        texts.write_all(text.as_bytes())?;
+        let bytes: Vec<u8> = text.units().iter().flat_map(|u| u.to_le_bytes()).collect();
+        texts.write_all(&bytes)?;
         files.push(FileEntry {
             path: path.strip_prefix(&opts.root).unwrap_or(path).to_path_buf(),
             secs: t.as_secs(),
@@ -204,9 +221,9 @@ pub fn save(
             text_hash: s.text_hash,
             body_fp: s.body_fp,
             reply: &**reply,
-            text: (at, at + text.len()),
+            text: (at, at + text.units().len()),
         });
-        at += text.len();
+        at += text.units().len();
     }
     texts.into_inner().map_err(|e| e.into_error())?.sync_all()?;
     std::fs::rename(&tmp, dir.join("texts.bin"))?;
@@ -273,7 +290,7 @@ mod tests {
         let (path, loaded) = cache.sources.iter().next().unwrap();
         let kept = &p.sources()[path];
         assert_eq!(loaded.reply().unwrap().title, kept.reply().unwrap().title);
-        assert_eq!(loaded.text.as_deref(), Some("正文一段。"));
+        assert_eq!(loaded.text, Some(PlainText::new("正文一段。")));
         assert_eq!(
             (loaded.text_hash, loaded.body_fp),
             (kept.text_hash, kept.body_fp)

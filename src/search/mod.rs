@@ -36,7 +36,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::model::{Dim, Site};
-use tokenize::{Token, shard_of, tokens};
+use crate::plaintext::PlainText;
+use tokenize::{Token, shard_of, tokens, tokens_of};
 
 /// A file of the index: site-relative path, bytes.
 pub type File = (String, Vec<u8>);
@@ -183,30 +184,31 @@ fn varint_len(mut v: u64) -> usize {
 fn tokenize_doc(
     site: &Site,
     i: usize,
-    text: &str,
+    text: &PlainText,
     names: &mut String,
     doc_map: &mut FxHashMap<u64, u32>,
     mut word: impl FnMut(u64, &str),
 ) -> u32 {
     doc_map.clear();
     let mut length = 0u32;
-    let fields = doc_fields(site, i, names);
-    for (field_text, bits) in fields.iter().copied().chain(std::iter::once((text, 0))) {
-        tokens(field_text, |t| {
-            let key = match t {
-                Token::Bigram(a, b) => bigram_key(a, b),
-                Token::Word(w) => {
-                    let k = word_key(w);
-                    word(k, w);
-                    k
-                }
-            };
-            // tf in the upper bits, field bits below: one add and one or per token.
-            let code = doc_map.entry(key).or_insert(0);
-            *code = (*code + (1 << FIELD_BITS)) | bits;
-            length += 1;
-        });
+    let mut add = |t: Token<'_>, bits: u32| {
+        let key = match t {
+            Token::Bigram(a, b) => bigram_key(a, b),
+            Token::Word(w) => {
+                let k = word_key(w);
+                word(k, w);
+                k
+            }
+        };
+        // tf in the upper bits, field bits below: one add and one or per token.
+        let code = doc_map.entry(key).or_insert(0);
+        *code = (*code + (1 << FIELD_BITS)) | bits;
+        length += 1;
+    };
+    for (field_text, bits) in doc_fields(site, i, names) {
+        tokens(field_text, |t| add(t, bits));
     }
+    tokens_of(text.chars(), |t| add(t, 0));
     length
 }
 
@@ -221,7 +223,7 @@ pub struct DocTokens {
 }
 
 /// The postings of entry `i` whose plain text is `text`.
-pub fn doc_tokens(site: &Site, i: usize, text: &str) -> DocTokens {
+pub fn doc_tokens(site: &Site, i: usize, text: &PlainText) -> DocTokens {
     let mut doc_map = FxHashMap::default();
     let mut words = Vec::new();
     let length = tokenize_doc(site, i, text, &mut String::new(), &mut doc_map, |k, w| {
@@ -238,7 +240,7 @@ pub fn doc_tokens(site: &Site, i: usize, text: &str) -> DocTokens {
     }
 }
 
-fn index_part(site: &Site, texts: &[&str], range: std::ops::Range<usize>) -> Part {
+fn index_part(site: &Site, texts: &[PlainText], range: std::ops::Range<usize>) -> Part {
     let mut part = Part {
         lists: FxHashMap::default(),
         words: FxHashMap::default(),
@@ -248,7 +250,8 @@ fn index_part(site: &Site, texts: &[&str], range: std::ops::Range<usize>) -> Par
     let mut names = String::new();
     for i in range {
         let doc = i as u32;
-        let text = texts.get(i).copied().unwrap_or("");
+        let empty = PlainText::default();
+        let text = texts.get(i).unwrap_or(&empty);
         let words = &mut part.words;
         let length = tokenize_doc(site, i, text, &mut names, &mut doc_map, |k, w| {
             words.entry(k).or_insert_with(|| w.to_string());
@@ -314,7 +317,7 @@ pub type Emit<'a> = &'a (dyn Fn(&str, &[u8]) -> std::io::Result<()> + Sync);
 
 /// Writes every file of the search index through `emit` as soon as it is made, keeping
 /// none of them (`dafu build`).
-pub fn write_index(site: &Site, texts: &[&str], emit: Emit<'_>) -> std::io::Result<()> {
+pub fn write_index(site: &Site, texts: &[PlainText], emit: Emit<'_>) -> std::io::Result<()> {
     let errors = std::sync::Mutex::new(None);
     let guarded = |path: &str, bytes: &[u8]| {
         let r = emit(path, bytes);
@@ -334,7 +337,7 @@ pub fn write_index(site: &Site, texts: &[&str], emit: Emit<'_>) -> std::io::Resu
 }
 
 /// The search index, and the state `dafu serve` keeps to patch it (`IndexState::patch`).
-pub fn build_index_kept(site: &Site, texts: &[&str]) -> (Vec<(String, Vec<u8>)>, IndexState) {
+pub fn build_index_kept(site: &Site, texts: &[PlainText]) -> (Vec<(String, Vec<u8>)>, IndexState) {
     let (files, state) = build(site, texts, true, BYTES_PER_SHARD, None);
     (files, state.unwrap_or_default())
 }
@@ -343,7 +346,7 @@ pub fn build_index_kept(site: &Site, texts: &[&str]) -> (Vec<(String, Vec<u8>)>,
 /// returned list is empty).
 fn build(
     site: &Site,
-    texts: &[&str],
+    texts: &[PlainText],
     keep: bool,
     per_shard: usize,
     emit: Option<Emit<'_>>,
@@ -359,7 +362,7 @@ fn build(
         }
     };
     let n = site.entries.len();
-    let text_bytes: usize = texts.iter().map(|t| t.len()).sum();
+    let text_bytes: usize = texts.iter().map(PlainText::utf8_len).sum();
     let shards = shards_for(text_bytes, per_shard);
 
     // 1. Each worker indexes a contiguous run of replies with its own dictionary.
@@ -458,7 +461,13 @@ fn build(
     );
     let cards: Vec<Option<File>> = (0..n)
         .into_par_iter()
-        .map(|i| out(card_file(site, i, texts.get(i).copied().unwrap_or(""))))
+        .map(|i| {
+            out(card_file(
+                site,
+                i,
+                texts.get(i).unwrap_or(&PlainText::default()),
+            ))
+        })
         .collect();
     files.extend(cards.into_iter().flatten());
     let state = keep.then(|| IndexState {
@@ -682,7 +691,7 @@ fn shard_path(s: usize) -> String {
 /// instead of UTF-8's three, a third smaller with no compression cost; the BOM lets a browser
 /// that opens the file show it): the display fields separated by U+001F (title, URL, kind,
 /// number, session, department, date, 文号, category), U+001E, then the plain text.
-pub fn card_file(site: &Site, i: usize, text: &str) -> File {
+pub fn card_file(site: &Site, i: usize, text: &PlainText) -> File {
     let e = &site.entries[i];
     let r = &e.reply;
     let date = r.date.to_string();
@@ -697,17 +706,21 @@ pub fn card_file(site: &Site, i: usize, text: &str) -> File {
         r.doc_number.as_deref().unwrap_or(""),
         r.category.as_deref().unwrap_or(""),
     ];
-    let mut card = String::with_capacity(256 + text.len());
+    let mut head = String::with_capacity(256);
     for (k, field) in fields.iter().enumerate() {
         if k > 0 {
-            card.push('\u{1f}');
+            head.push('\u{1f}');
         }
         // The separators cannot occur inside a field.
-        card.extend(field.chars().map(|c| if c.is_control() { ' ' } else { c }));
+        head.extend(field.chars().map(|c| if c.is_control() { ' ' } else { c }));
     }
-    card.push('\u{1e}');
-    card.push_str(text);
-    (card_path(i), utf16le(&card))
+    head.push('\u{1e}');
+    let mut card = utf16le(&head);
+    card.reserve(text.units().len() * 2);
+    for unit in text.units() {
+        card.extend_from_slice(&unit.to_le_bytes());
+    }
+    (card_path(i), card)
 }
 
 /// Where the card of result `i` is.
@@ -1148,7 +1161,8 @@ mod tests {
     }
 
     fn kept(site: &Site, texts: &[&str]) -> (Vec<(String, Vec<u8>)>, IndexState) {
-        let (files, state) = build(site, texts, true, 1024, None);
+        let texts: Vec<PlainText> = texts.iter().map(|t| PlainText::new(t)).collect();
+        let (files, state) = build(site, &texts, true, 1024, None);
         (files, state.unwrap_or_default())
     }
 
@@ -1232,7 +1246,14 @@ mod tests {
         let (files, mut state) = kept(&site, &refs);
         assert_eq!(
             files,
-            build(&site, &refs, false, 1024, None).0,
+            build(
+                &site,
+                &refs.iter().map(|t| PlainText::new(t)).collect::<Vec<_>>(),
+                false,
+                1024,
+                None
+            )
+            .0,
             "kept and plain builds agree"
         );
         assert_eq!(state.shards, 64);
@@ -1242,7 +1263,7 @@ mod tests {
             let file = rng.below(60);
             let source = PathBuf::from(format!("content/f{file}.md"));
             let at = site.entries.iter().position(|e| e.reply.source == source);
-            let old = at.map(|i| doc_tokens(&site, i, &texts[&source]));
+            let old = at.map(|i| doc_tokens(&site, i, &PlainText::new(&texts[&source])));
             let m = match (rng.below(3), at) {
                 // The text alone changes.
                 (0, Some(i)) => {
@@ -1263,9 +1284,13 @@ mod tests {
                 }
             };
             moved += usize::from(m.removed != m.inserted);
-            let new = m
-                .inserted
-                .map(|i| doc_tokens(&site, i, &texts[&site.entries[i].reply.source]));
+            let new = m.inserted.map(|i| {
+                doc_tokens(
+                    &site,
+                    i,
+                    &PlainText::new(&texts[&site.entries[i].reply.source]),
+                )
+            });
             let t = texts_of(&site, &texts);
             let refs: Vec<&str> = t.iter().map(|s| s.as_str()).collect();
             let text_bytes = refs.iter().map(|t| t.len()).sum();

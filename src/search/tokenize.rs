@@ -89,13 +89,18 @@ pub fn normalize(c: char) -> char {
 }
 
 /// Calls `emit` for every token of `text`, in order (with repeats).
-pub fn tokens(text: &str, mut emit: impl FnMut(Token<'_>)) {
+pub fn tokens(text: &str, emit: impl FnMut(Token<'_>)) {
+    tokens_of(text.chars(), emit)
+}
+
+/// Calls `emit` for every token of a text given as characters, in order (with repeats).
+pub fn tokens_of(text: impl Iterator<Item = char>, mut emit: impl FnMut(Token<'_>)) {
     let mut word = String::new();
     let mut prev_han: Option<char> = None;
     // The folding table once, not once per character: this loop sees every character of
     // every reply.
     let fold: &[u16] = &FOLD;
-    for raw in text.chars() {
+    for raw in text {
         let w = fold_width(raw);
         let c = match fold.get(w as usize) {
             Some(&to) if u32::from(to) != w as u32 => char::from_u32(u32::from(to)).unwrap_or(w),
