@@ -25,8 +25,10 @@ use crate::output::Files;
 
 type Bytes = Arc<[u8]>;
 
-/// What changed since the last update: the move of one reply, and its postings before.
+/// What changed since the last update: the move of one reply (from its file `source`), and
+/// its postings before.
 pub struct Change<'a> {
+    pub source: &'a std::path::Path,
     pub moved: Replaced,
     pub old_tokens: Option<&'a DocTokens>,
 }
@@ -51,7 +53,7 @@ pub struct Machine {
     csv_rows: Vec<Arc<[u8]>>,
     /// Feed path → fingerprint of what it shows.
     feeds: HashMap<String, u64>,
-    /// Search result card (by place) → fingerprint of its reply.
+    /// Search result card (by number) → fingerprint of its reply.
     cards: Vec<u64>,
     index: Option<IndexState>,
     /// The replies the files were made from (`Inputs::entry_fp`).
@@ -190,7 +192,7 @@ impl Machine {
             self.feeds = k.feeds;
             self.index = k.index;
         }
-        self.cards = card_fps(inputs);
+        self.cards = card_fps(inputs, &crate::search::doc_order(inputs.site));
         self.config = inputs.config;
     }
 
@@ -234,9 +236,16 @@ impl Machine {
                 .inserted
                 .map(|i| crate::search::doc_tokens(site, i, &inputs.texts[i]));
             let text_bytes = inputs.texts.iter().map(PlainText::utf8_len).sum();
-            let Some(files) =
-                index.patch(site, m, change.old_tokens, new_tokens.as_ref(), text_bytes)
-            else {
+            let order = crate::search::doc_order(site);
+            let Some(files) = index.patch(
+                site,
+                &order,
+                change.source,
+                m,
+                change.old_tokens,
+                new_tokens.as_ref(),
+                text_bytes,
+            ) else {
                 return false;
             };
             // The list filters' files are all made again: those of terms that are gone go.
@@ -250,13 +259,16 @@ impl Machine {
             for (path, bytes) in files {
                 self.put(&path, bytes);
             }
-            // Cards are numbered by place: those of replies that changed or moved are made
-            // again, those past the end go.
-            let cards = card_fps(inputs);
+            // Cards are numbered as the index numbers replies (by file): those whose reply
+            // changed or whose number did are made again, those past the end go.
+            let cards = card_fps(inputs, &order);
             let changed: Vec<(String, Vec<u8>)> = (0..n)
                 .into_par_iter()
-                .filter(|&i| self.cards.get(i) != Some(&cards[i]))
-                .map(|i| crate::search::card_file(site, i, &inputs.texts[i]))
+                .filter(|&d| self.cards.get(d) != Some(&cards[d]))
+                .map(|d| {
+                    let i = order[d];
+                    crate::search::card_file(site, i, d, &inputs.texts[i])
+                })
                 .collect();
             for (path, bytes) in changed {
                 self.put(&path, bytes);
@@ -315,10 +327,10 @@ fn feed_fp(inputs: &Inputs<'_>, spec: &crate::feed::Spec) -> u64 {
     hash_of(&(inputs.config, spec, replies))
 }
 
-fn card_fps(inputs: &Inputs<'_>) -> Vec<u64> {
-    inputs
-        .entry_fp
+/// Each card's fingerprint, by number.
+fn card_fps(inputs: &Inputs<'_>, order: &[usize]) -> Vec<u64> {
+    order
         .iter()
-        .map(|fp| hash_of(&(inputs.config, fp)))
+        .map(|&i| hash_of(&(inputs.config, inputs.entry_fp[i])))
         .collect()
 }

@@ -187,6 +187,8 @@ fn step_name(step: &str) -> crate::messages::Msg {
 /// was replaced, added or removed, and moved between lists (`Site::replace`).
 #[derive(Debug, Clone)]
 struct Patch {
+    /// The changed file, as replies name their source.
+    source: PathBuf,
     moved: crate::model::Replaced,
     /// Only the body of the reply changed (removed and inserted at the same place).
     body_only: bool,
@@ -465,6 +467,7 @@ impl Pipeline {
                 return Some((
                     site,
                     Patch {
+                        source: source.to_path_buf(),
                         moved,
                         body_only: true,
                         old_tokens,
@@ -487,6 +490,7 @@ impl Pipeline {
             return Some((
                 site,
                 Patch {
+                    source: source.to_path_buf(),
                     moved,
                     body_only: false,
                     old_tokens,
@@ -915,6 +919,7 @@ impl Pipeline {
             config: self.model_config,
         };
         let change = patch.as_ref().map(|p| machine::Change {
+            source: &p.source,
             moved: p.moved,
             old_tokens: p.old_tokens.as_ref(),
         });

@@ -18,12 +18,13 @@
 //!   bar).
 //! - `search/s/<n>.bin`: postings shards. A token lives in shard `fnv1a32(token) % shards`,
 //!   so a query fetches one shard per distinct token, and nothing else of the index.
-//! - `search/r/<i>.txt`: result `i`'s card: what the result shows (title, URL, number, …)
+//! - `search/r/<n>.txt`: reply number `n`'s card: what the result shows (title, URL, number, …)
 //!   and the reply's plain text for its excerpt and the exact-phrase check, in UTF-16LE with
 //!   a BOM (a third smaller than UTF-8 for Chinese; not compressed, as compressing 10,000
 //!   texts would cost more build time than the index itself).
 //!
-//! Replies are numbered in site order (newest first).
+//! Replies are numbered by source path (`doc_order`), so that a date edit, which moves a
+//! reply in the site's order, renumbers nothing.
 
 pub mod tokenize;
 
@@ -41,6 +42,29 @@ use tokenize::{Token, shard_of, tokens, tokens_of};
 
 /// A file of the index: site-relative path, bytes.
 pub type File = (String, Vec<u8>);
+
+/// The index numbers replies by source path, not by the site's order: re-dating a reply
+/// (which moves it in the site's order) keeps every number, so only its own postings, its
+/// card and `index.bin` change. `order[doc]` is the entry's index in `site.entries`.
+pub fn doc_order(site: &Site) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..site.entries.len()).collect();
+    order.sort_unstable_by(|&a, &b| {
+        site.entries[a]
+            .reply
+            .source
+            .cmp(&site.entries[b].reply.source)
+    });
+    order
+}
+
+/// The inverse of [`doc_order`]: `docs[entry]` is the entry's number in the index.
+pub fn doc_numbers(order: &[usize]) -> Vec<u32> {
+    let mut docs = vec![0u32; order.len()];
+    for (doc, &entry) in order.iter().enumerate() {
+        docs[entry] = doc as u32;
+    }
+    docs
+}
 
 /// Field bits stored with each posting.
 pub const FIELD_TITLE: u32 = 1;
@@ -240,7 +264,12 @@ pub fn doc_tokens(site: &Site, i: usize, text: &PlainText) -> DocTokens {
     }
 }
 
-fn index_part(site: &Site, texts: &[PlainText], range: std::ops::Range<usize>) -> Part {
+fn index_part(
+    site: &Site,
+    texts: &[PlainText],
+    order: &[usize],
+    range: std::ops::Range<usize>,
+) -> Part {
     let mut part = Part {
         lists: FxHashMap::default(),
         words: FxHashMap::default(),
@@ -248,8 +277,9 @@ fn index_part(site: &Site, texts: &[PlainText], range: std::ops::Range<usize>) -
     };
     let mut doc_map: FxHashMap<u64, u32> = FxHashMap::default();
     let mut names = String::new();
-    for i in range {
-        let doc = i as u32;
+    for d in range {
+        let doc = d as u32;
+        let i = order[d];
         let empty = PlainText::default();
         let text = texts.get(i).unwrap_or(&empty);
         let words = &mut part.words;
@@ -364,6 +394,7 @@ fn build(
     let n = site.entries.len();
     let text_bytes: usize = texts.iter().map(PlainText::utf8_len).sum();
     let shards = shards_for(text_bytes, per_shard);
+    let order = doc_order(site);
 
     // 1. Each worker indexes a contiguous run of replies with its own dictionary.
     // One part per thread: each part has its own dictionary, so more parts cost memory.
@@ -371,7 +402,14 @@ fn build(
     let per_part = n.div_ceil(parts_wanted).max(1);
     let parts: Vec<Part> = (0..n.div_ceil(per_part))
         .into_par_iter()
-        .map(|p| index_part(site, texts, p * per_part..((p + 1) * per_part).min(n)))
+        .map(|p| {
+            index_part(
+                site,
+                texts,
+                &order,
+                p * per_part..((p + 1) * per_part).min(n),
+            )
+        })
         .collect();
 
     // 2. One global dictionary, ordered by (shard, key): each shard is a contiguous range.
@@ -455,16 +493,18 @@ fn build(
     let mut files: Vec<File> = files.into_iter().flatten().collect();
 
     files.extend(
-        index_and_meta(site, &lengths, shards)
+        index_and_meta(site, &order, &lengths, shards)
             .into_iter()
             .filter_map(out),
     );
     let cards: Vec<Option<File>> = (0..n)
         .into_par_iter()
-        .map(|i| {
+        .map(|d| {
+            let i = order[d];
             out(card_file(
                 site,
                 i,
+                d,
                 texts.get(i).unwrap_or(&PlainText::default()),
             ))
         })
@@ -476,6 +516,10 @@ fn build(
         shard_data: shard_data.into_iter().flatten().collect(),
         lengths,
         text_bytes,
+        paths: order
+            .iter()
+            .map(|&i| site.entries[i].reply.source.clone())
+            .collect(),
     });
     (files, state)
 }
@@ -483,7 +527,12 @@ fn build(
 /// `search/index.bin` (what the search page loads first, in one request),
 /// `search/meta.json` (the facets, for the list pages' filter bars) and the list filters'
 /// files, from the replies' lengths in tokens.
-fn index_and_meta(site: &Site, lengths: &[u32], shards: u32) -> Vec<(String, Vec<u8>)> {
+fn index_and_meta(
+    site: &Site,
+    order: &[usize],
+    lengths: &[u32],
+    shards: u32,
+) -> Vec<(String, Vec<u8>)> {
     let meta = meta(site, lengths, shards);
     let mut json = serde_json::to_vec(&meta).unwrap_or_default();
     let mut index = Vec::with_capacity(json.len() + 32 * 1024 + site.entries.len() * 8);
@@ -492,13 +541,13 @@ fn index_and_meta(site: &Site, lengths: &[u32], shards: u32) -> Vec<(String, Vec
     let fold = fold_bytes();
     put_varint(&mut index, fold.len() as u64);
     index.extend_from_slice(&fold);
-    doc_columns(site, &meta, lengths, &mut index);
+    doc_columns(site, order, &meta, lengths, &mut index);
     json.push(b'\n');
     let mut files = vec![
         (INDEX_PATH.into(), gzip(&index)),
         ("search/meta.json".into(), json),
     ];
-    files.extend(list_filter_files(site));
+    files.extend(list_filter_files(site, &doc_numbers(order)));
     files
 }
 
@@ -515,24 +564,20 @@ pub const LIST_FILTERS: [(&str, Dim); 3] = [
 ];
 
 /// `search/f/<parameter>/<slug>.json` for every term of the [`LIST_FILTERS`] dimensions:
-/// `{"label": name, "docs": [first reply, then differences]}` (replies in site order).
-fn list_filter_files(site: &Site) -> Vec<File> {
+/// `{"label": name, "docs": [first reply, then differences]}` (replies by their numbers).
+fn list_filter_files(site: &Site, docs_of: &[u32]) -> Vec<File> {
     let mut files = Vec::new();
     for (name, dim) in LIST_FILTERS {
         let Some(d) = site.dimension(dim) else {
             continue;
         };
         for t in &d.terms {
+            let mut docs: Vec<u32> = t.entries.iter().map(|&i| docs_of[i]).collect();
+            docs.sort_unstable();
             let mut prev = 0;
-            let docs: Vec<usize> = t
-                .entries
-                .iter()
-                .map(|&i| {
-                    let delta = i - prev;
-                    prev = i;
-                    delta
-                })
-                .collect();
+            for d in &mut docs {
+                (*d, prev) = (*d - prev, *d);
+            }
             let json = serde_json::json!({ "label": t.name, "docs": docs });
             let mut bytes = serde_json::to_vec(&json).unwrap_or_default();
             bytes.push(b'\n');
@@ -631,12 +676,12 @@ fn zigzag(v: i64) -> u64 {
     ((v << 1) ^ (v >> 63)) as u64
 }
 
-/// What ranking and filters need of every reply, column by column (a column of like values
-/// compresses far better than records): dates as zigzag deltas from the reply before (site
-/// order is by date, so mostly 0 or 1 byte), department numbers and lengths in tokens as
-/// varints, then one byte each for kind, category and 办理结果评价 (255: none). The year is
-/// the date's.
-fn doc_columns(site: &Site, meta: &Meta, lengths: &[u32], out: &mut Vec<u8>) {
+/// What ranking and filters need of every reply, by number, column by column (a column of
+/// like values compresses far better than records): dates as zigzag deltas from the reply
+/// before, department numbers and lengths in tokens as varints, then one byte each for kind,
+/// category and 办理结果评价 (255: none). The year is the date's.
+fn doc_columns(site: &Site, order: &[usize], meta: &Meta, lengths: &[u32], out: &mut Vec<u8>) {
+    let entries = || order.iter().map(|&i| &site.entries[i]);
     let dept_index: HashMap<&str, u64> = meta
         .departments
         .iter()
@@ -644,12 +689,12 @@ fn doc_columns(site: &Site, meta: &Meta, lengths: &[u32], out: &mut Vec<u8>) {
         .map(|(i, f)| (f.slug.as_str(), i as u64))
         .collect();
     let mut prev = 0i64;
-    for e in &site.entries {
+    for e in entries() {
         let d = i64::from(days(e.reply.date));
         put_varint(out, zigzag(d - prev));
         prev = d;
     }
-    for e in &site.entries {
+    for e in entries() {
         put_varint(
             out,
             dept_index
@@ -661,18 +706,18 @@ fn doc_columns(site: &Site, meta: &Meta, lengths: &[u32], out: &mut Vec<u8>) {
     for &len in lengths {
         put_varint(out, u64::from(len));
     }
-    for e in &site.entries {
+    for e in entries() {
         let k = meta.kinds.iter().position(|f| f.key == e.reply.kind.key());
         out.push(k.unwrap_or(0) as u8);
     }
-    for e in &site.entries {
+    for e in entries() {
         let c = e.reply.category.as_ref().and_then(|c| {
             let name = crate::model::category_name(c);
             meta.categories.iter().position(|f| f.label == name)
         });
         out.push(c.map_or(NONE_U8, |p| p as u8));
     }
-    for e in &site.entries {
+    for e in entries() {
         let sat = e
             .reply
             .satisfaction
@@ -686,12 +731,12 @@ fn shard_path(s: usize) -> String {
     format!("search/s/{s}.bin")
 }
 
-/// `search/r/<i>.txt`: what result `i` shows and its text, in one file, so that a result
+/// `search/r/<doc>.txt`: what entry `i` (number `doc`) shows as a result and its text, in one file, so that a result
 /// costs one request. UTF-16LE with a byte-order mark (two bytes per Chinese character
 /// instead of UTF-8's three, a third smaller with no compression cost; the BOM lets a browser
 /// that opens the file show it): the display fields separated by U+001F (title, URL, kind,
 /// number, session, department, date, 文号, category), U+001E, then the plain text.
-pub fn card_file(site: &Site, i: usize, text: &PlainText) -> File {
+pub fn card_file(site: &Site, i: usize, doc: usize, text: &PlainText) -> File {
     let e = &site.entries[i];
     let r = &e.reply;
     let date = r.date.to_string();
@@ -720,12 +765,12 @@ pub fn card_file(site: &Site, i: usize, text: &PlainText) -> File {
     for unit in text.units() {
         card.extend_from_slice(&unit.to_le_bytes());
     }
-    (card_path(i), card)
+    (card_path(doc), card)
 }
 
-/// Where the card of result `i` is.
-pub fn card_path(i: usize) -> String {
-    format!("search/r/{i}.txt")
+/// Where the card of reply number `doc` is.
+pub fn card_path(doc: usize) -> String {
+    format!("search/r/{doc}.txt")
 }
 
 /// Postings encoded as `varint doc-delta, varint code`, decoded.
@@ -845,6 +890,8 @@ pub struct IndexState {
     shard_data: Vec<ShardData>,
     lengths: Vec<u32>,
     text_bytes: usize,
+    /// Each reply's source path, by number.
+    paths: Vec<std::path::PathBuf>,
 }
 
 /// The token of a key, from the words of `docs`.
@@ -862,19 +909,31 @@ fn token_of(key: u64, docs: &[&DocTokens]) -> String {
 }
 
 impl IndexState {
-    /// Brings the index up to date after one reply moved (`m`, as `Site::replace` reports
-    /// it; removed and inserted at the same place for an edit that moves nothing): `old` and
-    /// `new` are its postings before and after, `text_bytes` the new size of all texts.
+    /// Brings the index up to date after the reply in file `source` changed, arrived or went
+    /// (`m`, as `Site::replace` reports it): `old` and `new` are its postings before and
+    /// after, `text_bytes` the new size of all texts, `order` the new [`doc_order`].
     /// Returns the files that changed, or `None` when the number of shards would change (then
     /// build the index afresh). `site` is the new site model.
     pub fn patch(
         &mut self,
         site: &Site,
+        order: &[usize],
+        source: &std::path::Path,
         m: crate::model::Replaced,
         old: Option<&DocTokens>,
         new: Option<&DocTokens>,
         text_bytes: usize,
     ) -> Option<Vec<(String, Vec<u8>)>> {
+        // The move in the index's numbering (by source path): an edit in place, whatever it
+        // did to the site's order; only an added or removed file renumbers the ones after it.
+        let m = crate::model::Replaced {
+            removed: m.removed.and(
+                self.paths
+                    .binary_search_by(|p| p.as_path().cmp(source))
+                    .ok(),
+            ),
+            inserted: m.inserted.map(|i| doc_numbers(order)[i] as usize),
+        };
         if shards_for(text_bytes, self.per_shard) != self.shards
             || self.shard_data.len() != self.shards as usize
             || m.removed.is_some() != old.is_some()
@@ -960,6 +1019,7 @@ impl IndexState {
             }
         }
         m.apply(&mut self.lengths, new.map(|d| d.length));
+        m.apply(&mut self.paths, new.map(|_| source.to_path_buf()));
         self.text_bytes = text_bytes;
         let mut files: Vec<(String, Vec<u8>)> = dirty
             .par_iter()
@@ -967,7 +1027,7 @@ impl IndexState {
             .filter(|(_, d)| **d)
             .map(|(s, _)| (shard_path(s), self.shard_data[s].encode()))
             .collect();
-        files.extend(index_and_meta(site, &self.lengths, shards));
+        files.extend(index_and_meta(site, order, &self.lengths, shards));
         Some(files)
     }
 }
@@ -1174,7 +1234,7 @@ mod tests {
         .unwrap()
     }
 
-    /// `index.bin` holds every reply's date, department, kind and length in site order, and
+    /// `index.bin` holds every reply's date, department, kind and length by number, and
     /// the whole folding table; a card holds the reply's display fields and text, and no field
     /// can break its separators.
     #[test]
@@ -1194,16 +1254,19 @@ mod tests {
         assert_eq!(index.meta, meta);
         let fold: Vec<char> = tokenize::fold_table().chars().collect();
         assert_eq!(index.fold.len() * 2, fold.len());
-        for (i, (e, d)) in site.entries.iter().zip(&index.docs).enumerate() {
+        let order = doc_order(&site);
+        for (doc, d) in index.docs.iter().enumerate() {
+            let i = order[doc];
+            let e = &site.entries[i];
             assert_eq!(d.date, e.reply.date);
             assert_eq!(
                 meta["departments"][d.department]["label"],
                 e.reply.department
             );
             assert_eq!(meta["kinds"][d.kind]["key"], e.reply.kind.key());
-            assert_eq!(d.length, state.lengths[i]);
+            assert_eq!(d.length, state.lengths[doc]);
             assert_eq!(d.category.is_some(), e.reply.category.is_some());
-            let card = &files[&card_path(i)];
+            let card = &files[&card_path(doc)];
             let units: Vec<u16> = card[2..]
                 .chunks(2)
                 .map(|c| u16::from_le_bytes([c[0], c[1]]))
@@ -1220,6 +1283,67 @@ mod tests {
                 assert_eq!(row[0], e.reply.title);
             }
         }
+    }
+
+    /// Re-dating a reply moves it in the site's order but not in the index's numbering: no
+    /// shard is encoded again (the date is not indexed), and the other replies keep their
+    /// numbers, so their cards stay as they are.
+    #[test]
+    fn a_date_edit_renumbers_nothing() {
+        let mut rng = Rng(11);
+        let replies: Vec<Reply> = (0..45).map(|f| reply(&mut rng, f)).collect();
+        let mut texts: HashMap<PathBuf, String> = HashMap::new();
+        for r in &replies {
+            texts.insert(r.source.clone(), text(&mut rng));
+        }
+        let mut site = build_site(config(), replies).unwrap();
+        let plain = |site: &Site| -> Vec<String> {
+            site.entries
+                .iter()
+                .map(|e| texts[&e.reply.source].clone())
+                .collect()
+        };
+        let t = plain(&site);
+        let refs: Vec<&str> = t.iter().map(|s| s.as_str()).collect();
+        let (_, mut state) = kept(&site, &refs);
+        let before = doc_order(&site);
+        let paths_before: Vec<PathBuf> = before
+            .iter()
+            .map(|&i| site.entries[i].reply.source.clone())
+            .collect();
+        // The newest reply becomes the oldest.
+        let source = site.entries[0].reply.source.clone();
+        let old = doc_tokens(&site, 0, &PlainText::new(&texts[&source]));
+        let mut moved = (*site.entries[0].reply).clone();
+        moved.date = chrono::NaiveDate::from_ymd_opt(2001, 1, 1).unwrap();
+        moved.published = moved.date;
+        let m = site
+            .replace(&source, Some(std::sync::Arc::new(moved)))
+            .unwrap();
+        assert_eq!(
+            (m.removed, m.inserted),
+            (Some(0), Some(44)),
+            "it moved across the site"
+        );
+        let order = doc_order(&site);
+        let paths_after: Vec<PathBuf> = order
+            .iter()
+            .map(|&i| site.entries[i].reply.source.clone())
+            .collect();
+        assert_eq!(paths_before, paths_after, "every reply keeps its number");
+        let new = doc_tokens(&site, 44, &PlainText::new(&texts[&source]));
+        let t = plain(&site);
+        let bytes = t.iter().map(|t| t.len()).sum();
+        let files = state
+            .patch(&site, &order, &source, m, Some(&old), Some(&new), bytes)
+            .expect("patched");
+        assert!(
+            files.iter().all(|(p, _)| !p.starts_with("search/s/")),
+            "{:?}",
+            files.iter().map(|f| &f.0).collect::<Vec<_>>()
+        );
+        let refs: Vec<&str> = t.iter().map(|s| s.as_str()).collect();
+        assert_eq!(state, kept(&site, &refs).1);
     }
 
     /// Patching the kept index after one reply changes, moves, arrives or goes gives the
@@ -1295,7 +1419,15 @@ mod tests {
             let refs: Vec<&str> = t.iter().map(|s| s.as_str()).collect();
             let text_bytes = refs.iter().map(|t| t.len()).sum();
             let (fresh_files, fresh) = kept(&site, &refs);
-            match state.patch(&site, m, old.as_ref(), new.as_ref(), text_bytes) {
+            match state.patch(
+                &site,
+                &doc_order(&site),
+                &source,
+                m,
+                old.as_ref(),
+                new.as_ref(),
+                text_bytes,
+            ) {
                 Some(changed) => {
                     patched += 1;
                     assert_eq!(state, fresh, "step {step}");
