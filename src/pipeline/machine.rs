@@ -237,15 +237,13 @@ impl Machine {
                 .map(|i| crate::search::doc_tokens(site, i, &inputs.texts[i]));
             let text_bytes = inputs.texts.iter().map(PlainText::utf8_len).sum();
             let order = crate::search::doc_order(site);
-            let Some(files) = index.patch(
-                site,
-                &order,
-                change.source,
-                m,
-                change.old_tokens,
-                new_tokens.as_ref(),
-                text_bytes,
-            ) else {
+            let reply = crate::search::ReplyChange {
+                source: change.source,
+                moved: m,
+                old: change.old_tokens,
+                new: new_tokens.as_ref(),
+            };
+            let Some(files) = index.patch(site, &order, reply, text_bytes) else {
                 return false;
             };
             // The list filters' files are all made again: those of terms that are gone go.

@@ -908,22 +908,35 @@ fn token_of(key: u64, docs: &[&DocTokens]) -> String {
     }
 }
 
+/// One reply's change, as [`IndexState::patch`] takes it.
+pub struct ReplyChange<'a> {
+    /// Its file, as replies name their source.
+    pub source: &'a std::path::Path,
+    /// Where `Site::replace` took it from and put it, in the site's order.
+    pub moved: crate::model::Replaced,
+    /// Its postings before and after.
+    pub old: Option<&'a DocTokens>,
+    pub new: Option<&'a DocTokens>,
+}
+
 impl IndexState {
-    /// Brings the index up to date after the reply in file `source` changed, arrived or went
-    /// (`m`, as `Site::replace` reports it): `old` and `new` are its postings before and
-    /// after, `text_bytes` the new size of all texts, `order` the new [`doc_order`].
+    /// Brings the index up to date after one reply changed, arrived or went (`change`):
+    /// `text_bytes` is the new size of all texts, `order` the new [`doc_order`].
     /// Returns the files that changed, or `None` when the number of shards would change (then
     /// build the index afresh). `site` is the new site model.
     pub fn patch(
         &mut self,
         site: &Site,
         order: &[usize],
-        source: &std::path::Path,
-        m: crate::model::Replaced,
-        old: Option<&DocTokens>,
-        new: Option<&DocTokens>,
+        change: ReplyChange<'_>,
         text_bytes: usize,
     ) -> Option<Vec<(String, Vec<u8>)>> {
+        let ReplyChange {
+            source,
+            moved: m,
+            old,
+            new,
+        } = change;
         // The move in the index's numbering (by source path): an edit in place, whatever it
         // did to the site's order; only an added or removed file renumbers the ones after it.
         let m = crate::model::Replaced {
@@ -1335,7 +1348,17 @@ mod tests {
         let t = plain(&site);
         let bytes = t.iter().map(|t| t.len()).sum();
         let files = state
-            .patch(&site, &order, &source, m, Some(&old), Some(&new), bytes)
+            .patch(
+                &site,
+                &order,
+                ReplyChange {
+                    source: &source,
+                    moved: m,
+                    old: Some(&old),
+                    new: Some(&new),
+                },
+                bytes,
+            )
             .expect("patched");
         assert!(
             files.iter().all(|(p, _)| !p.starts_with("search/s/")),
@@ -1419,15 +1442,13 @@ mod tests {
             let refs: Vec<&str> = t.iter().map(|s| s.as_str()).collect();
             let text_bytes = refs.iter().map(|t| t.len()).sum();
             let (fresh_files, fresh) = kept(&site, &refs);
-            match state.patch(
-                &site,
-                &doc_order(&site),
-                &source,
-                m,
-                old.as_ref(),
-                new.as_ref(),
-                text_bytes,
-            ) {
+            let change = ReplyChange {
+                source: &source,
+                moved: m,
+                old: old.as_ref(),
+                new: new.as_ref(),
+            };
+            match state.patch(&site, &doc_order(&site), change, text_bytes) {
                 Some(changed) => {
                     patched += 1;
                     assert_eq!(state, fresh, "step {step}");
