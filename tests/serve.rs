@@ -37,6 +37,10 @@ fn start(root: &Path, extra: &[&str]) -> Server {
 
 impl Server {
     fn get(&self, path: &str) -> (u16, String) {
+        let (status, body) = self.get_bytes(path);
+        (status, String::from_utf8(body).unwrap_or_default())
+    }
+    fn get_bytes(&self, path: &str) -> (u16, Vec<u8>) {
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
@@ -47,7 +51,7 @@ impl Server {
             .call()
             .expect("request");
         let status = r.status().as_u16();
-        (status, r.body_mut().read_to_string().unwrap_or_default())
+        (status, r.body_mut().read_to_vec().unwrap_or_default())
     }
     fn rebuilds(&self) -> usize {
         self.lines
@@ -205,6 +209,15 @@ fn serves_pages_follows_edits_and_recovers_from_errors() {
     assert!(s.get("/jyta/departments/").1.contains("某市水务局"));
     let meta: serde_json::Value = serde_json::from_str(&s.get("/jyta/search/meta.json").1).unwrap();
     assert_eq!(meta["docs"], 5);
+    // A search card (held compressed) is served as `dafu build` writes it.
+    let fresh = fresh_build(root);
+    for n in 0..5 {
+        let path = format!("search/r/{n}.txt");
+        let (status, card) = s.get_bytes(&format!("/jyta/{path}"));
+        assert_eq!(status, 200);
+        assert_eq!(&card[..2], &[0xFF, 0xFE], "{path}");
+        assert_eq!(format!("{:016x}", dafu::hashing::fnv1a(&card)), fresh[&path], "{path}");
+    }
 
     // Rename one: the old address is gone.
     s.edit(|| {

@@ -181,7 +181,7 @@ impl Machine {
         let collect = |path: &str, bytes: &[u8]| {
             made.lock()
                 .map_err(|_| std::io::Error::other("lock poisoned"))?
-                .insert(Arc::from(path), Arc::from(bytes));
+                .insert(Arc::from(path), crate::output::pack(path, bytes));
             Ok(())
         };
         // Collecting in memory cannot fail.
@@ -218,7 +218,8 @@ impl Machine {
     }
 
     fn put(&mut self, path: &str, bytes: Vec<u8>) {
-        self.files.insert(Arc::from(path), Arc::from(bytes));
+        self.files
+            .insert(Arc::from(path), crate::output::pack(path, &bytes));
     }
 
     /// Makes again what one reply's change touches; false when the index cannot be patched

@@ -934,7 +934,7 @@ impl Pipeline {
                 })?;
             }
             Target::Memory => {
-                // None of them is a page: held as they are (as `pack` holds them).
+                // Held as `pack` holds them (the cards compressed).
                 self.served_machine = Arc::new(self.machine.update(&inputs, change).clone());
             }
         }

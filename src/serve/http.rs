@@ -340,6 +340,8 @@ async fn respond(
             let pieces = if kind.starts_with("text/html") {
                 let html = Bytes::from(crate::output::unpack(&rel, stored).into_owned());
                 live::inject(&html, 200).to_vec()
+            } else if crate::output::packed(&rel) {
+                vec![Bytes::from(crate::output::unpack(&rel, stored).into_owned())]
             } else {
                 vec![Bytes::from_owner(stored.clone())]
             };
