@@ -216,7 +216,11 @@ fn serves_pages_follows_edits_and_recovers_from_errors() {
         let (status, card) = s.get_bytes(&format!("/jyta/{path}"));
         assert_eq!(status, 200);
         assert_eq!(&card[..2], &[0xFF, 0xFE], "{path}");
-        assert_eq!(format!("{:016x}", dafu::hashing::fnv1a(&card)), fresh[&path], "{path}");
+        assert_eq!(
+            format!("{:016x}", dafu::hashing::fnv1a(&card)),
+            fresh[&path],
+            "{path}"
+        );
     }
 
     // Rename one: the old address is gone.

@@ -2,7 +2,7 @@
 //! robots.txt and the search index. After a fresh site model they are made in full; after one reply changed (a patched model), only
 //! the pieces that reply touches are made again:
 //!
-//! - `data/replies.json` and `data/replies.csv`: one row per reply is kept, and only the
+//! - `data/replies.json` and `data/replies.csv`: one row per reply is kept (by its file), and only the
 //!   changed reply's row is made again (the files are the rows joined);
 //! - feeds: a feed is made again only when the replies it shows changed (by fingerprint);
 //! - search: the shards the reply's tokens fall in (`IndexState::patch`), the result cards
@@ -11,6 +11,9 @@
 //! The sitemap (a list of every URL) is cheap and made again every time. A rebuild that
 //! changed no reply (a template, a stylesheet) leaves all of them as they are.
 
+use std::path::PathBuf;
+
+use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -49,8 +52,8 @@ pub struct Inputs<'a> {
 pub struct Machine {
     files: Files,
     config: u64,
-    json_rows: Vec<Arc<[u8]>>,
-    csv_rows: Vec<Arc<[u8]>>,
+    /// Each reply's open-data rows, by its file: patched by id, joined in the site's order.
+    rows: FxHashMap<PathBuf, Row>,
     /// Feed path → fingerprint of what it shows.
     feeds: HashMap<String, u64>,
     /// Search result card (by number) → fingerprint of its reply.
@@ -66,10 +69,24 @@ pub fn write_fresh(inputs: &Inputs<'_>, emit: crate::search::Emit<'_>) -> std::i
     make_all(inputs, emit, false).map(|_| ())
 }
 
+/// One reply's row of `replies.json` and of `replies.csv`.
+struct Row {
+    json: Bytes,
+    csv: Bytes,
+}
+
+impl Row {
+    fn new(site: &Site, base: &str, e: &crate::model::Entry) -> Row {
+        Row {
+            json: Arc::from(crate::opendata::json_row(site, base, e).unwrap_or_default()),
+            csv: Arc::from(crate::opendata::csv_row(site, base, e).unwrap_or_default()),
+        }
+    }
+}
+
 /// What [`Machine`] keeps of a fresh run to patch the files later.
 struct Kept {
-    json_rows: Vec<Bytes>,
-    csv_rows: Vec<Bytes>,
+    rows: FxHashMap<PathBuf, Row>,
     feeds: HashMap<String, u64>,
     index: Option<IndexState>,
 }
@@ -85,28 +102,18 @@ fn make_all(
     let site = inputs.site;
     // Open data: one row per reply, the documents are the rows joined.
     let base = site.config.base_url_slash();
-    let rows: Vec<(Bytes, Bytes)> = site
+    let mut rows: Vec<Row> = site
         .entries
         .par_iter()
-        .map(|e| {
-            let json = crate::opendata::json_row(site, &base, e).unwrap_or_default();
-            let csv = crate::opendata::csv_row(site, &base, e).unwrap_or_default();
-            (Arc::from(json), Arc::from(csv))
-        })
+        .map(|e| Row::new(site, &base, e))
         .collect();
-    let (mut json_rows, mut csv_rows): (Vec<Bytes>, Vec<Bytes>) = rows.into_iter().unzip();
-    match crate::opendata::json_document(site, &json_rows) {
-        Ok(b) => emit("data/replies.json", &b)?,
-        Err(e) => eprintln!("warning: data/replies.json not written: {e}"),
-    }
-    match crate::opendata::csv_document(&csv_rows) {
-        Ok(b) => emit("data/replies.csv", &b)?,
-        Err(e) => eprintln!("warning: data/replies.csv not written: {e}"),
+    for (path, document) in opendata_documents(site, &rows.iter().collect::<Vec<_>>()) {
+        emit(path, &document)?;
     }
     if !keep {
         // Not kept for patching: gone before the search index is made (at 100,000 replies
         // the rows are over 100 MB).
-        (json_rows, csv_rows) = (Vec::new(), Vec::new());
+        rows = Vec::new();
     }
     for (path, bytes) in
         crate::opendata::sitemaps(site, inputs.sitemap_urls, crate::opendata::SITEMAP_LIMIT)
@@ -131,8 +138,12 @@ fn make_all(
         }
     }
     Ok(keep.then(|| Kept {
-        json_rows,
-        csv_rows,
+        rows: site
+            .entries
+            .iter()
+            .map(|e| e.reply.source.clone())
+            .zip(rows)
+            .collect(),
         feeds: specs
             .iter()
             .map(|spec| (spec.path.clone(), feed_fp(inputs, spec)))
@@ -162,7 +173,7 @@ impl Machine {
             Some(c)
                 if self.config == inputs.config
                     && !self.files.is_empty()
-                    && self.json_rows.len() + usize::from(c.moved.inserted.is_some())
+                    && self.rows.len() + usize::from(c.moved.inserted.is_some())
                         == n + usize::from(c.moved.removed.is_some()) =>
             {
                 self.patch(inputs, c)
@@ -188,7 +199,7 @@ impl Machine {
         let kept = make_all(inputs, &collect, true).ok().flatten();
         self.files = made.into_inner().unwrap_or_default();
         if let Some(k) = kept {
-            (self.json_rows, self.csv_rows) = (k.json_rows, k.csv_rows);
+            self.rows = k.rows;
             self.feeds = k.feeds;
             self.index = k.index;
         }
@@ -196,16 +207,21 @@ impl Machine {
         self.config = inputs.config;
     }
 
-    /// The open data documents from the kept rows, the sitemap and robots.txt.
-    fn opendata(&mut self, inputs: &Inputs<'_>) {
+    /// The open data documents from the kept rows (false when a reply's row is missing),
+    /// the sitemap and robots.txt.
+    fn opendata(&mut self, inputs: &Inputs<'_>) -> bool {
         let site = inputs.site;
-        match crate::opendata::json_document(site, &self.json_rows) {
-            Ok(b) => self.put("data/replies.json", b),
-            Err(e) => eprintln!("warning: data/replies.json not written: {e}"),
-        }
-        match crate::opendata::csv_document(&self.csv_rows) {
-            Ok(b) => self.put("data/replies.csv", b),
-            Err(e) => eprintln!("warning: data/replies.csv not written: {e}"),
+        let Some(rows) = site
+            .entries
+            .iter()
+            .map(|e| self.rows.get(&e.reply.source))
+            .collect::<Option<Vec<&Row>>>()
+        else {
+            return false;
+        };
+        let documents = opendata_documents(site, &rows);
+        for (path, document) in documents {
+            self.put(path, document);
         }
         self.files
             .retain(|path, _| !(path.starts_with("sitemap") && path.ends_with(".xml")));
@@ -215,6 +231,7 @@ impl Machine {
             self.put(&path, bytes);
         }
         self.put("robots.txt", crate::opendata::robots(site));
+        true
     }
 
     fn put(&mut self, path: &str, bytes: Vec<u8>) {
@@ -280,17 +297,17 @@ impl Machine {
 
         // Open data rows.
         let base = site.config.base_url_slash();
-        let rows = m.inserted.map(|i| {
+        if m.removed.is_some() {
+            self.rows.remove(change.source);
+        }
+        if let Some(i) = m.inserted {
             let e = &site.entries[i];
-            (
-                crate::opendata::json_row(site, &base, e).unwrap_or_default(),
-                crate::opendata::csv_row(site, &base, e).unwrap_or_default(),
-            )
-        });
-        let (json, csv) = rows.map_or((None, None), |(j, c)| (Some(j), Some(c)));
-        m.apply(&mut self.json_rows, json.map(Arc::from));
-        m.apply(&mut self.csv_rows, csv.map(Arc::from));
-        self.opendata(inputs);
+            self.rows
+                .insert(e.reply.source.clone(), Row::new(site, &base, e));
+        }
+        if !self.opendata(inputs) {
+            return false;
+        }
 
         // Feeds whose replies changed, and none for a department that is gone.
         let specs = crate::feed::specs(site);
@@ -318,6 +335,23 @@ impl Machine {
         self.feeds = feeds;
         true
     }
+}
+
+/// `data/replies.json` and `data/replies.csv` from the replies' rows in site order (a
+/// document that cannot be made is left out, with a warning).
+fn opendata_documents(site: &Site, rows: &[&Row]) -> Vec<(&'static str, Vec<u8>)> {
+    let mut out = Vec::new();
+    let json: Vec<&Bytes> = rows.iter().map(|r| &r.json).collect();
+    match crate::opendata::json_document(site, &json) {
+        Ok(b) => out.push(("data/replies.json", b)),
+        Err(e) => eprintln!("warning: data/replies.json not written: {e}"),
+    }
+    let csv: Vec<&Bytes> = rows.iter().map(|r| &r.csv).collect();
+    match crate::opendata::csv_document(&csv) {
+        Ok(b) => out.push(("data/replies.csv", b)),
+        Err(e) => eprintln!("warning: data/replies.csv not written: {e}"),
+    }
+    out
 }
 
 /// What a feed shows: its spec and its replies (fingerprints cover their files' text).

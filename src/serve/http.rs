@@ -341,7 +341,9 @@ async fn respond(
                 let html = Bytes::from(crate::output::unpack(&rel, stored).into_owned());
                 live::inject(&html, 200).to_vec()
             } else if crate::output::packed(&rel) {
-                vec![Bytes::from(crate::output::unpack(&rel, stored).into_owned())]
+                vec![Bytes::from(
+                    crate::output::unpack(&rel, stored).into_owned(),
+                )]
             } else {
                 vec![Bytes::from_owner(stored.clone())]
             };
