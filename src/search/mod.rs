@@ -48,13 +48,14 @@ pub type File = (String, Vec<u8>);
 /// card and `index.bin` change. `order[doc]` is the entry's index in `site.entries`.
 pub fn doc_order(site: &Site) -> Vec<usize> {
     let mut order: Vec<usize> = (0..site.entries.len()).collect();
-    order.sort_unstable_by(|&a, &b| {
-        site.entries[a]
-            .reply
-            .source
-            .cmp(&site.entries[b].reply.source)
-    });
+    order.sort_unstable_by_key(|&i| path_key(&site.entries[i].reply.source));
     order
+}
+
+/// A path's bytes: the index's order of files. (Comparing `Path`s component by component
+/// made sorting 100,000 of them a tenth of a `dafu serve` edit.)
+fn path_key(p: &std::path::Path) -> &[u8] {
+    p.as_os_str().as_encoded_bytes()
 }
 
 /// The inverse of [`doc_order`]: `docs[entry]` is the entry's number in the index.
@@ -942,7 +943,7 @@ impl IndexState {
         let m = crate::model::Replaced {
             removed: m.removed.and(
                 self.paths
-                    .binary_search_by(|p| p.as_path().cmp(source))
+                    .binary_search_by(|p| path_key(p).cmp(path_key(source)))
                     .ok(),
             ),
             inserted: m.inserted.map(|i| doc_numbers(order)[i] as usize),
