@@ -677,6 +677,10 @@ fn zigzag(v: i64) -> u64 {
     ((v << 1) ^ (v >> 63)) as u64
 }
 
+fn unzigzag(z: u64) -> i64 {
+    (z >> 1) as i64 ^ -((z & 1) as i64)
+}
+
 /// What ranking and filters need of every reply, by number, column by column (a column of
 /// like values compresses far better than records): dates as zigzag deltas from the reply
 /// before, department numbers and lengths in tokens as varints, then one byte each for kind,
@@ -775,23 +779,11 @@ pub fn card_path(doc: usize) -> String {
 }
 
 /// Postings encoded as `varint doc-delta, varint code`, decoded.
-fn decode_postings(mut bytes: &[u8]) -> Vec<(u32, u32)> {
-    fn next(b: &mut &[u8]) -> Option<u64> {
-        let mut v = 0u64;
-        let mut shift = 0;
-        loop {
-            let (&byte, rest) = b.split_first()?;
-            *b = rest;
-            v |= u64::from(byte & 0x7f) << shift;
-            if byte < 0x80 {
-                return Some(v);
-            }
-            shift += 7;
-        }
-    }
+fn decode_postings(bytes: &[u8]) -> Vec<(u32, u32)> {
     let mut out = Vec::new();
     let mut doc = 0u32;
-    while let (Some(delta), Some(code)) = (next(&mut bytes), next(&mut bytes)) {
+    let mut pos = 0;
+    while let (Some(delta), Some(code)) = (varint(bytes, &mut pos), varint(bytes, &mut pos)) {
         doc += delta as u32;
         out.push((doc, code as u32));
     }
@@ -1135,8 +1127,7 @@ pub fn decode_index(b: &[u8]) -> Option<IndexFile> {
     let mut from = 0u64;
     for _ in 0..pairs {
         from += varint(b, &mut pos)?;
-        let z = varint(b, &mut pos)?;
-        let delta = (z >> 1) as i64 ^ -((z & 1) as i64);
+        let delta = unzigzag(varint(b, &mut pos)?);
         let to = u32::try_from(from as i64 + delta).ok()?;
         fold.push((char::from_u32(from as u32)?, char::from_u32(to)?));
     }
@@ -1148,8 +1139,7 @@ pub fn decode_index(b: &[u8]) -> Option<IndexFile> {
     let mut dates = Vec::with_capacity(n);
     let mut day = 0i64;
     for _ in 0..n {
-        let z = varint(b, &mut pos)?;
-        day += (z >> 1) as i64 ^ -((z & 1) as i64);
+        day += unzigzag(varint(b, &mut pos)?);
         dates.push(epoch + chrono::Duration::days(day));
     }
     let mut column = || -> Option<Vec<u64>> { (0..n).map(|_| varint(b, &mut pos)).collect() };

@@ -40,20 +40,16 @@ pub fn repo_root() -> PathBuf {
 
 /// Runs `dafu build --root <root> [args]` as a Chinese site's users run it.
 pub fn build_zh(root: &Path, args: &[&str]) -> Output {
-    dafu_zh()
-        .arg("build")
-        .arg("--root")
-        .arg(root)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run dafu")
+    run_build(dafu_zh(), root, args)
 }
 
 /// Runs `dafu build --root <root> [args]`.
 pub fn build(root: &Path, args: &[&str]) -> Output {
-    dafu()
-        .arg("build")
+    run_build(dafu(), root, args)
+}
+
+fn run_build(mut dafu: Command, root: &Path, args: &[&str]) -> Output {
+    dafu.arg("build")
         .arg("--root")
         .arg(root)
         .args(args)
