@@ -208,6 +208,17 @@ const deptList = pages.find((p) => /^departments\/[^/]+\/$/.test(p));
 if (deptList) {
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.goto(root + deptList);
+  // A table on wide screens, compact cards on phones: no header row, each reply a block.
+  const layout = () => page.evaluate(() => {
+    const row = document.querySelector(".reply-table tbody tr");
+    return { head: getComputedStyle(document.querySelector(".reply-table thead")).display, row: getComputedStyle(row).display };
+  });
+  const wide = await layout();
+  checks.ok(wide.head !== "none" && wide.row === "table-row", `at 1280 px the list is a table (${JSON.stringify(wide)})`);
+  await page.setViewportSize({ width: 360, height: 800 });
+  const narrow = await layout();
+  checks.ok(narrow.head === "none" && narrow.row === "block", `at 360 px the list is cards (${JSON.stringify(narrow)})`);
+  await page.setViewportSize({ width: 1280, height: 900 });
   const heads = await page.$$eval(".reply-table thead th", (ths) => ths.map((t) => t.textContent));
   checks.ok(heads.includes("标题") && heads.includes("日期") && !heads.includes("办理单位"), `the list's table leaves out its own column (${heads.join(" ")})`);
   const deptName = (await page.locator("h1").innerText()).replace(/答复$/, "");
