@@ -60,6 +60,8 @@ pub struct BuildReport {
     pub warnings: Vec<Diagnostic>,
     /// How long each step took.
     pub steps: Vec<(&'static str, Duration)>,
+    /// Feeds, open data and the search index were patched, not made afresh.
+    pub outputs_patched: bool,
 }
 
 #[derive(Debug)]
@@ -93,7 +95,7 @@ pub fn build_until(opts: &BuildOptions, stop: Arc<AtomicBool>) -> Result<BuildRe
     // recorded for the next build.
     let (mut pipeline, last_output, last_prev) = match cache {
         Some(c) if !opts.no_cache => (
-            Pipeline::with_known_sources(opts.clone(), c.sources),
+            Pipeline::with_cache(opts.clone(), c.sources, c.machine),
             c.output,
             c.prev,
         ),
@@ -136,6 +138,7 @@ pub fn build_until(opts: &BuildOptions, stop: Arc<AtomicBool>) -> Result<BuildRe
         &output,
         pipeline.config_hash(),
         pipeline.sources(),
+        pipeline.machine_state(),
         &manifest,
         last_output.as_ref(),
     ) {
@@ -151,6 +154,7 @@ pub fn build_until(opts: &BuildOptions, stop: Arc<AtomicBool>) -> Result<BuildRe
     steps.push(("save the cache", mark.elapsed()));
     Ok(BuildReport {
         steps,
+        outputs_patched: pipeline.report().outputs_patched,
         replies: built.replies,
         stats: RenderStats {
             reply_pages: built.reply_pages,

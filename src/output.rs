@@ -244,6 +244,20 @@ impl DirSink {
         true
     }
 
+    /// The bytes of the file at `rel` in the live output folder, when it was made from `key`
+    /// and is untouched since (by its record, and by the hash of what is read back).
+    pub fn read_live(&self, rel: &str, key: u64) -> Option<Vec<u8>> {
+        let (live, manifest) = self.live.as_ref()?;
+        let known = manifest.get(rel).filter(|k| k.key == key)?;
+        let path = live.join(rel);
+        let meta = std::fs::symlink_metadata(&path).ok().filter(|m| m.is_file())?;
+        if record(key, &meta).as_ref() != Some(known) {
+            return None;
+        }
+        let bytes = std::fs::read(&path).ok()?;
+        (crate::hashing::hash_of(&bytes[..]) == key).then_some(bytes)
+    }
+
     fn note(&self, rel: &str, path: PathBuf, rec: FileRecord) {
         if let Ok(mut r) = self.records.lock() {
             r.insert(rel.to_string(), rec);

@@ -1,40 +1,40 @@
-//! The machine-readable outputs, listed once: feeds, open data (JSON, CSV), the sitemap,
-//! robots.txt and the search index. After a fresh site model they are made in full; after one reply changed (a patched model), only
-//! the pieces that reply touches are made again:
+//! The machine-readable outputs, listed once: open data (JSON, CSV), the sitemap, robots.txt,
+//! the feeds and the search index. Each is made afresh ([`make_all`]) and, where it pays,
+//! patched ([`Machine::update`]): the replies whose files changed are found by their
+//! fingerprints, by source path (the reply's stable id), whoever drives the pipeline.
 //!
-//! - `data/replies.json` and `data/replies.csv`: one row per reply is kept (by its file), and only the
-//!   changed reply's row is made again (the files are the rows joined);
-//! - feeds: a feed is made again only when the replies it shows changed (by fingerprint);
-//! - search: the shards the reply's tokens fall in (`IndexState::patch`), the result cards
-//!   of replies that changed or moved, `index.bin` and `meta.json`.
+//! - search: the shards the changed replies' tokens fall in (`IndexState::patch`; `dafu
+//!   build` reads those shards back from the output folder, `dafu serve` holds them), the
+//!   result cards of replies that changed or were renumbered, `index.bin` and `meta.json`;
+//! - feeds: a feed is made again only when the replies it shows changed;
+//! - open data: `dafu serve` keeps one row per reply and makes only the changed ones again;
+//!   `dafu build` makes the rows again (cheaper than keeping them on disk);
+//! - the sitemap and robots.txt are cheap and made every time.
 //!
-//! The sitemap (a list of every URL) is cheap and made again every time. A rebuild that
-//! changed no reply (a template, a stylesheet) leaves all of them as they are.
+//! What is kept between runs ([`State`]) is small: the hash of every file made, each reply's
+//! fingerprint, the feeds' and cards' fingerprints, and the index's numbering. `dafu build`
+//! saves it in the build cache; a file that is not in the output folder as it was made, or a
+//! shard that cannot be read back, means the outputs are made afresh.
 
-use std::path::PathBuf;
-
-use rustc_hash::FxHashMap;
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
-
-use crate::model::{Replaced, Site};
-use crate::plaintext::PlainText;
-use crate::search::{DocTokens, IndexState};
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::{Deserialize, Serialize};
 
 use crate::hashing::hash_of;
-use crate::output::Files;
+use crate::model::Site;
+use crate::output::{DirSink, Files};
+use crate::plaintext::PlainText;
+use crate::reply::Reply;
+use crate::search::{DocChange, IndexState};
 
 type Bytes = Arc<[u8]>;
 
-/// What changed since the last update: the move of one reply (from its file `source`), and
-/// its postings before.
-pub struct Change<'a> {
-    pub source: &'a std::path::Path,
-    pub moved: Replaced,
-    pub old_tokens: Option<&'a DocTokens>,
-}
+/// The replies the outputs were last made from and their texts, by source path.
+pub type Previous = FxHashMap<PathBuf, (Arc<Reply>, PlainText)>;
 
 /// The inputs of the machine-readable files.
 pub struct Inputs<'a> {
@@ -46,27 +46,84 @@ pub struct Inputs<'a> {
     pub sitemap_urls: &'a [(String, Option<String>)],
     /// The configuration's hash: every file depends on it.
     pub config: u64,
+    /// The replies of the last run (a changed reply's old postings are made from them).
+    pub previous: &'a Previous,
 }
 
-#[derive(Default)]
-pub struct Machine {
-    files: Files,
+/// Where the files go: kept in memory (`dafu serve`) or written into the staging folder.
+trait Store: Sync {
+    /// Writes a file whose bytes hash to `key`.
+    fn put(&self, path: &str, bytes: &[u8], key: u64) -> std::io::Result<()>;
+    /// Whether the file made last time from bytes hashing to `key` is still as it was: then
+    /// it is kept (and counts as written).
+    fn keep(&self, path: &str, key: u64) -> bool;
+    /// The bytes of a file made last time (hashing to `key`).
+    fn read(&self, path: &str, key: u64) -> Option<Vec<u8>>;
+    /// Takes away the files no longer made (a folder's unwritten files go when it is
+    /// published).
+    fn retain(&self, keep: &(dyn Fn(&str) -> bool + Sync));
+}
+
+/// `dafu serve`'s files, held as [`crate::output::pack`] holds them.
+struct Memory(Mutex<Files>);
+
+impl Store for Memory {
+    fn put(&self, path: &str, bytes: &[u8], _: u64) -> std::io::Result<()> {
+        let packed = crate::output::pack(path, bytes);
+        self.0
+            .lock()
+            .map_err(|_| std::io::Error::other("lock poisoned"))?
+            .insert(Arc::from(path), packed);
+        Ok(())
+    }
+    fn keep(&self, path: &str, _: u64) -> bool {
+        self.0.lock().is_ok_and(|f| f.contains_key(path))
+    }
+    fn read(&self, path: &str, _: u64) -> Option<Vec<u8>> {
+        let files = self.0.lock().ok()?;
+        Some(crate::output::unpack(path, files.get(path)?).into_owned())
+    }
+    fn retain(&self, keep: &(dyn Fn(&str) -> bool + Sync)) {
+        if let Ok(mut f) = self.0.lock() {
+            f.retain(|p, _| keep(p));
+        }
+    }
+}
+
+impl Store for DirSink {
+    fn put(&self, path: &str, bytes: &[u8], key: u64) -> std::io::Result<()> {
+        self.write_keyed(path, bytes, key)
+    }
+    fn keep(&self, path: &str, key: u64) -> bool {
+        DirSink::keep(self, path, key) || self.link_from_live(path, key)
+    }
+    fn read(&self, path: &str, key: u64) -> Option<Vec<u8>> {
+        self.read_live(path, key)
+    }
+    fn retain(&self, _: &(dyn Fn(&str) -> bool + Sync)) {}
+}
+
+/// What is kept of the last run to patch its files (saved in the build cache).
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct State {
     config: u64,
-    /// Each reply's open-data rows, by its file: patched by id, joined in the site's order.
-    rows: FxHashMap<PathBuf, Row>,
+    /// Every file made, and the hash of its bytes.
+    keys: HashMap<String, u64>,
+    /// Each reply's fingerprint (`Inputs::entry_fp`), by source path.
+    replies: HashMap<PathBuf, u64>,
     /// Feed path → fingerprint of what it shows.
     feeds: HashMap<String, u64>,
     /// Search result card (by number) → fingerprint of its reply.
     cards: Vec<u64>,
     index: Option<IndexState>,
-    /// The replies the files were made from (`Inputs::entry_fp`).
-    entry_fp: Vec<u64>,
 }
 
-/// Makes every machine-readable file afresh and writes it through `emit` as soon as it is
-/// made, keeping none (`dafu build`: memory does not grow with the index's size).
-pub fn write_fresh(inputs: &Inputs<'_>, emit: crate::search::Emit<'_>) -> std::io::Result<()> {
-    make_all(inputs, emit, false).map(|_| ())
+#[derive(Default)]
+pub struct Machine {
+    state: Option<State>,
+    /// `dafu serve`: the files, and each reply's open-data rows by its file.
+    files: Files,
+    rows: FxHashMap<PathBuf, Row>,
 }
 
 /// One reply's row of `replies.json` and of `replies.csv`.
@@ -84,257 +141,336 @@ impl Row {
     }
 }
 
-/// What [`Machine`] keeps of a fresh run to patch the files later.
-struct Kept {
-    rows: FxHashMap<PathBuf, Row>,
-    feeds: HashMap<String, u64>,
-    index: Option<IndexState>,
+/// A reply whose files changed: its source, where it is in the new model (`None`: gone),
+/// and whether the last run had it.
+struct Changed {
+    source: PathBuf,
+    entry: Option<usize>,
+    was: bool,
 }
 
 /// The one list of the machine-readable outputs, each made afresh and handed to `emit` as
 /// soon as it is made: open data (JSON, CSV), the sitemap(s), robots.txt, the feeds and the
-/// search index. With `keep`, also what [`Machine::patch`] needs.
+/// search index. Returns the feeds' fingerprints, the index's state (with its postings when
+/// `keep`) and, when `keep`, the open-data rows.
 fn make_all(
     inputs: &Inputs<'_>,
     emit: crate::search::Emit<'_>,
     keep: bool,
-) -> std::io::Result<Option<Kept>> {
+) -> std::io::Result<(Option<Vec<Row>>, HashMap<String, u64>, Option<IndexState>)> {
     let site = inputs.site;
-    // Open data: one row per reply, the documents are the rows joined.
-    let base = site.config.base_url_slash();
-    let mut rows: Vec<Row> = site
-        .entries
-        .par_iter()
-        .map(|e| Row::new(site, &base, e))
-        .collect();
+    let rows = all_rows(site);
     for (path, document) in opendata_documents(site, &rows.iter().collect::<Vec<_>>()) {
         emit(path, &document)?;
     }
-    if !keep {
-        // Not kept for patching: gone before the search index is made (at 100,000 replies
-        // the rows are over 100 MB).
-        rows = Vec::new();
-    }
-    for (path, bytes) in
-        crate::opendata::sitemaps(site, inputs.sitemap_urls, crate::opendata::SITEMAP_LIMIT)
-    {
+    // Not kept: gone before the search index is made (at 100,000 replies the rows are over
+    // 100 MB).
+    let rows = keep.then_some(rows);
+    for (path, bytes) in sitemaps(inputs) {
         emit(&path, &bytes)?;
     }
-    emit("robots.txt", &crate::opendata::robots(site))?;
     let specs = crate::feed::specs(site);
     specs
         .par_iter()
         .try_for_each(|spec| emit(&spec.path, &spec.render(site, inputs.texts)))?;
-    let mut index = None;
-    if site.config.search.enabled {
-        if keep {
-            let (files, state) = crate::search::build_index_kept(site, inputs.texts);
-            for (path, bytes) in files {
-                emit(&path, &bytes)?;
-            }
-            index = Some(state);
-        } else {
-            crate::search::write_index(site, inputs.texts, emit)?;
-        }
-    }
-    Ok(keep.then(|| Kept {
-        rows: site
-            .entries
-            .iter()
-            .map(|e| e.reply.source.clone())
-            .zip(rows)
-            .collect(),
-        feeds: specs
-            .iter()
-            .map(|spec| (spec.path.clone(), feed_fp(inputs, spec)))
-            .collect(),
-        index,
-    }))
+    let feeds = specs
+        .iter()
+        .map(|spec| (spec.path.clone(), feed_fp(inputs, spec)))
+        .collect();
+    let index = if site.config.search.enabled {
+        Some(crate::search::write_index(site, inputs.texts, emit, keep)?)
+    } else {
+        None
+    };
+    Ok((rows, feeds, index))
 }
 
 impl Machine {
-    /// The files as the last update left them.
+    /// A machine that knows what an earlier run made (from the build cache).
+    pub fn with_state(state: State) -> Machine {
+        Machine {
+            state: Some(state),
+            ..Machine::default()
+        }
+    }
+
+    /// What is kept of the last run.
+    pub fn state(&self) -> Option<&State> {
+        self.state.as_ref()
+    }
+
+    /// The files as the last update left them (`dafu serve`).
     pub fn files(&self) -> &Files {
         &self.files
     }
 
-    /// Brings the files up to date: piece by piece after `change`, else in full.
-    pub fn update(&mut self, inputs: &Inputs<'_>, change: Option<Change<'_>>) -> &Files {
-        let n = inputs.site.entries.len();
-        // A rebuild that changed no reply (a template, a stylesheet): nothing to do.
-        if change.is_none()
-            && !self.files.is_empty()
-            && self.config == inputs.config
-            && self.entry_fp == inputs.entry_fp
-        {
-            return &self.files;
-        }
-        let patched = match change {
-            Some(c)
-                if self.config == inputs.config
-                    && !self.files.is_empty()
-                    && self.rows.len() + usize::from(c.moved.inserted.is_some())
-                        == n + usize::from(c.moved.removed.is_some()) =>
-            {
-                self.patch(inputs, c)
-            }
-            _ => false,
+    /// Brings the files up to date, into memory (`dir: None`) or into an output folder:
+    /// patched when few replies changed since the last run, else made afresh. Returns
+    /// whether they were patched.
+    pub fn update(&mut self, inputs: &Inputs<'_>, dir: Option<&DirSink>) -> std::io::Result<bool> {
+        let memory = Memory(Mutex::new(std::mem::take(&mut self.files)));
+        let store: &dyn Store = match dir {
+            Some(sink) => sink,
+            None => &memory,
+        };
+        let patched = match self.changes(inputs) {
+            Some(changes) => self.patch(inputs, &changes, store)?,
+            None => false,
         };
         if !patched {
-            self.fresh(inputs);
+            memory.retain(&|_| false);
+            self.fresh(inputs, store, dir.is_none())?;
         }
-        self.entry_fp = inputs.entry_fp.to_vec();
-        &self.files
+        self.files = memory.0.into_inner().unwrap_or_default();
+        if dir.is_some()
+            && let Some(index) = self.state.as_mut().and_then(|s| s.index.as_mut())
+        {
+            // Written: the shards read back are not kept (bounded memory).
+            index.drop_postings();
+        }
+        Ok(patched)
     }
 
-    fn fresh(&mut self, inputs: &Inputs<'_>) {
-        let made = std::sync::Mutex::new(Files::new());
-        let collect = |path: &str, bytes: &[u8]| {
-            made.lock()
+    fn fresh(
+        &mut self,
+        inputs: &Inputs<'_>,
+        store: &dyn Store,
+        keep: bool,
+    ) -> std::io::Result<()> {
+        self.state = None;
+        let keys = Mutex::new(HashMap::new());
+        let emit = |path: &str, bytes: &[u8]| {
+            let key = hash_of(bytes);
+            store.put(path, bytes, key)?;
+            keys.lock()
                 .map_err(|_| std::io::Error::other("lock poisoned"))?
-                .insert(Arc::from(path), crate::output::pack(path, bytes));
+                .insert(path.to_string(), key);
             Ok(())
         };
-        // Collecting in memory cannot fail.
-        let kept = make_all(inputs, &collect, true).ok().flatten();
-        self.files = made.into_inner().unwrap_or_default();
-        if let Some(k) = kept {
-            self.rows = k.rows;
-            self.feeds = k.feeds;
-            self.index = k.index;
-        }
-        self.cards = card_fps(inputs, &crate::search::doc_order(inputs.site));
-        self.config = inputs.config;
-    }
-
-    /// The open data documents from the kept rows (false when a reply's row is missing),
-    /// the sitemap and robots.txt.
-    fn opendata(&mut self, inputs: &Inputs<'_>) -> bool {
+        let (rows, feeds, index) = make_all(inputs, &emit, keep)?;
         let site = inputs.site;
-        let Some(rows) = site
-            .entries
-            .iter()
-            .map(|e| self.rows.get(&e.reply.source))
-            .collect::<Option<Vec<&Row>>>()
-        else {
-            return false;
-        };
-        let documents = opendata_documents(site, &rows);
-        for (path, document) in documents {
-            self.put(path, document);
-        }
-        self.files
-            .retain(|path, _| !(path.starts_with("sitemap") && path.ends_with(".xml")));
-        for (path, bytes) in
-            crate::opendata::sitemaps(site, inputs.sitemap_urls, crate::opendata::SITEMAP_LIMIT)
-        {
-            self.put(&path, bytes);
-        }
-        self.put("robots.txt", crate::opendata::robots(site));
-        true
-    }
-
-    fn put(&mut self, path: &str, bytes: Vec<u8>) {
-        self.files
-            .insert(Arc::from(path), crate::output::pack(path, &bytes));
-    }
-
-    /// Makes again what one reply's change touches; false when the index cannot be patched
-    /// (then everything is made afresh).
-    fn patch(&mut self, inputs: &Inputs<'_>, change: Change<'_>) -> bool {
-        let site = inputs.site;
-        let m = change.moved;
-        let n = site.entries.len();
-        // The search index first: it is the one piece that may refuse.
-        if site.config.search.enabled {
-            let Some(index) = self.index.as_mut() else {
-                return false;
-            };
-            let new_tokens = m
-                .inserted
-                .map(|i| crate::search::doc_tokens(site, i, &inputs.texts[i]));
-            let text_bytes = inputs.texts.iter().map(PlainText::utf8_len).sum();
-            let order = crate::search::doc_order(site);
-            let reply = crate::search::ReplyChange {
-                source: change.source,
-                moved: m,
-                old: change.old_tokens,
-                new: new_tokens.as_ref(),
-            };
-            let Some(files) = index.patch(site, &order, reply, text_bytes) else {
-                return false;
-            };
-            // The list filters' files are all made again: those of terms that are gone go.
-            let filters: std::collections::HashSet<&str> = files
+        self.rows = match rows {
+            Some(rows) => site
+                .entries
                 .iter()
-                .map(|(p, _)| p.as_str())
-                .filter(|p| p.starts_with("search/f/"))
-                .collect();
-            self.files
-                .retain(|p, _| !p.starts_with("search/f/") || filters.contains(&**p));
-            for (path, bytes) in files {
-                self.put(&path, bytes);
+                .map(|e| e.reply.source.clone())
+                .zip(rows)
+                .collect(),
+            None => FxHashMap::default(),
+        };
+        self.state = Some(State {
+            config: inputs.config,
+            keys: keys.into_inner().unwrap_or_default(),
+            replies: reply_fps(inputs),
+            feeds,
+            cards: card_fps(inputs, &crate::search::doc_order(site)),
+            index,
+        });
+        Ok(())
+    }
+
+    /// The replies whose files changed since the last run, or `None` when everything is to
+    /// be made afresh (no last run, another configuration, or so many changes that patching
+    /// would not pay).
+    fn changes(&self, inputs: &Inputs<'_>) -> Option<Vec<Changed>> {
+        let state = self.state.as_ref()?;
+        if state.config != inputs.config {
+            return None;
+        }
+        let entries = &inputs.site.entries;
+        let mut changes = Vec::new();
+        let mut known = 0;
+        for (i, e) in entries.iter().enumerate() {
+            let was = state.replies.get(&e.reply.source);
+            known += usize::from(was.is_some());
+            if was != Some(&inputs.entry_fp[i]) {
+                changes.push(Changed {
+                    source: e.reply.source.clone(),
+                    entry: Some(i),
+                    was: was.is_some(),
+                });
             }
-            // Cards are numbered as the index numbers replies (by file): those whose reply
-            // changed or whose number did are made again, those past the end go.
-            let cards = card_fps(inputs, &order);
-            let changed: Vec<(String, Vec<u8>)> = (0..n)
-                .into_par_iter()
-                .filter(|&d| self.cards.get(d) != Some(&cards[d]))
-                .map(|d| {
-                    let i = order[d];
-                    crate::search::card_file(site, i, d, &inputs.texts[i])
+        }
+        if known < state.replies.len() {
+            let now: FxHashSet<&std::path::Path> =
+                entries.iter().map(|e| e.reply.source.as_path()).collect();
+            for source in state.replies.keys() {
+                if !now.contains(source.as_path()) {
+                    changes.push(Changed {
+                        source: source.clone(),
+                        entry: None,
+                        was: true,
+                    });
+                }
+            }
+        }
+        (changes.len() <= 64.max(entries.len() / 8)).then_some(changes)
+    }
+
+    /// Makes again what `changes` touch and keeps the rest; false when that cannot be done
+    /// (then everything is made afresh).
+    fn patch(
+        &mut self,
+        inputs: &Inputs<'_>,
+        changes: &[Changed],
+        store: &dyn Store,
+    ) -> std::io::Result<bool> {
+        let Some(state) = self.state.as_mut() else {
+            return Ok(false);
+        };
+        let site = inputs.site;
+        let n = site.entries.len();
+        let mut made: Vec<(String, Vec<u8>)> = Vec::new();
+        let mut unchanged: Vec<String> = Vec::new();
+
+        if site.config.search.enabled {
+            let Some(index) = state.index.as_mut() else {
+                return Ok(false);
+            };
+            let docs: Option<Vec<DocChange<'_>>> = changes
+                .par_iter()
+                .map(|c| {
+                    let old = match (c.was, inputs.previous.get(&c.source)) {
+                        (false, _) => None,
+                        (true, Some((reply, text))) => Some(crate::search::doc_tokens(reply, text)),
+                        (true, None) => return None,
+                    };
+                    let new = c.entry.map(|i| {
+                        crate::search::doc_tokens(&site.entries[i].reply, &inputs.texts[i])
+                    });
+                    Some(DocChange {
+                        source: &c.source,
+                        old,
+                        new,
+                    })
                 })
                 .collect();
-            for (path, bytes) in changed {
-                self.put(&path, bytes);
-            }
-            for i in n..self.cards.len() {
-                self.files.remove(crate::search::card_path(i).as_str());
-            }
-            self.cards = cards;
+            let Some(docs) = docs else {
+                return Ok(false);
+            };
+            let order = crate::search::doc_order(site);
+            let text_bytes = inputs.texts.iter().map(PlainText::utf8_len).sum();
+            let keys = &state.keys;
+            let load = |path: &str| store.read(path, *keys.get(path)?);
+            let Some(files) = index.patch(site, &order, &docs, text_bytes, &load) else {
+                return Ok(false);
+            };
+            let rewritten: FxHashSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+            unchanged.extend(
+                (0..index.shards())
+                    .map(crate::search::shard_path)
+                    .filter(|p| !rewritten.contains(p.as_str())),
+            );
+            made.extend(files);
+            // Cards are numbered as the index numbers replies (by file): those whose reply
+            // changed or whose number did are made again.
+            let cards = card_fps(inputs, &order);
+            let redo: Vec<usize> = (0..n)
+                .filter(|&d| state.cards.get(d) != Some(&cards[d]))
+                .collect();
+            unchanged.extend(
+                (0..n)
+                    .filter(|&d| state.cards.get(d) == Some(&cards[d]))
+                    .map(crate::search::card_path),
+            );
+            made.par_extend(redo.par_iter().map(|&d| {
+                let i = order[d];
+                crate::search::card_file(site, i, d, &inputs.texts[i])
+            }));
+            state.cards = cards;
         }
 
-        // Open data rows.
-        let base = site.config.base_url_slash();
-        if m.removed.is_some() {
-            self.rows.remove(change.source);
+        // Open data: the rows kept (`dafu serve`) brought up to date, or all made again.
+        let rows: Vec<&Row>;
+        let fresh_rows;
+        if self.rows.len() == state.replies.len() && !self.rows.is_empty() {
+            let base = site.config.base_url_slash();
+            for c in changes {
+                match c.entry {
+                    Some(i) => {
+                        let row = Row::new(site, &base, &site.entries[i]);
+                        self.rows.insert(c.source.clone(), row);
+                    }
+                    None => {
+                        self.rows.remove(&c.source);
+                    }
+                }
+            }
+            let Some(kept) = site
+                .entries
+                .iter()
+                .map(|e| self.rows.get(&e.reply.source))
+                .collect::<Option<Vec<&Row>>>()
+            else {
+                return Ok(false);
+            };
+            rows = kept;
+        } else {
+            fresh_rows = all_rows(site);
+            rows = fresh_rows.iter().collect();
         }
-        if let Some(i) = m.inserted {
-            let e = &site.entries[i];
-            self.rows
-                .insert(e.reply.source.clone(), Row::new(site, &base, e));
-        }
-        if !self.opendata(inputs) {
-            return false;
-        }
+        made.extend(
+            opendata_documents(site, &rows)
+                .into_iter()
+                .map(|(p, b)| (p.to_string(), b)),
+        );
+        made.extend(sitemaps(inputs));
 
-        // Feeds whose replies changed, and none for a department that is gone.
+        // Feeds whose replies changed.
         let specs = crate::feed::specs(site);
         let mut feeds = HashMap::with_capacity(specs.len());
-        let redo: Vec<&crate::feed::Spec> = specs
-            .iter()
-            .filter(|spec| {
-                let fp = feed_fp(inputs, spec);
-                feeds.insert(spec.path.clone(), fp);
-                self.feeds.get(&spec.path) != Some(&fp)
-            })
-            .collect();
-        let made: Vec<(String, Vec<u8>)> = redo
+        let mut redo = Vec::new();
+        for spec in &specs {
+            let fp = feed_fp(inputs, spec);
+            if state.feeds.get(&spec.path) == Some(&fp) {
+                unchanged.push(spec.path.clone());
+            } else {
+                redo.push(spec);
+            }
+            feeds.insert(spec.path.clone(), fp);
+        }
+        made.par_extend(
+            redo.par_iter()
+                .map(|spec| (spec.path.clone(), spec.render(site, inputs.texts))),
+        );
+
+        // What is kept must still be as it was made; then the new files are written.
+        let keys = &state.keys;
+        let all_kept = unchanged
             .par_iter()
-            .map(|spec| (spec.path.clone(), spec.render(site, inputs.texts)))
-            .collect();
-        for path in self.feeds.keys() {
-            if !feeds.contains_key(path) {
-                self.files.remove(path.as_str());
+            .all(|p| keys.get(p).is_some_and(|&k| store.keep(p, k)));
+        if !all_kept {
+            return Ok(false);
+        }
+        let written = made
+            .into_par_iter()
+            .map(|(path, bytes)| {
+                let key = hash_of(&bytes[..]);
+                store.put(&path, &bytes, key).map(|()| (path, key))
+            })
+            .collect::<std::io::Result<Vec<(String, u64)>>>()?;
+        let mut new_keys = HashMap::with_capacity(unchanged.len() + written.len());
+        for p in unchanged {
+            if let Some(&k) = keys.get(&p) {
+                new_keys.insert(p, k);
             }
         }
-        for (path, bytes) in made {
-            self.put(&path, bytes);
-        }
-        self.feeds = feeds;
-        true
+        new_keys.extend(written);
+        store.retain(&|p| new_keys.contains_key(p));
+        state.keys = new_keys;
+        state.replies = reply_fps(inputs);
+        state.feeds = feeds;
+        Ok(true)
     }
+}
+
+/// Every reply's open-data rows, in site order.
+fn all_rows(site: &Site) -> Vec<Row> {
+    let base = site.config.base_url_slash();
+    site.entries
+        .par_iter()
+        .map(|e| Row::new(site, &base, e))
+        .collect()
 }
 
 /// `data/replies.json` and `data/replies.csv` from the replies' rows in site order (a
@@ -354,10 +490,20 @@ fn opendata_documents(site: &Site, rows: &[&Row]) -> Vec<(&'static str, Vec<u8>)
     out
 }
 
-/// What a feed shows: its spec and its replies (fingerprints cover their files' text).
+/// The sitemap(s) and robots.txt.
+fn sitemaps(inputs: &Inputs<'_>) -> Vec<(String, Vec<u8>)> {
+    let site = inputs.site;
+    let mut out =
+        crate::opendata::sitemaps(site, inputs.sitemap_urls, crate::opendata::SITEMAP_LIMIT);
+    out.push(("robots.txt".into(), crate::opendata::robots(site)));
+    out
+}
+
+/// What a feed shows: its place and title, and its replies (by their fingerprints, which
+/// cover their files' text).
 fn feed_fp(inputs: &Inputs<'_>, spec: &crate::feed::Spec) -> u64 {
     let replies: Vec<u64> = spec.entries.iter().map(|&i| inputs.entry_fp[i]).collect();
-    hash_of(&(inputs.config, spec, replies))
+    hash_of(&(inputs.config, &spec.path, &spec.page, &spec.title, replies))
 }
 
 /// Each card's fingerprint, by number.
@@ -365,5 +511,16 @@ fn card_fps(inputs: &Inputs<'_>, order: &[usize]) -> Vec<u64> {
     order
         .iter()
         .map(|&i| hash_of(&(inputs.config, inputs.entry_fp[i])))
+        .collect()
+}
+
+/// Each reply's fingerprint, by source path.
+fn reply_fps(inputs: &Inputs<'_>) -> HashMap<PathBuf, u64> {
+    inputs
+        .site
+        .entries
+        .iter()
+        .zip(inputs.entry_fp)
+        .map(|(e, &fp)| (e.reply.source.clone(), fp))
         .collect()
 }

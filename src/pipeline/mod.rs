@@ -87,8 +87,9 @@ pub struct Pipeline {
     base_path: String,
     /// Output path → fingerprint and bytes of every page of the last run (`Target::Memory`).
     pages: HashMap<String, (u64, Arc<[u8]>)>,
-    /// The texts of the last good model's replies, by source path (for patching the index).
-    model_texts: FxHashMap<PathBuf, PlainText>,
+    /// The last good model's replies and their texts, by source path (what the machine-readable
+    /// files were made from).
+    previous: machine::Previous,
     machine: machine::Machine,
     /// The last run's pages and theme files, and its machine-readable files (`Target::Memory`):
     /// shared with the snapshots handed out.
@@ -116,6 +117,8 @@ pub struct Report {
     pub one_reply: bool,
     /// The edited reply's page was served before the other pages were rendered.
     pub edited_page_first: bool,
+    /// Feeds, open data and the search index were patched (not made afresh).
+    pub outputs_patched: bool,
     pub steps: Vec<(&'static str, std::time::Duration)>,
     mark: Option<std::time::Instant>,
 }
@@ -187,13 +190,9 @@ fn step_name(step: &str) -> crate::messages::Msg {
 /// was replaced, added or removed, and moved between lists (`Site::replace`).
 #[derive(Debug, Clone)]
 struct Patch {
-    /// The changed file, as replies name their source.
-    source: PathBuf,
     moved: crate::model::Replaced,
     /// Only the body of the reply changed (removed and inserted at the same place).
     body_only: bool,
-    /// The search postings of the reply as it was, to take out of the index.
-    old_tokens: Option<crate::search::DocTokens>,
 }
 
 fn templates_hash(theme: &crate::theme::Theme) -> u64 {
@@ -211,12 +210,29 @@ impl Pipeline {
         Pipeline::with_sources(opts, Sources::default())
     }
 
-    /// A pipeline that knows the content files from the build cache ([`store::load`]).
-    pub fn with_known_sources(
+    /// A pipeline that knows the content files and the machine-readable files of the last
+    /// build from the build cache ([`store::load`]).
+    pub fn with_cache(
         opts: BuildOptions,
         files: FxHashMap<PathBuf, sources::Source>,
+        machine: Option<machine::State>,
     ) -> Pipeline {
-        Pipeline::with_sources(opts, Sources::known(files))
+        // The last build's replies: the cache holds only builds that succeeded.
+        let previous = files
+            .values()
+            .filter_map(|s| Some((s.reply()?, s.text.as_ref()?)))
+            .filter(|(r, _)| opts.drafts || !r.draft)
+            .map(|(r, t)| (r.source.clone(), (r.clone(), t.clone())))
+            .collect();
+        let mut p = Pipeline::with_sources(opts, Sources::known(files));
+        p.previous = previous;
+        p.machine = machine.map(machine::Machine::with_state).unwrap_or_default();
+        p
+    }
+
+    /// What the machine-readable files of the last good run were made from.
+    pub fn machine_state(&self) -> Option<&machine::State> {
+        self.machine.state()
     }
 
     fn with_sources(opts: BuildOptions, sources: Sources) -> Pipeline {
@@ -227,7 +243,7 @@ impl Pipeline {
             model_config: 0,
             base_path: "/".into(),
             pages: HashMap::new(),
-            model_texts: FxHashMap::default(),
+            previous: FxHashMap::default(),
             machine: machine::Machine::default(),
             served: Arc::default(),
             served_machine: Arc::default(),
@@ -346,11 +362,8 @@ impl Pipeline {
         };
 
         // Stage 3: the model, patched for a one-file change or built afresh.
-        let old_text = effective
-            .and_then(|c| c.first())
-            .and_then(|p| self.model_texts.get(p).cloned());
         let patched = if diags.is_empty() {
-            self.patch_model(effective, config_hash, old_text.as_ref())
+            self.patch_model(effective, config_hash)
         } else {
             None
         };
@@ -381,7 +394,6 @@ impl Pipeline {
             self.served = Arc::default();
             self.served_machine = Arc::default();
             self.pages.clear();
-            self.machine = machine::Machine::default();
         }
         result
     }
@@ -423,7 +435,6 @@ impl Pipeline {
         &mut self,
         changed: Option<&[PathBuf]>,
         config_hash: u64,
-        old_text: Option<&PlainText>,
     ) -> Option<(Site, Patch)> {
         let [one] = changed? else { return None };
         // Any file in error: build afresh, which reports every problem.
@@ -443,17 +454,6 @@ impl Pipeline {
             .entries
             .iter()
             .position(|e| e.reply.source.as_os_str() == source.as_os_str());
-        // Its postings as they were, for the search index to take out.
-        let old_tokens = match (removed, old_text) {
-            (Some(r), Some(text)) if site.config.search.enabled => {
-                Some(crate::search::doc_tokens(&site, r, text))
-            }
-            (Some(_), None) if site.config.search.enabled => {
-                self.site = Some(site);
-                return None;
-            }
-            _ => None,
-        };
         // Only the body changed: the model does not depend on bodies.
         if let (Some(new), Some(i)) = (new, removed) {
             let mut same = (*site.entries[i].reply).clone();
@@ -467,10 +467,8 @@ impl Pipeline {
                 return Some((
                     site,
                     Patch {
-                        source: source.to_path_buf(),
                         moved,
                         body_only: true,
-                        old_tokens,
                     },
                 ));
             }
@@ -490,10 +488,8 @@ impl Pipeline {
             return Some((
                 site,
                 Patch {
-                    source: source.to_path_buf(),
                     moved,
                     body_only: false,
-                    old_tokens,
                 },
             ));
         }
@@ -773,7 +769,7 @@ impl Pipeline {
             other_files: theme.files.len(),
             rendered: todo,
         };
-        built.snapshot = self.finish(&renderer, site, &jobs, files, patch, target, pages_ready)?;
+        built.snapshot = self.finish(&renderer, site, &jobs, files, target, pages_ready)?;
         Ok(built)
     }
 
@@ -810,7 +806,6 @@ impl Pipeline {
             site,
             &jobs,
             files,
-            patch,
             &Target::Memory,
             pages_ready,
         )?;
@@ -877,7 +872,6 @@ impl Pipeline {
         site: &Site,
         jobs: &[Job],
         files: Files,
-        patch: Option<Patch>,
         target: &Target<'_>,
         pages_ready: &mut dyn FnMut(Snapshot),
     ) -> Result<Option<Snapshot>, Vec<Diagnostic>> {
@@ -917,37 +911,30 @@ impl Pipeline {
             entry_fp: &entry_fp,
             sitemap_urls: &sitemap_urls,
             config: self.model_config,
+            previous: &self.previous,
         };
-        let change = patch.as_ref().map(|p| machine::Change {
-            source: &p.source,
-            moved: p.moved,
-            old_tokens: p.old_tokens.as_ref(),
-        });
-        match target {
-            Target::Dir(sink) => {
-                let emit = |rel: &str, bytes: &[u8]| sink.write(rel, bytes);
-                machine::write_fresh(&inputs, &emit).map_err(|e| {
-                    vec![Diagnostic::new(
-                        &sink.root,
-                        crate::msg!("write-outputs-failed", error = e.to_string()),
-                    )]
-                })?;
-            }
-            Target::Memory => {
-                // Held as `pack` holds them (the cards compressed).
-                self.served_machine = Arc::new(self.machine.update(&inputs, change).clone());
-            }
+        let dir = match target {
+            Target::Dir(sink) => Some(*sink),
+            Target::Memory => None,
+        };
+        self.report.outputs_patched = self.machine.update(&inputs, dir).map_err(|e| {
+            let folder = dir.map_or_else(|| self.opts.root.clone(), |s| s.root.clone());
+            vec![Diagnostic::new(
+                &folder,
+                crate::msg!("write-outputs-failed", error = e.to_string()),
+            )]
+        })?;
+        if matches!(target, Target::Memory) {
+            self.served_machine = Arc::new(self.machine.files().clone());
         }
         self.report.step("feeds, open data, search");
-        if matches!(target, Target::Memory) {
-            // The texts of this model's replies, for taking a reply out of the index later.
-            self.model_texts = site
-                .entries
-                .iter()
-                .zip(texts)
-                .map(|(e, t)| (e.reply.source.clone(), t))
-                .collect();
-        }
+        // What the next run's machine-readable files are patched from.
+        self.previous = site
+            .entries
+            .iter()
+            .zip(texts)
+            .map(|(e, t)| (e.reply.source.clone(), (e.reply.clone(), t)))
+            .collect();
         Ok(matches!(target, Target::Memory).then(|| self.snapshot(self.served.clone())))
     }
 }

@@ -26,6 +26,7 @@ use crate::hashing::hash_of;
 use crate::output::Manifest;
 use crate::reply::Reply;
 
+use super::machine::State as MachineState;
 use super::sources::Source;
 
 const FORMAT: u32 = 2;
@@ -40,13 +41,16 @@ pub fn cache_dir(output: &Path) -> PathBuf {
 /// `sources.json`. Saved from borrowed replies (`R = &Reply`: nothing is copied), loaded
 /// into owned ones.
 #[derive(Serialize, Deserialize)]
-struct Index<R> {
+struct Index<R, M> {
     format: u32,
     dafu: String,
     key: u64,
     /// The configuration hash the replies were validated with.
     config: u64,
     files: Vec<FileEntry<R>>,
+    /// What the machine-readable files were made from (saved with the replies they were
+    /// made from, in one file).
+    machine: Option<M>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -69,6 +73,7 @@ pub struct Cache {
     pub sources: FxHashMap<PathBuf, Source>,
     pub output: Option<Manifest>,
     pub prev: Option<Manifest>,
+    pub machine: Option<MachineState>,
 }
 
 /// What decides whether a cache may be used at all.
@@ -96,16 +101,18 @@ pub fn load(opts: &BuildOptions, output: &Path) -> Option<Cache> {
             sources: FxHashMap::default(),
             output: read_json(&dir.join("output.json")),
             prev: None,
+            machine: None,
         });
     }
     let dir = cache_dir(output);
     if !crate::output::is_ours(&dir) {
         return None;
     }
-    let index: Index<Reply> = read_json(&dir.join("sources.json"))?;
+    let mut index: Index<Reply, MachineState> = read_json(&dir.join("sources.json"))?;
     if index.format != FORMAT || index.dafu != env!("CARGO_PKG_VERSION") || index.key != key(opts) {
         return None;
     }
+    let machine = index.machine.take();
     // Read text by text (they follow each other in the files' order): the file is never
     // in memory beside the texts made from it.
     let mut texts = std::io::BufReader::new(std::fs::File::open(dir.join("texts.bin")).ok()?);
@@ -142,6 +149,7 @@ pub fn load(opts: &BuildOptions, output: &Path) -> Option<Cache> {
         sources,
         output: read_json(&dir.join("output.json")),
         prev: read_json(&dir.join("prev.json")),
+        machine,
     })
 }
 
@@ -187,6 +195,7 @@ pub fn save(
     output: &Path,
     config: u64,
     sources: &FxHashMap<PathBuf, Source>,
+    machine: Option<&MachineState>,
     manifest: &Manifest,
     prev: Option<&Manifest>,
 ) -> std::io::Result<()> {
@@ -233,6 +242,7 @@ pub fn save(
         key: key(opts),
         config,
         files,
+        machine,
     };
     write_json(&dir.join("sources.json"), &index)?;
     match prev {
@@ -274,6 +284,7 @@ mod tests {
             &output,
             p.config_hash(),
             p.sources(),
+            p.machine_state(),
             &manifest,
             None,
         )
@@ -330,6 +341,7 @@ mod tests {
             &output,
             0,
             &FxHashMap::default(),
+            None,
             &Manifest::new(),
             None,
         );

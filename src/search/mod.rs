@@ -29,6 +29,7 @@
 pub mod tokenize;
 
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 use rustc_hash::FxHashMap;
 
@@ -38,6 +39,7 @@ use serde::Serialize;
 
 use crate::model::{Dim, Site};
 use crate::plaintext::PlainText;
+use crate::reply::Reply;
 use tokenize::{Token, shard_of, tokens, tokens_of};
 
 /// A file of the index: site-relative path, bytes.
@@ -136,8 +138,7 @@ fn key_string(key: u64, words: &HashMap<u64, String>) -> String {
 }
 
 /// The fields of a reply that are indexed, with their field bits.
-fn doc_fields<'a>(site: &'a Site, i: usize, names: &'a mut String) -> [(&'a str, u32); 4] {
-    let r = &site.entries[i].reply;
+fn doc_fields<'a>(r: &'a Reply, names: &'a mut String) -> [(&'a str, u32); 4] {
     names.clear();
     for n in r
         .representatives
@@ -204,11 +205,10 @@ fn varint_len(mut v: u64) -> usize {
     n
 }
 
-/// Tokenises reply `i` (fields, then text) into `doc_map` (key → tf << 3 | fields); `word`
+/// Tokenises a reply (fields, then text) into `doc_map` (key → tf << 3 | fields); `word`
 /// is called for each word token's key and text. Returns the reply's length in tokens.
 fn tokenize_doc(
-    site: &Site,
-    i: usize,
+    reply: &Reply,
     text: &PlainText,
     names: &mut String,
     doc_map: &mut FxHashMap<u64, u32>,
@@ -230,7 +230,7 @@ fn tokenize_doc(
         *code = (*code + (1 << FIELD_BITS)) | bits;
         length += 1;
     };
-    for (field_text, bits) in doc_fields(site, i, names) {
+    for (field_text, bits) in doc_fields(reply, names) {
         tokens(field_text, |t| add(t, bits));
     }
     tokens_of(text.chars(), |t| add(t, 0));
@@ -247,11 +247,11 @@ pub struct DocTokens {
     pub words: Vec<(u64, String)>,
 }
 
-/// The postings of entry `i` whose plain text is `text`.
-pub fn doc_tokens(site: &Site, i: usize, text: &PlainText) -> DocTokens {
+/// The postings of a reply whose plain text is `text`.
+pub fn doc_tokens(reply: &Reply, text: &PlainText) -> DocTokens {
     let mut doc_map = FxHashMap::default();
     let mut words = Vec::new();
-    let length = tokenize_doc(site, i, text, &mut String::new(), &mut doc_map, |k, w| {
+    let length = tokenize_doc(reply, text, &mut String::new(), &mut doc_map, |k, w| {
         words.push((k, w.to_string()))
     });
     words.sort();
@@ -284,7 +284,8 @@ fn index_part(
         let empty = PlainText::default();
         let text = texts.get(i).unwrap_or(&empty);
         let words = &mut part.words;
-        let length = tokenize_doc(site, i, text, &mut names, &mut doc_map, |k, w| {
+        let reply = &site.entries[i].reply;
+        let length = tokenize_doc(reply, text, &mut names, &mut doc_map, |k, w| {
             words.entry(k).or_insert_with(|| w.to_string());
         });
         for (&key, &code) in &doc_map {
@@ -346,9 +347,16 @@ fn days(d: NaiveDate) -> u16 {
 /// Where the index's files go as they are made, in parallel; the first error is returned.
 pub type Emit<'a> = &'a (dyn Fn(&str, &[u8]) -> std::io::Result<()> + Sync);
 
-/// Writes every file of the search index through `emit` as soon as it is made, keeping
-/// none of them (`dafu build`).
-pub fn write_index(site: &Site, texts: &[PlainText], emit: Emit<'_>) -> std::io::Result<()> {
+/// Makes the whole index, handing each file to `emit` as soon as it is made (none is
+/// kept), and returns what [`IndexState::patch`] needs later. With `keep_postings` (`dafu
+/// serve`) that includes every shard's postings; without (`dafu build`, memory bounded), a
+/// patch reads the shards it changes back from their files.
+pub fn write_index(
+    site: &Site,
+    texts: &[PlainText],
+    emit: Emit<'_>,
+    keep_postings: bool,
+) -> std::io::Result<IndexState> {
     let errors = std::sync::Mutex::new(None);
     let guarded = |path: &str, bytes: &[u8]| {
         let r = emit(path, bytes);
@@ -360,17 +368,11 @@ pub fn write_index(site: &Site, texts: &[PlainText], emit: Emit<'_>) -> std::io:
         }
         r
     };
-    build(site, texts, false, BYTES_PER_SHARD, Some(&guarded));
+    let (_, state) = build(site, texts, keep_postings, BYTES_PER_SHARD, Some(&guarded));
     match errors.into_inner().ok().flatten() {
         Some(e) => Err(e),
-        None => Ok(()),
+        None => Ok(state),
     }
-}
-
-/// The search index, and the state `dafu serve` keeps to patch it (`IndexState::patch`).
-pub fn build_index_kept(site: &Site, texts: &[PlainText]) -> (Vec<(String, Vec<u8>)>, IndexState) {
-    let (files, state) = build(site, texts, true, BYTES_PER_SHARD, None);
-    (files, state.unwrap_or_default())
 }
 
 /// Makes the index; with `emit`, each file is handed over as soon as it is made (and the
@@ -381,7 +383,7 @@ fn build(
     keep: bool,
     per_shard: usize,
     emit: Option<Emit<'_>>,
-) -> (Vec<(String, Vec<u8>)>, Option<IndexState>) {
+) -> (Vec<(String, Vec<u8>)>, IndexState) {
     // A file made: handed over, or collected.
     let out = |file: File| -> Option<File> {
         match emit {
@@ -455,7 +457,7 @@ fn build(
             let tokens = &keyed[bounds[s]..bounds[s + 1]];
             let mut raw = Vec::new();
             put_varint(&mut raw, tokens.len() as u64);
-            let mut data = keep.then(ShardData::default);
+            let mut data = ShardData::default();
             for (_, key) in tokens {
                 let token = key_string(*key, &words);
                 let lists: Vec<&PartList> = parts.iter().filter_map(|p| p.lists.get(key)).collect();
@@ -476,16 +478,16 @@ fn build(
                     l.encode(prev, &mut raw);
                     prev = l.last;
                 }
-                if let Some(d) = data.as_mut() {
-                    d.keys.push(*key);
-                    d.tokens.push(token.as_str().into());
-                    d.lists.push(Packed {
+                if keep {
+                    data.keys.push(*key);
+                    data.tokens.push(token.as_str().into());
+                    data.lists.push(Packed {
                         df: df as u32,
                         bytes: raw[start..].into(),
                     });
                 }
             }
-            (out((shard_path(s), gzip(&raw))), data)
+            (out((shard_path(s), gzip(&raw))), keep.then_some(data))
         })
         .collect();
     drop(parts);
@@ -511,17 +513,17 @@ fn build(
         })
         .collect();
     files.extend(cards.into_iter().flatten());
-    let state = keep.then(|| IndexState {
+    let state = IndexState {
         shards,
         per_shard,
-        shard_data: shard_data.into_iter().flatten().collect(),
+        shard_data,
         lengths,
         text_bytes,
         paths: order
             .iter()
             .map(|&i| site.entries[i].reply.source.clone())
             .collect(),
-    });
+    };
     (files, state)
 }
 
@@ -732,7 +734,8 @@ fn doc_columns(site: &Site, order: &[usize], meta: &Meta, lengths: &[u32], out: 
     }
 }
 
-fn shard_path(s: usize) -> String {
+/// Where shard `s` is.
+pub fn shard_path(s: usize) -> String {
     format!("search/s/{s}.bin")
 }
 
@@ -827,6 +830,34 @@ struct ShardData {
 }
 
 impl ShardData {
+    /// A shard read back from its file (`None`: not a shard file, or its tokens out of order).
+    fn decode(file: &[u8]) -> Option<ShardData> {
+        let b = gunzip(file)?;
+        let mut pos = 0;
+        let count = varint(&b, &mut pos)? as usize;
+        let mut shard = ShardData::default();
+        for _ in 0..count {
+            let len = varint(&b, &mut pos)? as usize;
+            let token = std::str::from_utf8(b.get(pos..pos + len)?).ok()?;
+            pos += len;
+            let df = varint(&b, &mut pos)? as u32;
+            let nbytes = varint(&b, &mut pos)? as usize;
+            let bytes = b.get(pos..pos + nbytes)?;
+            pos += nbytes;
+            let key = key_of_token(token);
+            if shard.keys.last().is_some_and(|&k| k >= key) {
+                return None;
+            }
+            shard.keys.push(key);
+            shard.tokens.push(token.into());
+            shard.lists.push(Packed {
+                df,
+                bytes: bytes.into(),
+            });
+        }
+        (pos == b.len()).then_some(shard)
+    }
+
     /// The shard file: `varint count`, then per token `varint len, utf-8, varint df, varint
     /// nbytes, postings`, postings being `varint doc-delta, varint (tf << 3 | fields)`.
     fn encode(&self) -> Vec<u8> {
@@ -873,18 +904,22 @@ impl ShardData {
     }
 }
 
-/// What `dafu serve` keeps of the last index: every shard's postings, and each reply's
-/// length. With it, a changed reply costs the shards its tokens fall in, not a new index.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// What is kept of the last index to patch it: each reply's file and length by number, and
+/// the shards' postings held in memory (`dafu serve` holds all; `dafu build` none, and reads
+/// back from their files the shards a patch changes). Saved in the build cache without the
+/// postings.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize)]
 pub struct IndexState {
     shards: u32,
     /// Text bytes per shard (`BYTES_PER_SHARD`, smaller in tests).
     per_shard: usize,
-    shard_data: Vec<ShardData>,
+    /// By shard; `None`: not in memory.
+    #[serde(skip)]
+    shard_data: Vec<Option<ShardData>>,
     lengths: Vec<u32>,
     text_bytes: usize,
     /// Each reply's source path, by number.
-    paths: Vec<std::path::PathBuf>,
+    paths: Vec<PathBuf>,
 }
 
 /// The token of a key, from the words of `docs`.
@@ -901,140 +936,222 @@ fn token_of(key: u64, docs: &[&DocTokens]) -> String {
     }
 }
 
-/// One reply's change, as [`IndexState::patch`] takes it.
-pub struct ReplyChange<'a> {
-    /// Its file, as replies name their source.
-    pub source: &'a std::path::Path,
-    /// Where `Site::replace` took it from and put it, in the site's order.
-    pub moved: crate::model::Replaced,
-    /// Its postings before and after.
-    pub old: Option<&'a DocTokens>,
-    pub new: Option<&'a DocTokens>,
+/// The key of a token as a shard file spells it: two Han characters are a bigram, anything
+/// else a word (words hold no Han).
+fn key_of_token(token: &str) -> u64 {
+    let mut chars = token.chars();
+    match (chars.next(), chars.next(), chars.next()) {
+        (Some(a), Some(b), None) if tokenize::is_han(a) && tokenize::is_han(b) => bigram_key(a, b),
+        _ => word_key(token),
+    }
+}
+
+/// One reply's change, as [`IndexState::patch`] takes it: its file, and its postings before
+/// (`None`: it is new) and after (`None`: it is gone).
+pub struct DocChange<'a> {
+    pub source: &'a Path,
+    pub old: Option<DocTokens>,
+    pub new: Option<DocTokens>,
+}
+
+/// Reads a shard file's bytes (`dafu build`: from the output folder, checked against what
+/// was written); `None` when it cannot.
+pub type LoadShard<'a> = &'a (dyn Fn(&str) -> Option<Vec<u8>> + Sync);
+
+/// Shard `s`, read through `load` if it is not in memory.
+fn loaded<'d>(
+    data: &'d mut [Option<ShardData>],
+    s: usize,
+    load: LoadShard<'_>,
+) -> Option<&'d mut ShardData> {
+    let slot = data.get_mut(s)?;
+    if slot.is_none() {
+        *slot = Some(ShardData::decode(&load(&shard_path(s))?)?);
+    }
+    slot.as_mut()
+}
+
+/// The number of the reply from `source` among `paths` (sorted as [`doc_order`] sorts).
+fn number_of<P: AsRef<Path>>(paths: &[P], source: &Path) -> Option<usize> {
+    paths
+        .binary_search_by(|p| path_key(p.as_ref()).cmp(path_key(source)))
+        .ok()
 }
 
 impl IndexState {
-    /// Brings the index up to date after one reply changed, arrived or went (`change`):
-    /// `text_bytes` is the new size of all texts, `order` the new [`doc_order`].
-    /// Returns the files that changed, or `None` when the number of shards would change (then
-    /// build the index afresh). `site` is the new site model.
+    /// Brings the index up to date after some replies changed, arrived or went (`changes`,
+    /// each file once): `site` is the new model, `order` its [`doc_order`], `text_bytes` the
+    /// new size of all texts. Returns the files that changed (the shards changed, `index.bin`,
+    /// `meta.json`, the list filters), or `None` when the index must be made afresh: the number
+    /// of shards changes, a change does not match the index, or a shard cannot be read.
+    ///
+    /// An edit changes the shards its changed tokens fall in. A file added or removed
+    /// renumbers the files after it: every shard is then read and those renumbered written.
     pub fn patch(
         &mut self,
         site: &Site,
         order: &[usize],
-        change: ReplyChange<'_>,
+        changes: &[DocChange<'_>],
         text_bytes: usize,
-    ) -> Option<Vec<(String, Vec<u8>)>> {
-        let ReplyChange {
-            source,
-            moved: m,
-            old,
-            new,
-        } = change;
-        // The move in the index's numbering (by source path): an edit in place, whatever it
-        // did to the site's order; only an added or removed file renumbers the ones after it.
-        let m = crate::model::Replaced {
-            removed: m.removed.and(
-                self.paths
-                    .binary_search_by(|p| path_key(p).cmp(path_key(source)))
-                    .ok(),
-            ),
-            inserted: m.inserted.map(|i| doc_numbers(order)[i] as usize),
-        };
-        if shards_for(text_bytes, self.per_shard) != self.shards
-            || self.shard_data.len() != self.shards as usize
-            || m.removed.is_some() != old.is_some()
-            || m.inserted.is_some() != new.is_some()
-        {
+        load: LoadShard<'_>,
+    ) -> Option<Vec<File>> {
+        if shards_for(text_bytes, self.per_shard) != self.shards {
             return None;
         }
-        let shards = self.shards;
-        let mut dirty = vec![false; shards as usize];
+        let shards = self.shards as usize;
+        self.shard_data.resize(shards, None);
+        let new_paths: Vec<&Path> = order
+            .iter()
+            .map(|&i| site.entries[i].reply.source.as_path())
+            .collect();
+        let mut numbered = Vec::with_capacity(changes.len());
+        for c in changes {
+            let before = number_of(&self.paths, c.source);
+            let after = number_of(&new_paths, c.source);
+            if before.is_some() != c.old.is_some() || after.is_some() != c.new.is_some() {
+                return None;
+            }
+            numbered.push((c, before, after));
+        }
+        let renumbered = self.paths.len() != new_paths.len()
+            || self.paths.iter().zip(&new_paths).any(|(a, b)| a != b);
+        let mut dirty = vec![false; shards];
+        let data = &mut self.shard_data;
+        // Sets (or with `None` takes out) reply `doc`'s posting of `key`.
+        let set = |data: &mut [Option<ShardData>],
+                   dirty: &mut [bool],
+                   docs: [&DocTokens; 2],
+                   key: u64,
+                   doc: usize,
+                   code: Option<u32>| {
+            let token = token_of(key, &docs);
+            let s = shard_of(&token, shards as u32) as usize;
+            dirty[s] = true;
+            loaded(data, s, load).map(|d| d.set(key, &token, doc as u32, code))
+        };
         let empty = DocTokens::default();
-        let both = [old.unwrap_or(&empty), new.unwrap_or(&empty)];
-        let set =
-            |data: &mut [ShardData], dirty: &mut [bool], key: u64, doc: u32, code: Option<u32>| {
-                let token = token_of(key, &both);
-                let s = shard_of(&token, shards) as usize;
-                dirty[s] = true;
-                data[s].set(key, &token, doc, code);
-            };
-        match (m.removed, m.inserted) {
-            // Same place: only the tokens that differ.
-            (Some(r), Some(i)) if r == i => {
+        if !renumbered {
+            // Same numbers: only the tokens that differ.
+            for (c, before, after) in &numbered {
+                let (Some(d), Some(_)) = (before, after) else {
+                    return None;
+                };
+                let both = [
+                    c.old.as_ref().unwrap_or(&empty),
+                    c.new.as_ref().unwrap_or(&empty),
+                ];
                 let (a, b) = (&both[0].postings, &both[1].postings);
                 let (mut x, mut y) = (0, 0);
                 while x < a.len() || y < b.len() {
-                    let ka = a.get(x).map(|p| p.0);
-                    let kb = b.get(y).map(|p| p.0);
-                    match (ka, kb) {
-                        (Some(ka), Some(kb)) if ka == kb => {
-                            if a[x].1 != b[y].1 {
-                                set(&mut self.shard_data, &mut dirty, kb, i as u32, Some(b[y].1));
+                    match (a.get(x), b.get(y)) {
+                        (Some(pa), Some(pb)) if pa.0 == pb.0 => {
+                            if pa.1 != pb.1 {
+                                set(data, &mut dirty, both, pb.0, *d, Some(pb.1))?;
                             }
                             x += 1;
                             y += 1;
                         }
-                        (Some(ka), kb) if kb.is_none_or(|kb| ka < kb) => {
-                            set(&mut self.shard_data, &mut dirty, ka, i as u32, None);
+                        (Some(pa), pb) if pb.is_none_or(|pb| pa.0 < pb.0) => {
+                            set(data, &mut dirty, both, pa.0, *d, None)?;
                             x += 1;
                         }
-                        (_, Some(kb)) => {
-                            set(&mut self.shard_data, &mut dirty, kb, i as u32, Some(b[y].1));
+                        (_, Some(pb)) => {
+                            set(data, &mut dirty, both, pb.0, *d, Some(pb.1))?;
                             y += 1;
                         }
                         _ => break,
                     }
                 }
             }
-            _ => {
-                if let Some(r) = m.removed {
-                    for &(key, _) in &both[0].postings {
-                        set(&mut self.shard_data, &mut dirty, key, r as u32, None);
+        } else {
+            // Every shard: the old postings out, the others renumbered, the new ones in.
+            let missing: Vec<usize> = (0..shards).filter(|&s| data[s].is_none()).collect();
+            let read: Vec<Option<ShardData>> = missing
+                .par_iter()
+                .map(|&s| ShardData::decode(&load(&shard_path(s))?))
+                .collect();
+            for (s, shard) in missing.into_iter().zip(read) {
+                data[s] = Some(shard?);
+            }
+            for (c, before, _) in &numbered {
+                if let (Some(b), Some(old)) = (before, &c.old) {
+                    for &(key, _) in &old.postings {
+                        set(data, &mut dirty, [old, &empty], key, *b, None)?;
                     }
                 }
-                // Replies between the two places are renumbered: their shards change too.
-                let renumbered: Vec<bool> = self
-                    .shard_data
-                    .par_iter_mut()
-                    .map(|data| {
-                        let mut changed = false;
-                        for packed in &mut data.lists {
-                            let mut list = packed.decode();
-                            let mut moved = false;
-                            for p in list.iter_mut() {
-                                let to = m.renumber(p.0 as usize) as u32;
-                                moved |= to != p.0;
-                                p.0 = to;
-                            }
-                            if moved {
-                                *packed = Packed::new(&list);
-                                changed = true;
-                            }
+            }
+            let to: Vec<u32> = self
+                .paths
+                .iter()
+                .map(|p| number_of(&new_paths, p).map_or(u32::MAX, |d| d as u32))
+                .collect();
+            let renumbered: Vec<Option<bool>> = data
+                .par_iter_mut()
+                .map(|shard| {
+                    let shard = shard.as_mut()?;
+                    let mut changed = false;
+                    for packed in &mut shard.lists {
+                        let mut list = packed.decode();
+                        let mut moved = false;
+                        for p in list.iter_mut() {
+                            let d = *to.get(p.0 as usize).filter(|&&d| d != u32::MAX)?;
+                            moved |= d != p.0;
+                            p.0 = d;
                         }
-                        changed
-                    })
-                    .collect();
-                for (d, r) in dirty.iter_mut().zip(renumbered) {
-                    *d |= r;
-                }
-                if let Some(i) = m.inserted {
-                    for &(key, code) in &both[1].postings {
-                        set(&mut self.shard_data, &mut dirty, key, i as u32, Some(code));
+                        if moved {
+                            *packed = Packed::new(&list);
+                            changed = true;
+                        }
+                    }
+                    Some(changed)
+                })
+                .collect();
+            for (d, r) in dirty.iter_mut().zip(renumbered) {
+                *d |= r?;
+            }
+            for (c, _, after) in &numbered {
+                if let (Some(a), Some(new)) = (after, &c.new) {
+                    for &(key, code) in &new.postings {
+                        set(data, &mut dirty, [&empty, new], key, *a, Some(code))?;
                     }
                 }
             }
         }
-        m.apply(&mut self.lengths, new.map(|d| d.length));
-        m.apply(&mut self.paths, new.map(|_| source.to_path_buf()));
+        let mut lengths = if renumbered {
+            new_paths
+                .iter()
+                .map(|p| number_of(&self.paths, p).map_or(0, |b| self.lengths[b]))
+                .collect()
+        } else {
+            std::mem::take(&mut self.lengths)
+        };
+        for (c, _, after) in &numbered {
+            if let (Some(a), Some(new)) = (after, &c.new) {
+                lengths[*a] = new.length;
+            }
+        }
+        self.lengths = lengths;
+        self.paths = new_paths.iter().map(|p| p.to_path_buf()).collect();
         self.text_bytes = text_bytes;
-        let mut files: Vec<(String, Vec<u8>)> = dirty
+        let data = &self.shard_data;
+        let mut files: Vec<File> = dirty
             .par_iter()
             .enumerate()
             .filter(|(_, d)| **d)
-            .map(|(s, _)| (shard_path(s), self.shard_data[s].encode()))
+            .filter_map(|(s, _)| Some((shard_path(s), data[s].as_ref()?.encode())))
             .collect();
-        files.extend(index_and_meta(site, order, &self.lengths, shards));
+        files.extend(index_and_meta(site, order, &self.lengths, self.shards));
         Some(files)
+    }
+
+    /// How many shards the index has.
+    pub fn shards(&self) -> usize {
+        self.shards as usize
+    }
+
+    /// Forgets the postings held in memory (they are in the shard files).
+    pub fn drop_postings(&mut self) {
+        self.shard_data.clear();
     }
 }
 
@@ -1226,8 +1343,7 @@ mod tests {
 
     fn kept(site: &Site, texts: &[&str]) -> (Vec<(String, Vec<u8>)>, IndexState) {
         let texts: Vec<PlainText> = texts.iter().map(|t| PlainText::new(t)).collect();
-        let (files, state) = build(site, &texts, true, 1024, None);
-        (files, state.unwrap_or_default())
+        build(site, &texts, true, 1024, None)
     }
 
     fn config() -> crate::config::SiteConfig {
@@ -1317,7 +1433,7 @@ mod tests {
             .collect();
         // The newest reply becomes the oldest.
         let source = site.entries[0].reply.source.clone();
-        let old = doc_tokens(&site, 0, &PlainText::new(&texts[&source]));
+        let old = doc_tokens(&site.entries[0].reply, &PlainText::new(&texts[&source]));
         let mut moved = (*site.entries[0].reply).clone();
         moved.date = chrono::NaiveDate::from_ymd_opt(2001, 1, 1).unwrap();
         moved.published = moved.date;
@@ -1335,21 +1451,16 @@ mod tests {
             .map(|&i| site.entries[i].reply.source.clone())
             .collect();
         assert_eq!(paths_before, paths_after, "every reply keeps its number");
-        let new = doc_tokens(&site, 44, &PlainText::new(&texts[&source]));
+        let new = doc_tokens(&site.entries[44].reply, &PlainText::new(&texts[&source]));
         let t = plain(&site);
         let bytes = t.iter().map(|t| t.len()).sum();
+        let change = DocChange {
+            source: &source,
+            old: Some(old),
+            new: Some(new),
+        };
         let files = state
-            .patch(
-                &site,
-                &order,
-                ReplyChange {
-                    source: &source,
-                    moved: m,
-                    old: Some(&old),
-                    new: Some(&new),
-                },
-                bytes,
-            )
+            .patch(&site, &order, &[change], bytes, &|_| None)
             .expect("patched");
         assert!(
             files.iter().all(|(p, _)| !p.starts_with("search/s/")),
@@ -1360,8 +1471,9 @@ mod tests {
         assert_eq!(state, kept(&site, &refs).1);
     }
 
-    /// Patching the kept index after one reply changes, moves, arrives or goes gives the
-    /// index a fresh build gives: the same state, and every changed file among those returned.
+    /// Patching the kept index after some replies change, move, arrive or go gives the index
+    /// a fresh build gives: the same state, and every changed file among those returned;
+    /// whether the shards are held in memory or read back from their files.
     #[test]
     fn patching_the_index_equals_building_it_afresh() {
         let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
@@ -1382,67 +1494,92 @@ mod tests {
         let t = texts_of(&site, &texts);
         let refs: Vec<&str> = t.iter().map(|s| s.as_str()).collect();
         let (files, mut state) = kept(&site, &refs);
-        assert_eq!(
-            files,
-            build(
-                &site,
-                &refs.iter().map(|t| PlainText::new(t)).collect::<Vec<_>>(),
-                false,
-                1024,
-                None
-            )
-            .0,
-            "kept and plain builds agree"
-        );
+        let plain = refs.iter().map(|t| PlainText::new(t)).collect::<Vec<_>>();
+        let (plain_files, plain_state) = build(&site, &plain, false, 1024, None);
+        assert_eq!(files, plain_files, "kept and plain builds agree");
+        assert!(plain_state.shard_data.iter().all(Option::is_none));
         assert_eq!(state.shards, 64);
         let mut served: HashMap<String, Vec<u8>> = files.into_iter().collect();
-        let (mut in_place, mut moved, mut patched) = (0, 0, 0);
-        for step in 0..120 {
-            let file = rng.below(60);
-            let source = PathBuf::from(format!("content/f{file}.md"));
-            let at = site.entries.iter().position(|e| e.reply.source == source);
-            let old = at.map(|i| doc_tokens(&site, i, &PlainText::new(&texts[&source])));
-            let m = match (rng.below(3), at) {
-                // The text alone changes.
-                (0, Some(i)) => {
-                    texts.insert(source.clone(), text(&mut rng));
-                    in_place += 1;
-                    crate::model::Replaced {
-                        removed: Some(i),
-                        inserted: Some(i),
+        let (mut in_place, mut renumbered, mut patched, mut from_files) = (0, 0, 0, 0);
+        for step in 0..150 {
+            // One to three files change.
+            let mut changes = Vec::new();
+            for _ in 0..1 + rng.below(3) {
+                let file = rng.below(60);
+                let source = PathBuf::from(format!("content/f{file}.md"));
+                if changes.iter().any(|(s, _): &(PathBuf, _)| *s == source) {
+                    continue;
+                }
+                let at = site.entries.iter().position(|e| e.reply.source == source);
+                let old = at.map(|i| {
+                    doc_tokens(&site.entries[i].reply, &PlainText::new(&texts[&source]))
+                });
+                match (rng.below(3), at) {
+                    // The text alone changes.
+                    (0, Some(_)) => {
+                        texts.insert(source.clone(), text(&mut rng));
+                        in_place += 1;
+                    }
+                    // Gone.
+                    (1, Some(_)) => {
+                        site.replace(&source, None).unwrap();
+                    }
+                    // New metadata and text (or a new file).
+                    _ => {
+                        texts.insert(source.clone(), text(&mut rng));
+                        let r = std::sync::Arc::new(reply(&mut rng, file));
+                        site.replace(&source, Some(r)).unwrap();
                     }
                 }
-                // Gone.
-                (1, Some(_)) => site.replace(&source, None).unwrap(),
-                // New metadata and text (or a new file).
-                _ => {
-                    texts.insert(source.clone(), text(&mut rng));
-                    site.replace(&source, Some(std::sync::Arc::new(reply(&mut rng, file))))
-                        .unwrap()
-                }
-            };
-            moved += usize::from(m.removed != m.inserted);
-            let new = m.inserted.map(|i| {
-                doc_tokens(
-                    &site,
-                    i,
-                    &PlainText::new(&texts[&site.entries[i].reply.source]),
-                )
-            });
+                changes.push((source, old));
+            }
+            let docs: Vec<DocChange<'_>> = changes
+                .iter()
+                .map(|(source, old)| DocChange {
+                    source,
+                    old: old.clone(),
+                    new: site
+                        .entries
+                        .iter()
+                        .find(|e| e.reply.source == *source)
+                        .map(|e| doc_tokens(&e.reply, &PlainText::new(&texts[source]))),
+                })
+                .collect();
             let t = texts_of(&site, &texts);
             let refs: Vec<&str> = t.iter().map(|s| s.as_str()).collect();
             let text_bytes = refs.iter().map(|t| t.len()).sum();
             let (fresh_files, fresh) = kept(&site, &refs);
-            let change = ReplyChange {
-                source: &source,
-                moved: m,
-                old: old.as_ref(),
-                new: new.as_ref(),
-            };
-            match state.patch(&site, &doc_order(&site), change, text_bytes) {
+            // Every other step, the shards are not in memory: read back from the files.
+            let on_disk = step % 2 == 1;
+            if on_disk {
+                state.drop_postings();
+            }
+            let files_now = served.clone();
+            let load = |path: &str| files_now.get(path).cloned();
+            let order = doc_order(&site);
+            let numbers_moved = state.paths.len() != order.len()
+                || state
+                    .paths
+                    .iter()
+                    .zip(&order)
+                    .any(|(p, &i)| *p != site.entries[i].reply.source);
+            match state.patch(&site, &order, &docs, text_bytes, &load) {
                 Some(changed) => {
                     patched += 1;
-                    assert_eq!(state, fresh, "step {step}");
+                    renumbered += usize::from(numbers_moved);
+                    from_files += usize::from(on_disk);
+                    // The shards read back are the fresh build's; the others stay on disk.
+                    let loaded = state.shard_data.iter().flatten().count();
+                    if on_disk && !numbers_moved {
+                        assert!(loaded < state.shards(), "step {step}: read only what changed");
+                    }
+                    let mut expected = fresh.clone();
+                    for (s, d) in expected.shard_data.iter_mut().enumerate() {
+                        if state.shard_data[s].is_none() {
+                            *d = None;
+                        }
+                    }
+                    assert_eq!(state, expected, "step {step}");
                     served.extend(changed);
                     for (path, bytes) in &fresh_files {
                         if path.starts_with("search/s/") || !path.contains("/r/") {
@@ -1458,8 +1595,37 @@ mod tests {
             served.extend(fresh_files);
         }
         assert!(
-            in_place > 20 && moved > 20 && patched > 90,
-            "{in_place} in place, {moved} moved, {patched} patched"
+            in_place > 40 && renumbered > 20 && patched > 100 && from_files > 40,
+            "{in_place} in place, {renumbered} renumbered, {patched} patched, {from_files} from files"
         );
+    }
+
+    /// A shard file reads back as the shard it was made from; anything else reads as nothing.
+    #[test]
+    fn a_shard_reads_back_from_its_file() {
+        let mut rng = Rng(5);
+        let replies: Vec<Reply> = (0..40).map(|f| reply(&mut rng, f)).collect();
+        let site = build_site(config(), replies).unwrap();
+        let t: Vec<String> = (0..site.entries.len()).map(|_| text(&mut rng)).collect();
+        let refs: Vec<&str> = t.iter().map(|s| s.as_str()).collect();
+        let (files, state) = kept(&site, &refs);
+        let files: HashMap<String, Vec<u8>> = files.into_iter().collect();
+        for s in 0..state.shards() {
+            let read = ShardData::decode(&files[&shard_path(s)]);
+            assert_eq!(read.as_ref(), state.shard_data[s].as_ref(), "shard {s}");
+        }
+        assert_eq!(ShardData::decode(b"not a shard"), None);
+        let mut raw = Vec::new();
+        put_varint(&mut raw, 2);
+        for token in ["乙丙", "甲乙"] {
+            put_varint(&mut raw, token.len() as u64);
+            raw.extend_from_slice(token.as_bytes());
+            put_varint(&mut raw, 1);
+            put_varint(&mut raw, 2);
+            raw.extend_from_slice(&[0, 8]);
+        }
+        // Keys out of order: not a shard dafu wrote.
+        let keys = [key_of_token("乙丙"), key_of_token("甲乙")];
+        assert_eq!(ShardData::decode(&gzip(&raw)).is_some(), keys[0] < keys[1]);
     }
 }
