@@ -250,7 +250,9 @@ impl DirSink {
         let (live, manifest) = self.live.as_ref()?;
         let known = manifest.get(rel).filter(|k| k.key == key)?;
         let path = live.join(rel);
-        let meta = std::fs::symlink_metadata(&path).ok().filter(|m| m.is_file())?;
+        let meta = std::fs::symlink_metadata(&path)
+            .ok()
+            .filter(|m| m.is_file())?;
         if record(key, &meta).as_ref() != Some(known) {
             return None;
         }

@@ -149,15 +149,23 @@ struct Changed {
     was: bool,
 }
 
+/// What a fresh run keeps to patch its files later.
+struct Made {
+    /// The open-data rows in site order (`dafu serve` only).
+    rows: Option<Vec<Row>>,
+    /// Feed path → fingerprint of what it shows.
+    feeds: HashMap<String, u64>,
+    index: Option<IndexState>,
+}
+
 /// The one list of the machine-readable outputs, each made afresh and handed to `emit` as
 /// soon as it is made: open data (JSON, CSV), the sitemap(s), robots.txt, the feeds and the
-/// search index. Returns the feeds' fingerprints, the index's state (with its postings when
-/// `keep`) and, when `keep`, the open-data rows.
+/// search index. With `keep`, the rows and the index's postings are kept too.
 fn make_all(
     inputs: &Inputs<'_>,
     emit: crate::search::Emit<'_>,
     keep: bool,
-) -> std::io::Result<(Option<Vec<Row>>, HashMap<String, u64>, Option<IndexState>)> {
+) -> std::io::Result<Made> {
     let site = inputs.site;
     let rows = all_rows(site);
     for (path, document) in opendata_documents(site, &rows.iter().collect::<Vec<_>>()) {
@@ -182,7 +190,7 @@ fn make_all(
     } else {
         None
     };
-    Ok((rows, feeds, index))
+    Ok(Made { rows, feeds, index })
 }
 
 impl Machine {
@@ -231,12 +239,7 @@ impl Machine {
         Ok(patched)
     }
 
-    fn fresh(
-        &mut self,
-        inputs: &Inputs<'_>,
-        store: &dyn Store,
-        keep: bool,
-    ) -> std::io::Result<()> {
+    fn fresh(&mut self, inputs: &Inputs<'_>, store: &dyn Store, keep: bool) -> std::io::Result<()> {
         self.state = None;
         let keys = Mutex::new(HashMap::new());
         let emit = |path: &str, bytes: &[u8]| {
@@ -247,7 +250,7 @@ impl Machine {
                 .insert(path.to_string(), key);
             Ok(())
         };
-        let (rows, feeds, index) = make_all(inputs, &emit, keep)?;
+        let Made { rows, feeds, index } = make_all(inputs, &emit, keep)?;
         let site = inputs.site;
         self.rows = match rows {
             Some(rows) => site

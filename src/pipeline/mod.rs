@@ -226,7 +226,9 @@ impl Pipeline {
             .collect();
         let mut p = Pipeline::with_sources(opts, Sources::known(files));
         p.previous = previous;
-        p.machine = machine.map(machine::Machine::with_state).unwrap_or_default();
+        p.machine = machine
+            .map(machine::Machine::with_state)
+            .unwrap_or_default();
         p
     }
 
@@ -801,14 +803,7 @@ impl Pipeline {
         files.insert(Arc::from(path.as_str()), bytes);
         self.publish_attachments(site, &Target::Memory)?;
         let jobs = renderer.jobs();
-        let snapshot = self.finish(
-            &renderer,
-            site,
-            &jobs,
-            files,
-            &Target::Memory,
-            pages_ready,
-        )?;
+        let snapshot = self.finish(&renderer, site, &jobs, files, &Target::Memory, pages_ready)?;
         Ok(Built {
             snapshot,
             replies: site.entries.len(),

@@ -275,7 +275,10 @@ fn any_sequence_of_edits_gives_what_a_fresh_build_gives() {
         }
         // Most edits patch feeds, open data and the search index (a site.toml change or a
         // failed build makes them afresh).
-        assert!(patched.0 >= 7 && patched.1 >= 7, "seed {seed}: {patched:?} of {log:?}");
+        assert!(
+            patched.0 >= 7 && patched.1 >= 7,
+            "seed {seed}: {patched:?} of {log:?}"
+        );
     }
 }
 

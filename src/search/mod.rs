@@ -1511,9 +1511,8 @@ mod tests {
                     continue;
                 }
                 let at = site.entries.iter().position(|e| e.reply.source == source);
-                let old = at.map(|i| {
-                    doc_tokens(&site.entries[i].reply, &PlainText::new(&texts[&source]))
-                });
+                let old = at
+                    .map(|i| doc_tokens(&site.entries[i].reply, &PlainText::new(&texts[&source])));
                 match (rng.below(3), at) {
                     // The text alone changes.
                     (0, Some(_)) => {
@@ -1571,7 +1570,10 @@ mod tests {
                     // The shards read back are the fresh build's; the others stay on disk.
                     let loaded = state.shard_data.iter().flatten().count();
                     if on_disk && !numbers_moved {
-                        assert!(loaded < state.shards(), "step {step}: read only what changed");
+                        assert!(
+                            loaded < state.shards(),
+                            "step {step}: read only what changed"
+                        );
                     }
                     let mut expected = fresh.clone();
                     for (s, d) in expected.shard_data.iter_mut().enumerate() {
