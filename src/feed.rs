@@ -3,7 +3,7 @@
 //! quick-xml; every URL is absolute; entry ids are `tag:` URIs built from the 索引号, so they
 //! stay the same when a reply's file is moved or its text is edited.
 
-use crate::plaintext::PlainText;
+use crate::plaintext::Texts;
 use quick_xml::Writer;
 
 use crate::policy::xml_text;
@@ -35,7 +35,7 @@ pub struct Spec {
 }
 
 impl Spec {
-    pub fn render(&self, site: &Site, texts: &[PlainText]) -> Vec<u8> {
+    pub fn render(&self, site: &Site, texts: &Texts<'_>) -> Vec<u8> {
         feed(
             site,
             texts,
@@ -109,7 +109,7 @@ pub fn summary(text: impl Iterator<Item = char>, max: usize) -> String {
 
 fn feed(
     site: &Site,
-    texts: &[PlainText],
+    texts: &Texts<'_>,
     path: &str,
     page: &str,
     title: &str,
@@ -190,8 +190,7 @@ fn feed(
                 .with_attribute(("term", r.kind.key()))
                 .with_attribute(("label", r.kind.long_label()))
                 .write_empty()?;
-            let empty = PlainText::default();
-            let text = texts.get(i).unwrap_or(&empty);
+            let text = texts.get(i);
             let lead = format!(
                 "{}第{}号{}（{}）。",
                 r.session,

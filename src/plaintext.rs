@@ -72,6 +72,36 @@ impl From<&str> for PlainText {
     }
 }
 
+/// The plain texts of a site's replies, by entry: all held, or each made or read when asked
+/// for (`dafu build` reads from its cache only the texts a patch needs).
+#[derive(Clone, Copy)]
+pub enum Texts<'a> {
+    Held(&'a [PlainText]),
+    Lazy {
+        get: &'a (dyn Fn(usize) -> PlainText + Sync),
+        /// Their total length in UTF-8 bytes.
+        utf8_len: usize,
+    },
+}
+
+impl Texts<'_> {
+    /// Entry `i`'s text (empty past the end).
+    pub fn get(&self, i: usize) -> PlainText {
+        match self {
+            Texts::Held(t) => t.get(i).cloned().unwrap_or_default(),
+            Texts::Lazy { get, .. } => get(i),
+        }
+    }
+
+    /// The total length of the texts in UTF-8 bytes.
+    pub fn utf8_len(&self) -> usize {
+        match self {
+            Texts::Held(t) => t.iter().map(PlainText::utf8_len).sum(),
+            Texts::Lazy { utf8_len, .. } => *utf8_len,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

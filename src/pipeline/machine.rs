@@ -24,23 +24,24 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
+use super::sources::Text;
 use crate::hashing::hash_of;
 use crate::model::Site;
 use crate::output::{DirSink, Files};
-use crate::plaintext::PlainText;
+use crate::plaintext::Texts;
 use crate::reply::Reply;
 use crate::search::{DocChange, IndexState};
 
 type Bytes = Arc<[u8]>;
 
 /// The replies the outputs were last made from and their texts, by source path.
-pub type Previous = FxHashMap<PathBuf, (Arc<Reply>, PlainText)>;
+pub type Previous = FxHashMap<PathBuf, (Arc<Reply>, Text)>;
 
 /// The inputs of the machine-readable files.
 pub struct Inputs<'a> {
     pub site: &'a Site,
     /// Each entry's plain text, and the fingerprint of what these files show of it.
-    pub texts: &'a [PlainText],
+    pub texts: Texts<'a>,
     pub entry_fp: &'a [u64],
     /// The sitemap's URLs (`Renderer::sitemap_urls`).
     pub sitemap_urls: &'a [(String, Option<String>)],
@@ -180,13 +181,13 @@ fn make_all(
     let specs = crate::feed::specs(site);
     specs
         .par_iter()
-        .try_for_each(|spec| emit(&spec.path, &spec.render(site, inputs.texts)))?;
+        .try_for_each(|spec| emit(&spec.path, &spec.render(site, &inputs.texts)))?;
     let feeds = specs
         .iter()
         .map(|spec| (spec.path.clone(), feed_fp(inputs, spec)))
         .collect();
     let index = if site.config.search.enabled {
-        Some(crate::search::write_index(site, inputs.texts, emit, keep)?)
+        Some(crate::search::write_index(site, &inputs.texts, emit, keep)?)
     } else {
         None
     };
@@ -335,11 +336,13 @@ impl Machine {
                 .map(|c| {
                     let old = match (c.was, inputs.previous.get(&c.source)) {
                         (false, _) => None,
-                        (true, Some((reply, text))) => Some(crate::search::doc_tokens(reply, text)),
+                        (true, Some((reply, text))) => {
+                            Some(crate::search::doc_tokens(reply, &text.load()?))
+                        }
                         (true, None) => return None,
                     };
                     let new = c.entry.map(|i| {
-                        crate::search::doc_tokens(&site.entries[i].reply, &inputs.texts[i])
+                        crate::search::doc_tokens(&site.entries[i].reply, &inputs.texts.get(i))
                     });
                     Some(DocChange {
                         source: &c.source,
@@ -352,7 +355,7 @@ impl Machine {
                 return Ok(false);
             };
             let order = crate::search::doc_order(site);
-            let text_bytes = inputs.texts.iter().map(PlainText::utf8_len).sum();
+            let text_bytes = inputs.texts.utf8_len();
             let keys = &state.keys;
             let load = |path: &str| store.read(path, *keys.get(path)?);
             let Some(files) = index.patch(site, &order, &docs, text_bytes, &load) else {
@@ -378,7 +381,7 @@ impl Machine {
             );
             made.par_extend(redo.par_iter().map(|&d| {
                 let i = order[d];
-                crate::search::card_file(site, i, d, &inputs.texts[i])
+                crate::search::card_file(site, i, d, &inputs.texts.get(i))
             }));
             state.cards = cards;
         }
@@ -434,7 +437,7 @@ impl Machine {
         }
         made.par_extend(
             redo.par_iter()
-                .map(|spec| (spec.path.clone(), spec.render(site, inputs.texts))),
+                .map(|spec| (spec.path.clone(), spec.render(site, &inputs.texts))),
         );
 
         // What is kept must still be as it was made; then the new files are written.

@@ -877,14 +877,13 @@ impl Pipeline {
             self.report.step("serve pages");
         }
         self.fill_texts(site)?;
-        // Each entry's file looked up once: its text and the fingerprint of what the
-        // machine-readable files show of it.
-        let (texts, entry_fp): (Vec<PlainText>, Vec<u64>) = site
+        // Each entry's file looked up once: its text (held, or in the build cache) and the
+        // fingerprint of what the machine-readable files show of it.
+        let (texts, entry_fp): (Vec<Option<sources::Text>>, Vec<u64>) = site
             .entries
             .iter()
             .map(|e| {
                 let s = self.source(&e.reply.source);
-                let text = s.and_then(|s| s.text.clone()).unwrap_or_default();
                 let fp = hash_of(&(
                     s.map_or(0, |s| s.text_hash),
                     &e.reply.source,
@@ -896,13 +895,33 @@ impl Pipeline {
                     &e.tag_slugs,
                     &e.reply.attachments,
                 ));
-                (text, fp)
+                (s.and_then(|s| s.text.clone()), fp)
             })
             .unzip();
+        // A text the cache no longer holds as stored is made again from its file.
+        let (sources, root) = (&self.sources, &self.opts.root);
+        let remade = std::sync::Mutex::new(Vec::new());
+        let get = |i: usize| -> PlainText {
+            if let Some(t) = texts[i].as_ref().and_then(sources::Text::load) {
+                return t;
+            }
+            let path = root.join(&site.entries[i].reply.source);
+            let text = sources
+                .rendered(root, &path)
+                .map(|(body, _)| PlainText::new(&body.text));
+            if let Ok(mut r) = remade.lock() {
+                r.push((path, text.clone()));
+            }
+            text.unwrap_or_default()
+        };
+        let utf8_len = texts.iter().flatten().map(sources::Text::utf8_len).sum();
         let sitemap_urls = renderer.sitemap_urls(jobs);
         let inputs = machine::Inputs {
             site,
-            texts: &texts,
+            texts: crate::plaintext::Texts::Lazy {
+                get: &get,
+                utf8_len,
+            },
             entry_fp: &entry_fp,
             sitemap_urls: &sitemap_urls,
             config: self.model_config,
@@ -919,6 +938,17 @@ impl Pipeline {
                 crate::msg!("write-outputs-failed", error = e.to_string()),
             )]
         })?;
+        let mut unreadable = Vec::new();
+        for (path, text) in remade.into_inner().unwrap_or_default() {
+            match text {
+                Some(t) => self.sources.set_text(&path, t),
+                None => unreadable.push(Diagnostic::new(&path, crate::msg!("file-reread"))),
+            }
+        }
+        if !unreadable.is_empty() {
+            self.machine = machine::Machine::default();
+            return Err(unreadable);
+        }
         if matches!(target, Target::Memory) {
             self.served_machine = Arc::new(self.machine.files().clone());
         }
@@ -928,7 +958,7 @@ impl Pipeline {
             .entries
             .iter()
             .zip(texts)
-            .map(|(e, t)| (e.reply.source.clone(), (e.reply.clone(), t)))
+            .filter_map(|(e, t)| Some((e.reply.source.clone(), (e.reply.clone(), t?))))
             .collect();
         Ok(matches!(target, Target::Memory).then(|| self.snapshot(self.served.clone())))
     }

@@ -33,8 +33,9 @@ pub struct Source {
     /// Fingerprint of the Markdown body (what a reply page shows of it).
     pub body_fp: u64,
 
-    /// The body without markup, for feeds and search: found when its page is rendered.
-    pub text: Option<PlainText>,
+    /// The body without markup, for feeds and search: found when its page is rendered, or
+    /// stored in the build cache.
+    pub text: Option<Text>,
     /// A file marked `draft: true` whose front matter has problems (an imported letter that
     /// lacks fields): left out of a build without `--drafts` instead of failing it.
     pub incomplete_draft: bool,
@@ -61,6 +62,32 @@ impl Source {
         match &self.validated {
             Some((_, Ok(r))) => Some(r),
             _ => None,
+        }
+    }
+}
+
+/// A reply's plain text: made when its page was rendered, or stored in the build cache and
+/// read only when needed.
+#[derive(Clone, Debug)]
+pub enum Text {
+    Held(PlainText),
+    Stored(super::store::StoredText),
+}
+
+impl Text {
+    /// Its length in UTF-8 bytes (known without reading it).
+    pub fn utf8_len(&self) -> usize {
+        match self {
+            Text::Held(t) => t.utf8_len(),
+            Text::Stored(s) => s.utf8_len(),
+        }
+    }
+
+    /// The text; `None` when the build cache no longer holds it as it was stored.
+    pub fn load(&self) -> Option<PlainText> {
+        match self {
+            Text::Held(t) => Some(t.clone()),
+            Text::Stored(s) => s.read(),
         }
     }
 }
@@ -241,7 +268,7 @@ impl Sources {
     /// Records the plain text of the body in `path` (found when its page was rendered).
     pub fn set_text(&mut self, path: &Path, text: PlainText) {
         if let Some(s) = self.files.get_mut(path) {
-            s.text = Some(text);
+            s.text = Some(Text::Held(text));
         }
     }
 }
@@ -351,7 +378,8 @@ mod tests {
         let fp = sources.files[&b].body_fp;
         sources.refresh(root, Some(&[PathBuf::from("content/b.md")]), &config, 1);
         assert!(Arc::ptr_eq(&before, sources.files[&a].reply().unwrap()));
-        assert_eq!(sources.files[&a].text, Some(PlainText::new("甲")));
+        let kept = sources.files[&a].text.as_ref().and_then(Text::load);
+        assert_eq!(kept, Some(PlainText::new("甲")));
         assert_ne!(sources.files[&b].body_fp, fp);
         assert!(
             sources.files[&b].reply().unwrap().body.is_empty(),

@@ -4,7 +4,11 @@
 //!
 //! - `sources.json` and `texts.bin`: each valid content file's size, time, text hash, its
 //!   reply (front matter checked) and its plain text (for feeds and search; UTF-16LE, as
-//!   dafu holds it);
+//!   dafu holds it). A text is read only when a build needs it (a changed reply's old text,
+//!   a feed made again); `texts.bin` grows by the texts that changed and is written afresh
+//!   when more than half of it is stale;
+//! - what the feeds, open data and search index were made from (`machine`, in
+//!   `sources.json`: the replies' fingerprints, every file's hash, the index's numbering);
 //! - `output.json` and `prev.json`: the manifests of the output folder and of the previous
 //!   output (`.NAME.dafu-prev`, the next build's starting point): each file's fingerprint,
 //!   size and time. A file whose size or time changed since is made again.
@@ -27,9 +31,9 @@ use crate::output::Manifest;
 use crate::reply::Reply;
 
 use super::machine::State as MachineState;
-use super::sources::Source;
+use super::sources::{Source, Text};
 
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 const MARKER_TEXT: &str =
     "dafu's build cache: safe to delete (the next build is then a full one).\n";
 
@@ -64,8 +68,59 @@ struct FileEntry<R> {
     body_fp: u64,
     /// Without its body (not serialized).
     reply: R,
-    /// Range of its plain text in `texts.bin`, in UTF-16 code units.
-    text: (usize, usize),
+    /// Range of its plain text in `texts.bin`, in UTF-16 code units, its length in UTF-8
+    /// bytes and the hash of its units.
+    text: (u64, u64),
+    text_utf8: usize,
+    text_units_hash: u64,
+}
+
+/// `texts.bin`, opened by the build that loaded the cache.
+pub struct TextsFile {
+    file: std::sync::Mutex<std::fs::File>,
+    /// Its length in UTF-16 code units when opened.
+    units: u64,
+}
+
+/// A text in `texts.bin`: read when needed, and checked against the hash it was stored with.
+#[derive(Clone)]
+pub struct StoredText {
+    file: Arc<TextsFile>,
+    start: u64,
+    end: u64,
+    utf8_len: usize,
+    hash: u64,
+}
+
+impl std::fmt::Debug for StoredText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "StoredText({}..{})", self.start, self.end)
+    }
+}
+
+impl StoredText {
+    pub fn utf8_len(&self) -> usize {
+        self.utf8_len
+    }
+
+    /// The text, or `None` when the file no longer holds what was stored.
+    pub fn read(&self) -> Option<PlainText> {
+        use std::io::Seek;
+        let mut bytes = vec![0u8; usize::try_from(self.end - self.start).ok()? * 2];
+        {
+            let mut f = self.file.file.lock().ok()?;
+            f.seek(std::io::SeekFrom::Start(self.start * 2)).ok()?;
+            f.read_exact(&mut bytes).ok()?;
+        }
+        let units: Vec<u16> = bytes
+            .chunks_exact(2)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]))
+            .collect();
+        if hash_of(&units[..]) != self.hash {
+            return None;
+        }
+        PlainText::from_units(units).filter(|t| t.utf8_len() == self.utf8_len)
+    }
 }
 
 /// What a cache holds for the next build.
@@ -113,24 +168,31 @@ pub fn load(opts: &BuildOptions, output: &Path) -> Option<Cache> {
         return None;
     }
     let machine = index.machine.take();
-    // Read text by text (they follow each other in the files' order): the file is never
-    // in memory beside the texts made from it.
-    let mut texts = std::io::BufReader::new(std::fs::File::open(dir.join("texts.bin")).ok()?);
-    let mut at = 0;
-    let mut buf = Vec::new();
+    // Texts are read when needed; the file is opened now, so that they come from the file
+    // this index was saved with.
+    let texts = std::fs::File::open(dir.join("texts.bin"))
+        .ok()
+        .and_then(|f| {
+            let units = f.metadata().ok()?.len() / 2;
+            Some(Arc::new(TextsFile {
+                file: std::sync::Mutex::new(f),
+                units,
+            }))
+        });
     let mut sources = FxHashMap::default();
     for f in index.files {
-        if f.text.0 != at || f.text.1 < at {
-            return None;
-        }
-        buf.resize((f.text.1 - at) * 2, 0);
-        texts.read_exact(&mut buf).ok()?;
-        at = f.text.1;
-        let units = buf
-            .chunks_exact(2)
-            .map(|b| u16::from_le_bytes([b[0], b[1]]))
-            .collect();
-        let text = PlainText::from_units(units)?;
+        let text = texts
+            .as_ref()
+            .filter(|t| f.text.0 <= f.text.1 && f.text.1 <= t.units)
+            .map(|t| {
+                Text::Stored(StoredText {
+                    file: t.clone(),
+                    start: f.text.0,
+                    end: f.text.1,
+                    utf8_len: f.text_utf8,
+                    hash: f.text_units_hash,
+                })
+            });
         let modified = SystemTime::UNIX_EPOCH + Duration::new(f.secs, f.nanos);
         sources.insert(
             opts.root.join(&f.path),
@@ -140,7 +202,7 @@ pub fn load(opts: &BuildOptions, output: &Path) -> Option<Cache> {
                 text_hash: f.text_hash,
                 validated: Some((index.config, Ok(Arc::new(f.reply)))),
                 body_fp: f.body_fp,
-                text: Some(text),
+                text,
                 incomplete_draft: false,
             },
         );
@@ -200,15 +262,9 @@ pub fn save(
     prev: Option<&Manifest>,
 ) -> std::io::Result<()> {
     let dir = open_dir(output)?;
-    // Texts first, streamed (they are the bulk): an index never points into texts it was
-    // not written with.
-    let _ = std::fs::remove_file(dir.join("sources.json"));
-    let tmp = dir.join("texts.tmp");
-    let mut texts = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
-    let mut at = 0;
-    let mut files = Vec::with_capacity(sources.len());
     let mut paths: Vec<&PathBuf> = sources.keys().collect();
     paths.sort();
+    let mut usable = Vec::with_capacity(paths.len());
     for path in paths {
         let s = &sources[path];
         let (Some(reply), Some(text), Some(modified)) = (s.reply(), &s.text, s.modified) else {
@@ -220,8 +276,56 @@ pub fn save(
         let Ok(t) = modified.duration_since(SystemTime::UNIX_EPOCH) else {
             continue;
         };
-        let bytes: Vec<u8> = text.units().iter().flat_map(|u| u.to_le_bytes()).collect();
-        texts.write_all(&bytes)?;
+        usable.push((path, s, &**reply, text, t));
+    }
+    let texts_path = dir.join("texts.bin");
+    let units_now = std::fs::metadata(&texts_path).map_or(0, |m| m.len() / 2);
+    let live: u64 = usable
+        .iter()
+        .map(|(.., text, _)| match text {
+            Text::Stored(st) => st.end - st.start,
+            Text::Held(_) => 0,
+        })
+        .sum();
+    // Texts already in the file stay where they are and new ones are appended, until more
+    // than half the file is stale: then it is written afresh. Either way the texts are
+    // written before the index that points into them.
+    let beyond = usable.iter().any(|(.., text, _)| match text {
+        Text::Stored(st) => st.end > units_now,
+        Text::Held(_) => false,
+    });
+    let afresh = beyond || units_now.saturating_sub(live) > live.max(1 << 20);
+    let (mut out, mut at) = if afresh {
+        let tmp = dir.join("texts.tmp");
+        (std::fs::File::create(&tmp)?, 0)
+    } else {
+        let f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&texts_path)?;
+        (f, units_now)
+    };
+    let mut w = std::io::BufWriter::new(&mut out);
+    let mut files = Vec::with_capacity(usable.len());
+    for (path, s, reply, text, t) in usable {
+        let range = match text {
+            Text::Stored(st) if !afresh => Some((st.start, st.end, st.utf8_len, st.hash)),
+            _ => match text.load() {
+                Some(plain) => {
+                    let units = plain.units();
+                    let bytes: Vec<u8> = units.iter().flat_map(|u| u.to_le_bytes()).collect();
+                    w.write_all(&bytes)?;
+                    let start = at;
+                    at += units.len() as u64;
+                    Some((start, at, plain.utf8_len(), hash_of(units)))
+                }
+                // Unreadable: the file is read again next time.
+                None => None,
+            },
+        };
+        let Some((start, end, utf8, hash)) = range else {
+            continue;
+        };
         files.push(FileEntry {
             path: path.strip_prefix(&opts.root).unwrap_or(path).to_path_buf(),
             secs: t.as_secs(),
@@ -229,13 +333,20 @@ pub fn save(
             len: s.len,
             text_hash: s.text_hash,
             body_fp: s.body_fp,
-            reply: &**reply,
-            text: (at, at + text.units().len()),
+            reply,
+            text: (start, end),
+            text_utf8: utf8,
+            text_units_hash: hash,
         });
-        at += text.units().len();
     }
-    texts.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-    std::fs::rename(&tmp, dir.join("texts.bin"))?;
+    w.flush()?;
+    drop(w);
+    out.sync_data()?;
+    if afresh {
+        // The index that pointed into the old file goes first.
+        let _ = std::fs::remove_file(dir.join("sources.json"));
+        std::fs::rename(dir.join("texts.tmp"), &texts_path)?;
+    }
     let index = Index {
         format: FORMAT,
         dafu: env!("CARGO_PKG_VERSION").into(),
@@ -301,7 +412,8 @@ mod tests {
         let (path, loaded) = cache.sources.iter().next().unwrap();
         let kept = &p.sources()[path];
         assert_eq!(loaded.reply().unwrap().title, kept.reply().unwrap().title);
-        assert_eq!(loaded.text, Some(PlainText::new("正文一段。")));
+        let text = loaded.text.as_ref().and_then(Text::load);
+        assert_eq!(text, Some(PlainText::new("正文一段。")));
         assert_eq!(
             (loaded.text_hash, loaded.body_fp),
             (kept.text_hash, kept.body_fp)

@@ -290,9 +290,17 @@ fn a_damaged_or_deleted_cache_costs_time_not_correctness() {
     let out = dir.path().join("public");
     build(&opts(&root, &out)).unwrap();
     let cache = store::cache_dir(&out);
-    let damages: [(&str, &dyn Fn()); 4] = [
+    let damages: [(&str, &dyn Fn()); 5] = [
         ("texts cut short", &|| {
             std::fs::write(cache.join("texts.bin"), "短").unwrap();
+        }),
+        // Same length, other text: read back, it does not match the hash it was stored with.
+        ("texts garbled", &|| {
+            let mut t = std::fs::read(cache.join("texts.bin")).unwrap();
+            for b in t.iter_mut().step_by(2) {
+                *b = b.wrapping_add(1);
+            }
+            std::fs::write(cache.join("texts.bin"), t).unwrap();
         }),
         ("index garbled", &|| {
             std::fs::write(cache.join("sources.json"), "{\"format\": 1, \"fil").unwrap();
@@ -310,7 +318,15 @@ fn a_damaged_or_deleted_cache_costs_time_not_correctness() {
         build(&opts(&root, &out)).unwrap();
         damage();
         scenario.step(&root);
-        scenario.step(&root);
+        // A text edit: the reply's old text is read from the cache.
+        let name = scenario.files.keys().next().unwrap().clone();
+        scenario
+            .files
+            .get_mut(&name)
+            .unwrap()
+            .body
+            .push_str("另有补充。");
+        scenario.write(&root, &name);
         let report = build(&opts(&root, &out));
         let fresh = dir.path().join("fresh");
         let _ = std::fs::remove_dir_all(&fresh);

@@ -38,7 +38,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::model::{Dim, Site};
-use crate::plaintext::PlainText;
+use crate::plaintext::{PlainText, Texts};
 use crate::reply::Reply;
 use tokenize::{Token, shard_of, tokens, tokens_of};
 
@@ -267,7 +267,7 @@ pub fn doc_tokens(reply: &Reply, text: &PlainText) -> DocTokens {
 
 fn index_part(
     site: &Site,
-    texts: &[PlainText],
+    texts: &Texts<'_>,
     order: &[usize],
     range: std::ops::Range<usize>,
 ) -> Part {
@@ -281,11 +281,10 @@ fn index_part(
     for d in range {
         let doc = d as u32;
         let i = order[d];
-        let empty = PlainText::default();
-        let text = texts.get(i).unwrap_or(&empty);
+        let text = texts.get(i);
         let words = &mut part.words;
         let reply = &site.entries[i].reply;
-        let length = tokenize_doc(reply, text, &mut names, &mut doc_map, |k, w| {
+        let length = tokenize_doc(reply, &text, &mut names, &mut doc_map, |k, w| {
             words.entry(k).or_insert_with(|| w.to_string());
         });
         for (&key, &code) in &doc_map {
@@ -353,7 +352,7 @@ pub type Emit<'a> = &'a (dyn Fn(&str, &[u8]) -> std::io::Result<()> + Sync);
 /// patch reads the shards it changes back from their files.
 pub fn write_index(
     site: &Site,
-    texts: &[PlainText],
+    texts: &Texts<'_>,
     emit: Emit<'_>,
     keep_postings: bool,
 ) -> std::io::Result<IndexState> {
@@ -379,7 +378,7 @@ pub fn write_index(
 /// returned list is empty).
 fn build(
     site: &Site,
-    texts: &[PlainText],
+    texts: &Texts<'_>,
     keep: bool,
     per_shard: usize,
     emit: Option<Emit<'_>>,
@@ -395,7 +394,7 @@ fn build(
         }
     };
     let n = site.entries.len();
-    let text_bytes: usize = texts.iter().map(PlainText::utf8_len).sum();
+    let text_bytes = texts.utf8_len();
     let shards = shards_for(text_bytes, per_shard);
     let order = doc_order(site);
 
@@ -504,12 +503,7 @@ fn build(
         .into_par_iter()
         .map(|d| {
             let i = order[d];
-            out(card_file(
-                site,
-                i,
-                d,
-                texts.get(i).unwrap_or(&PlainText::default()),
-            ))
+            out(card_file(site, i, d, &texts.get(i)))
         })
         .collect();
     files.extend(cards.into_iter().flatten());
@@ -1343,7 +1337,7 @@ mod tests {
 
     fn kept(site: &Site, texts: &[&str]) -> (Vec<(String, Vec<u8>)>, IndexState) {
         let texts: Vec<PlainText> = texts.iter().map(|t| PlainText::new(t)).collect();
-        build(site, &texts, true, 1024, None)
+        build(site, &Texts::Held(&texts), true, 1024, None)
     }
 
     fn config() -> crate::config::SiteConfig {
@@ -1495,7 +1489,7 @@ mod tests {
         let refs: Vec<&str> = t.iter().map(|s| s.as_str()).collect();
         let (files, mut state) = kept(&site, &refs);
         let plain = refs.iter().map(|t| PlainText::new(t)).collect::<Vec<_>>();
-        let (plain_files, plain_state) = build(&site, &plain, false, 1024, None);
+        let (plain_files, plain_state) = build(&site, &Texts::Held(&plain), false, 1024, None);
         assert_eq!(files, plain_files, "kept and plain builds agree");
         assert!(plain_state.shard_data.iter().all(Option::is_none));
         assert_eq!(state.shards, 64);
