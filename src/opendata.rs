@@ -134,6 +134,61 @@ pub fn json_document(site: &Site, rows: &[impl AsRef<[u8]>]) -> Result<Vec<u8>, 
     Ok(out)
 }
 
+/// The rows of a `data/replies.json` that [`json_document`] made, in order (the inverse of
+/// it: a build reads them back instead of making every row again). `None` for other bytes.
+pub fn json_rows(document: &[u8]) -> Option<Vec<&[u8]>> {
+    const START: &[u8] = b",\n  \"replies\": [";
+    let at = document.windows(START.len()).position(|w| w == START)? + START.len();
+    let rest = &document[at..];
+    if rest == b"]\n}\n" {
+        return Some(Vec::new());
+    }
+    let body = rest.strip_prefix(b"\n    ")?.strip_suffix(b"\n  ]\n}\n")?;
+    // A row is compact JSON: it holds no line break, so the separator cannot occur in it.
+    const SEP: &[u8] = b",\n    ";
+    let mut rows = Vec::new();
+    let mut from = 0;
+    let mut i = 0;
+    while i + SEP.len() <= body.len() {
+        if &body[i..i + SEP.len()] == SEP {
+            rows.push(&body[from..i]);
+            i += SEP.len();
+            from = i;
+        } else {
+            i += 1;
+        }
+    }
+    rows.push(&body[from..]);
+    Some(rows)
+}
+
+/// The rows of a `data/replies.csv` that [`csv_document`] made, each with its line end (the
+/// inverse of it). `None` for other bytes.
+pub fn csv_rows(document: &[u8]) -> Option<Vec<&[u8]>> {
+    let body = document.strip_prefix(&[0xEF, 0xBB, 0xBF])?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(body);
+    let mut record = csv::ByteRecord::new();
+    let mut starts = Vec::new();
+    while reader.read_byte_record(&mut record).ok()? {
+        let mut at = usize::try_from(record.position()?.byte()).ok()?;
+        // The reader ends a record at CR and starts the next at the LF of its CRLF.
+        if at > 0 && body.get(at - 1..at + 1) == Some(b"\r\n") {
+            at += 1;
+        }
+        starts.push(at);
+    }
+    // The first record is the headings.
+    let mut rows = Vec::with_capacity(starts.len().saturating_sub(1));
+    for k in 1..starts.len() {
+        let end = starts.get(k + 1).copied().unwrap_or(body.len());
+        rows.push(body.get(starts[k]..end)?);
+    }
+    Some(rows)
+}
+
 /// Column headings of `data/replies.csv` (Chinese, for the spreadsheet users who open it).
 pub const CSV_HEADER: [&str; 20] = [
     "索引号",
@@ -306,6 +361,45 @@ mod tests {
         }
         let csv = csv_document(&[b"a,b\r\n".to_vec()]).unwrap();
         assert!(csv.starts_with(&[0xEF, 0xBB, 0xBF]) && csv.ends_with(b"a,b\r\n"));
+    }
+
+    /// Rows read back from the documents are the rows they were made from, whatever the
+    /// rows hold (commas, quotes, line breaks in a CSV cell, the JSON separator's look-alike).
+    #[test]
+    fn documents_give_back_their_rows() {
+        let config = crate::config::parse("title = \"t\"\nbase_url = \"https://e.gov.cn/x/\"\n[organisation]\nname = \"n\"\ncode = \"C\"\n", None).unwrap();
+        let site = crate::model::build_site(config, Vec::<crate::reply::Reply>::new()).unwrap();
+        let cells: [&[&str]; 3] = [
+            &["a", "b"],
+            &["一,二", "引\"号\""],
+            &["两\r\n行", ",\n    x"],
+        ];
+        for n in 0..=cells.len() {
+            let json: Vec<Vec<u8>> = cells[..n]
+                .iter()
+                .map(|c| serde_json::to_vec(c).unwrap())
+                .collect();
+            let doc = json_document(&site, &json).unwrap();
+            let back: Vec<Vec<u8>> = json_rows(&doc)
+                .unwrap()
+                .iter()
+                .map(|r| r.to_vec())
+                .collect();
+            assert_eq!(back, json);
+            let csv: Vec<Vec<u8>> = cells[..n]
+                .iter()
+                .map(|c| {
+                    let mut w = csv_writer();
+                    w.write_record(c.iter()).unwrap();
+                    w.into_inner().unwrap()
+                })
+                .collect();
+            let doc = csv_document(&csv).unwrap();
+            let back: Vec<Vec<u8>> = csv_rows(&doc).unwrap().iter().map(|r| r.to_vec()).collect();
+            assert_eq!(back, csv);
+        }
+        assert_eq!(json_rows(b"{}"), None);
+        assert_eq!(csv_rows(b"a,b\r\n"), None);
     }
 
     #[test]

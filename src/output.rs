@@ -2,7 +2,6 @@
 //! swapped in only when the whole build succeeded. A failed or interrupted build leaves the
 //! previous output as it was.
 
-use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -106,6 +105,10 @@ impl Snapshot {
     }
 }
 
+fn path_bytes(p: &Path) -> Box<[u8]> {
+    p.as_os_str().as_encoded_bytes().into()
+}
+
 /// Where rendered files go.
 pub trait Sink: Sync {
     /// Writes `bytes` at the output-relative path `rel` (`/`-separated, no leading slash).
@@ -124,7 +127,7 @@ pub struct FileRecord {
 }
 
 /// Every file of an output folder, by output-relative path.
-pub type Manifest = HashMap<String, FileRecord>;
+pub type Manifest = rustc_hash::FxHashMap<String, FileRecord>;
 
 fn record(key: u64, meta: &std::fs::Metadata) -> Option<FileRecord> {
     let t = meta
@@ -159,7 +162,9 @@ pub fn is_ours(dir: &Path) -> bool {
 /// so does `stop` (set when the build is interrupted).
 pub struct DirSink {
     pub root: PathBuf,
-    written: Mutex<HashSet<PathBuf>>,
+    /// Every file written or kept, by its path's bytes (hashing a `PathBuf` walks its
+    /// components: a tenth of a one-reply build's publishing).
+    written: Mutex<rustc_hash::FxHashSet<Box<[u8]>>>,
     /// What the folder held when the build began (from the build cache), and what it holds
     /// now: files whose record matches are neither read nor written.
     known: Manifest,
@@ -179,10 +184,10 @@ impl DirSink {
     fn with_stop(root: impl Into<PathBuf>, stop: Arc<AtomicBool>) -> Self {
         DirSink {
             root: root.into(),
-            written: Mutex::new(HashSet::new()),
-            known: Manifest::new(),
+            written: Mutex::new(rustc_hash::FxHashSet::default()),
+            known: Manifest::default(),
             live: None,
-            records: Mutex::new(Manifest::new()),
+            records: Mutex::new(Manifest::default()),
             stop,
             failure: Mutex::new(None),
         }
@@ -265,7 +270,7 @@ impl DirSink {
             r.insert(rel.to_string(), rec);
         }
         if let Ok(mut w) = self.written.lock() {
-            w.insert(path);
+            w.insert(path_bytes(&path));
         }
     }
 
@@ -289,7 +294,7 @@ impl DirSink {
                 if let Some(rec) = record(key, &meta) {
                     self.note(rel, path, rec);
                 } else if let Ok(mut w) = self.written.lock() {
-                    w.insert(path);
+                    w.insert(path_bytes(&path));
                 }
                 Ok(())
             }
@@ -326,24 +331,31 @@ impl DirSink {
             .lock()
             .map_err(|_| std::io::Error::other("lock poisoned"))?;
         let mut removed = 0;
-        let mut dirs = Vec::new();
+        // `kept[d]`: whether the folder whose contents are at depth `d` keeps any of them.
+        // Contents come before their folder, so a folder is known empty when it comes; only
+        // those are removed (trying every folder cost a tenth of a one-reply build).
+        let mut kept = vec![false; 2];
         // Links are not followed: a link is removed as itself.
         for entry in walkdir::WalkDir::new(&self.root)
             .min_depth(1)
             .contents_first(true)
         {
             let entry = entry.map_err(std::io::Error::other)?;
-            let path = entry.path();
-            if entry.file_type().is_dir() {
-                dirs.push(path.to_path_buf());
-            } else if !written.contains(path) {
+            let (path, depth) = (entry.path(), entry.depth());
+            if kept.len() < depth + 2 {
+                kept.resize(depth + 2, false);
+            }
+            let stays = if entry.file_type().is_dir() {
+                let full = std::mem::take(&mut kept[depth + 1]);
+                full || std::fs::remove_dir(path).is_err()
+            } else if written.contains(path.as_os_str().as_encoded_bytes()) {
+                true
+            } else {
                 std::fs::remove_file(path)?;
                 removed += 1;
-            }
-        }
-        for d in dirs {
-            // Only empty folders go; `remove_dir` refuses the others.
-            let _ = std::fs::remove_dir(&d);
+                false
+            };
+            kept[depth] |= stays;
         }
         Ok(removed)
     }
@@ -679,6 +691,10 @@ mod tests {
             s.sink()
                 .write(&format!("round{round}/index.html"), b"x")
                 .unwrap();
+            // A folder whose only contents are a folder goes too.
+            s.sink()
+                .write(&format!("nest{round}/inner/index.html"), b"x")
+                .unwrap();
             s.commit().unwrap();
             let names: Vec<String> = std::fs::read_dir(&out)
                 .unwrap()
@@ -690,6 +706,7 @@ mod tests {
                 names,
                 vec![
                     MARKER.to_string(),
+                    format!("nest{round}"),
                     format!("round{round}"),
                     "same".to_string()
                 ],

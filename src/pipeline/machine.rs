@@ -7,8 +7,8 @@
 //!   build` reads those shards back from the output folder, `dafu serve` holds them), the
 //!   result cards of replies that changed or were renumbered, `index.bin` and `meta.json`;
 //! - feeds: a feed is made again only when the replies it shows changed;
-//! - open data: `dafu serve` keeps one row per reply and makes only the changed ones again;
-//!   `dafu build` makes the rows again (cheaper than keeping them on disk);
+//! - open data: one row per reply, kept by `dafu serve` and read back from the documents by
+//!   `dafu build`; only the changed replies' rows are made again;
 //! - the sitemap and robots.txt are cheap and made every time.
 //!
 //! What is kept between runs ([`State`]) is small: the hash of every file made, each reply's
@@ -110,8 +110,9 @@ pub struct State {
     config: u64,
     /// Every file made, and the hash of its bytes.
     keys: HashMap<String, u64>,
-    /// Each reply's fingerprint (`Inputs::entry_fp`), by source path.
-    replies: HashMap<PathBuf, u64>,
+    /// Each reply's source path and fingerprint (`Inputs::entry_fp`), in site order (the
+    /// order of the open-data rows).
+    replies: Vec<(PathBuf, u64)>,
     /// Feed path → fingerprint of what it shows.
     feeds: HashMap<String, u64>,
     /// Search result card (by number) → fingerprint of its reply.
@@ -231,11 +232,12 @@ impl Machine {
             self.fresh(inputs, store, dir.is_none())?;
         }
         self.files = memory.0.into_inner().unwrap_or_default();
-        if dir.is_some()
-            && let Some(index) = self.state.as_mut().and_then(|s| s.index.as_mut())
-        {
-            // Written: the shards read back are not kept (bounded memory).
-            index.drop_postings();
+        if dir.is_some() {
+            // Written: the shards and rows read back are not kept (bounded memory).
+            self.rows = FxHashMap::default();
+            if let Some(index) = self.state.as_mut().and_then(|s| s.index.as_mut()) {
+                index.drop_postings();
+            }
         }
         Ok(patched)
     }
@@ -282,10 +284,15 @@ impl Machine {
             return None;
         }
         let entries = &inputs.site.entries;
+        let last: FxHashMap<&[u8], u64> = state
+            .replies
+            .iter()
+            .map(|(p, fp)| (path_bytes(p), *fp))
+            .collect();
         let mut changes = Vec::new();
         let mut known = 0;
         for (i, e) in entries.iter().enumerate() {
-            let was = state.replies.get(&e.reply.source);
+            let was = last.get(path_bytes(&e.reply.source));
             known += usize::from(was.is_some());
             if was != Some(&inputs.entry_fp[i]) {
                 changes.push(Changed {
@@ -296,10 +303,12 @@ impl Machine {
             }
         }
         if known < state.replies.len() {
-            let now: FxHashSet<&std::path::Path> =
-                entries.iter().map(|e| e.reply.source.as_path()).collect();
-            for source in state.replies.keys() {
-                if !now.contains(source.as_path()) {
+            let now: FxHashSet<&[u8]> = entries
+                .iter()
+                .map(|e| path_bytes(&e.reply.source))
+                .collect();
+            for (source, _) in &state.replies {
+                if !now.contains(path_bytes(source)) {
                     changes.push(Changed {
                         source: source.clone(),
                         entry: None,
@@ -386,7 +395,11 @@ impl Machine {
             state.cards = cards;
         }
 
-        // Open data: the rows kept (`dafu serve`) brought up to date, or all made again.
+        // Open data: the rows kept (`dafu serve`) or read back from the documents (`dafu
+        // build`) brought up to date, or all made again.
+        if self.rows.is_empty() {
+            self.rows = rows_from_files(state, store).unwrap_or_default();
+        }
         let rows: Vec<&Row>;
         let fresh_rows;
         if self.rows.len() == state.replies.len() && !self.rows.is_empty() {
@@ -470,6 +483,36 @@ impl Machine {
     }
 }
 
+/// A path's bytes, for hashing (hashing a `Path` walks its components).
+fn path_bytes(p: &std::path::Path) -> &[u8] {
+    p.as_os_str().as_encoded_bytes()
+}
+
+/// The open-data rows of the last run, read back from its documents, by the reply's file.
+fn rows_from_files(state: &State, store: &dyn Store) -> Option<FxHashMap<PathBuf, Row>> {
+    let read = |path: &str| store.read(path, *state.keys.get(path)?);
+    let (json, csv) = (read("data/replies.json")?, read("data/replies.csv")?);
+    let json = crate::opendata::json_rows(&json)?;
+    let csv = crate::opendata::csv_rows(&csv)?;
+    if json.len() != state.replies.len() || csv.len() != state.replies.len() {
+        return None;
+    }
+    Some(
+        state
+            .replies
+            .iter()
+            .zip(json.into_iter().zip(csv))
+            .map(|((source, _), (json, csv))| {
+                let row = Row {
+                    json: Arc::from(json),
+                    csv: Arc::from(csv),
+                };
+                (source.clone(), row)
+            })
+            .collect(),
+    )
+}
+
 /// Every reply's open-data rows, in site order.
 fn all_rows(site: &Site) -> Vec<Row> {
     let base = site.config.base_url_slash();
@@ -520,8 +563,8 @@ fn card_fps(inputs: &Inputs<'_>, order: &[usize]) -> Vec<u64> {
         .collect()
 }
 
-/// Each reply's fingerprint, by source path.
-fn reply_fps(inputs: &Inputs<'_>) -> HashMap<PathBuf, u64> {
+/// Each reply's source path and fingerprint, in site order.
+fn reply_fps(inputs: &Inputs<'_>) -> Vec<(PathBuf, u64)> {
     inputs
         .site
         .entries

@@ -303,11 +303,16 @@ fn a_damaged_or_deleted_cache_costs_time_not_correctness() {
             std::fs::write(cache.join("texts.bin"), t).unwrap();
         }),
         ("index garbled", &|| {
-            std::fs::write(cache.join("sources.json"), "{\"format\": 1, \"fil").unwrap();
+            let mut index = std::fs::read(cache.join("sources.bin")).unwrap();
+            index.truncate(index.len() / 2);
+            std::fs::write(cache.join("sources.bin"), index).unwrap();
         }),
         ("manifest wrong", &|| {
-            let m = std::fs::read_to_string(cache.join("prev.json")).unwrap();
-            std::fs::write(cache.join("prev.json"), m.replace("\"len\":", "\"len\":1")).unwrap();
+            let mut m = std::fs::read(cache.join("prev.bin")).unwrap();
+            for b in m.iter_mut().skip(7).step_by(13) {
+                *b ^= 0x5a;
+            }
+            std::fs::write(cache.join("prev.bin"), m).unwrap();
         }),
         ("deleted", &|| {
             std::fs::remove_dir_all(&cache).unwrap();
