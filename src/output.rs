@@ -220,13 +220,19 @@ impl DirSink {
     /// since: then it is hard-linked into this folder (no bytes copied) and counts as written.
     /// Falls back to `false` (the caller copies) where links are not possible.
     pub fn link_from_live(&self, rel: &str, key: u64) -> bool {
+        self.link_live_as(rel, rel, key)
+    }
+
+    /// [`DirSink::link_from_live`], the live file at `from` linked here as `to` (a search
+    /// card whose reply was renumbered).
+    pub fn link_live_as(&self, from: &str, to: &str, key: u64) -> bool {
         let Some((live, manifest)) = &self.live else {
             return false;
         };
-        let Some(known) = manifest.get(rel).filter(|k| k.key == key) else {
+        let Some(known) = manifest.get(from).filter(|k| k.key == key) else {
             return false;
         };
-        let from = live.join(rel);
+        let from = live.join(from);
         let unchanged = std::fs::symlink_metadata(&from)
             .ok()
             .filter(|m| m.is_file())
@@ -235,17 +241,17 @@ impl DirSink {
         if !unchanged {
             return false;
         }
-        let to = self.root.join(rel);
-        if let Some(parent) = to.parent()
+        let path = self.root.join(to);
+        if let Some(parent) = path.parent()
             && std::fs::create_dir_all(parent).is_err()
         {
             return false;
         }
-        let _ = std::fs::remove_file(&to);
-        if std::fs::hard_link(&from, &to).is_err() {
+        let _ = std::fs::remove_file(&path);
+        if std::fs::hard_link(&from, &path).is_err() {
             return false;
         }
-        self.note(rel, to, *known);
+        self.note(to, path, *known);
         true
     }
 

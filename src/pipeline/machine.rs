@@ -63,6 +63,9 @@ trait Store: Sync {
     /// Takes away the files no longer made (a folder's unwritten files go when it is
     /// published).
     fn retain(&self, keep: &(dyn Fn(&str) -> bool + Sync));
+    /// Puts files made last time under other names, as they are: `(from, to, key)`, every
+    /// one read before any is written. Returns whether each could be.
+    fn copy(&self, moves: &[(String, String, u64)]) -> Vec<bool>;
 }
 
 /// `dafu serve`'s files, held as [`crate::output::pack`] holds them.
@@ -89,6 +92,26 @@ impl Store for Memory {
             f.retain(|p, _| keep(p));
         }
     }
+    fn copy(&self, moves: &[(String, String, u64)]) -> Vec<bool> {
+        let Ok(mut files) = self.0.lock() else {
+            return vec![false; moves.len()];
+        };
+        let found: Vec<Option<Bytes>> = moves
+            .iter()
+            .map(|(from, _, _)| files.get(from.as_str()).cloned())
+            .collect();
+        moves
+            .iter()
+            .zip(found)
+            .map(|((_, to, _), bytes)| match bytes {
+                Some(b) => {
+                    files.insert(Arc::from(to.as_str()), b);
+                    true
+                }
+                None => false,
+            })
+            .collect()
+    }
 }
 
 impl Store for DirSink {
@@ -102,6 +125,17 @@ impl Store for DirSink {
         self.read_live(path, key)
     }
     fn retain(&self, _: &(dyn Fn(&str) -> bool + Sync)) {}
+    fn copy(&self, moves: &[(String, String, u64)]) -> Vec<bool> {
+        moves
+            .par_iter()
+            .map(|(from, to, key)| {
+                self.link_live_as(from, to, *key)
+                    || self
+                        .read_live(from, *key)
+                        .is_some_and(|b| self.write_keyed(to, &b, *key).is_ok())
+            })
+            .collect()
+    }
 }
 
 /// What is kept of the last run to patch its files (saved in the build cache).
@@ -332,9 +366,11 @@ impl Machine {
             return Ok(false);
         };
         let site = inputs.site;
-        let n = site.entries.len();
         let mut made: Vec<(String, Vec<u8>)> = Vec::new();
         let mut unchanged: Vec<String> = Vec::new();
+        // Files put under another name as they are: from, to, key, card number.
+        let mut moves: Vec<(String, String, u64, usize)> = Vec::new();
+        let mut card_order = Vec::new();
 
         if site.config.search.enabled {
             let Some(index) = state.index.as_mut() else {
@@ -377,21 +413,33 @@ impl Machine {
                     .filter(|p| !rewritten.contains(p.as_str())),
             );
             made.extend(files);
-            // Cards are numbered as the index numbers replies (by file): those whose reply
-            // changed or whose number did are made again.
+            // Cards are numbered as the index numbers replies (by file): a card whose reply
+            // changed is made again; one whose reply was renumbered is the old card moved.
             let cards = card_fps(inputs, &order);
-            let redo: Vec<usize> = (0..n)
-                .filter(|&d| state.cards.get(d) != Some(&cards[d]))
+            let old_at: FxHashMap<u64, usize> = state
+                .cards
+                .iter()
+                .enumerate()
+                .map(|(d, &fp)| (fp, d))
                 .collect();
-            unchanged.extend(
-                (0..n)
-                    .filter(|&d| state.cards.get(d) == Some(&cards[d]))
-                    .map(crate::search::card_path),
-            );
+            let mut redo = Vec::new();
+            for (d, fp) in cards.iter().enumerate() {
+                let path = crate::search::card_path(d);
+                if state.cards.get(d) == Some(fp) {
+                    unchanged.push(path);
+                } else if let Some(&old) = old_at.get(fp)
+                    && let Some(&key) = state.keys.get(&crate::search::card_path(old))
+                {
+                    moves.push((crate::search::card_path(old), path, key, d));
+                } else {
+                    redo.push(d);
+                }
+            }
             made.par_extend(redo.par_iter().map(|&d| {
                 let i = order[d];
                 crate::search::card_file(site, i, d, &inputs.texts.get(i))
             }));
+            card_order = order;
             state.cards = cards;
         }
 
@@ -461,6 +509,21 @@ impl Machine {
         if !all_kept {
             return Ok(false);
         }
+        // Moved before the new files are written (a card may move from where a new one goes).
+        let copies: Vec<(String, String, u64)> = moves
+            .iter()
+            .map(|(from, to, key, _)| (from.clone(), to.clone(), *key))
+            .collect();
+        let copied = store.copy(&copies);
+        let mut moved = Vec::with_capacity(moves.len());
+        for ((_, to, key, d), ok) in moves.into_iter().zip(copied) {
+            if ok {
+                moved.push((to, key));
+            } else {
+                let i = card_order[d];
+                made.push(crate::search::card_file(site, i, d, &inputs.texts.get(i)));
+            }
+        }
         let written = made
             .into_par_iter()
             .map(|(path, bytes)| {
@@ -474,6 +537,7 @@ impl Machine {
                 new_keys.insert(p, k);
             }
         }
+        new_keys.extend(moved);
         new_keys.extend(written);
         store.retain(&|p| new_keys.contains_key(p));
         state.keys = new_keys;
