@@ -2,6 +2,7 @@
 //! swapped in only when the whole build succeeded. A failed or interrupted build leaves the
 //! previous output as it was.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -105,10 +106,6 @@ impl Snapshot {
     }
 }
 
-fn path_bytes(p: &Path) -> Box<[u8]> {
-    p.as_os_str().as_encoded_bytes().into()
-}
-
 /// Where rendered files go.
 pub trait Sink: Sync {
     /// Writes `bytes` at the output-relative path `rel` (`/`-separated, no leading slash).
@@ -154,6 +151,31 @@ pub fn is_ours(dir: &Path) -> bool {
         && std::fs::symlink_metadata(dir.join(MARKER)).is_ok_and(|m| m.is_file())
 }
 
+/// An entry of a folder's tree: its path, depth and whether it is a folder.
+struct Listed {
+    path: PathBuf,
+    depth: usize,
+    dir: bool,
+}
+
+/// Every entry under `root`, contents before their folder; links are not followed (a link
+/// is listed as itself).
+fn list_tree(root: &Path) -> std::io::Result<Vec<Listed>> {
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(root)
+        .min_depth(1)
+        .contents_first(true)
+    {
+        let entry = entry.map_err(std::io::Error::other)?;
+        out.push(Listed {
+            dir: entry.file_type().is_dir(),
+            depth: entry.depth(),
+            path: entry.into_path(),
+        });
+    }
+    Ok(out)
+}
+
 /// Writes into a folder, creating parent folders as needed. A file that already holds the
 /// same bytes is left alone, so unchanged pages keep their modification time (uploads with
 /// rsync skip them) and the file system is spared the writes.
@@ -162,9 +184,12 @@ pub fn is_ours(dir: &Path) -> bool {
 /// so does `stop` (set when the build is interrupted).
 pub struct DirSink {
     pub root: PathBuf,
-    /// Every file written or kept, by its path's bytes (hashing a `PathBuf` walks its
-    /// components: a tenth of a one-reply build's publishing).
-    written: Mutex<rustc_hash::FxHashSet<Box<[u8]>>>,
+    /// Files written whose record could not be taken (every other file written or kept is
+    /// in `records`).
+    unrecorded: Mutex<HashSet<String>>,
+    /// What the folder held when the build began, listed while the build runs (walking tens
+    /// of thousands of folders is a fifth of a one-reply build).
+    listing: Mutex<Option<std::thread::JoinHandle<std::io::Result<Vec<Listed>>>>>,
     /// What the folder held when the build began (from the build cache), and what it holds
     /// now: files whose record matches are neither read nor written.
     known: Manifest,
@@ -184,7 +209,8 @@ impl DirSink {
     fn with_stop(root: impl Into<PathBuf>, stop: Arc<AtomicBool>) -> Self {
         DirSink {
             root: root.into(),
-            written: Mutex::new(rustc_hash::FxHashSet::default()),
+            unrecorded: Mutex::new(HashSet::new()),
+            listing: Mutex::new(None),
             known: Manifest::default(),
             live: None,
             records: Mutex::new(Manifest::default()),
@@ -212,7 +238,7 @@ impl DirSink {
         if now.as_ref() != Some(known) {
             return false;
         }
-        self.note(rel, path, *known);
+        self.note(rel, *known);
         true
     }
 
@@ -251,7 +277,7 @@ impl DirSink {
         if std::fs::hard_link(&from, &path).is_err() {
             return false;
         }
-        self.note(to, path, *known);
+        self.note(to, *known);
         true
     }
 
@@ -271,12 +297,9 @@ impl DirSink {
         (crate::hashing::hash_of(&bytes[..]) == key).then_some(bytes)
     }
 
-    fn note(&self, rel: &str, path: PathBuf, rec: FileRecord) {
+    fn note(&self, rel: &str, rec: FileRecord) {
         if let Ok(mut r) = self.records.lock() {
             r.insert(rel.to_string(), rec);
-        }
-        if let Ok(mut w) = self.written.lock() {
-            w.insert(path_bytes(&path));
         }
     }
 
@@ -298,9 +321,9 @@ impl DirSink {
         match written {
             Ok(meta) => {
                 if let Some(rec) = record(key, &meta) {
-                    self.note(rel, path, rec);
-                } else if let Ok(mut w) = self.written.lock() {
-                    w.insert(path_bytes(&path));
+                    self.note(rel, rec);
+                } else if let Ok(mut w) = self.unrecorded.lock() {
+                    w.insert(rel.to_string());
                 }
                 Ok(())
             }
@@ -332,33 +355,43 @@ impl DirSink {
 
     /// Deletes every file and folder under the root that this sink did not write.
     pub fn remove_unwritten(&self) -> std::io::Result<usize> {
-        let written = self
-            .written
-            .lock()
-            .map_err(|_| std::io::Error::other("lock poisoned"))?;
+        let poisoned = || std::io::Error::other("lock poisoned");
+        let records = self.records.lock().map_err(|_| poisoned())?;
+        let unrecorded = self.unrecorded.lock().map_err(|_| poisoned())?;
+        let written = |path: &Path| {
+            let Some(rel) = path.strip_prefix(&self.root).ok().and_then(Path::to_str) else {
+                return false;
+            };
+            let rel = rel.replace(std::path::MAIN_SEPARATOR, "/");
+            records.contains_key(&rel) || unrecorded.contains(&rel)
+        };
+        // What the folder held at the start (listed meanwhile), or now.
+        let listed = self.listing.lock().ok().and_then(|mut l| l.take());
+        let entries = match listed.map(|h| h.join()) {
+            Some(Ok(Ok(entries))) => entries,
+            _ => list_tree(&self.root)?,
+        };
         let mut removed = 0;
         // `kept[d]`: whether the folder whose contents are at depth `d` keeps any of them.
         // Contents come before their folder, so a folder is known empty when it comes; only
         // those are removed (trying every folder cost a tenth of a one-reply build).
         let mut kept = vec![false; 2];
-        // Links are not followed: a link is removed as itself.
-        for entry in walkdir::WalkDir::new(&self.root)
-            .min_depth(1)
-            .contents_first(true)
-        {
-            let entry = entry.map_err(std::io::Error::other)?;
-            let (path, depth) = (entry.path(), entry.depth());
+        for Listed { path, depth, dir } in entries {
             if kept.len() < depth + 2 {
                 kept.resize(depth + 2, false);
             }
-            let stays = if entry.file_type().is_dir() {
+            let stays = if dir {
                 let full = std::mem::take(&mut kept[depth + 1]);
-                full || std::fs::remove_dir(path).is_err()
-            } else if written.contains(path.as_os_str().as_encoded_bytes()) {
+                // Refused when not empty (files written since it was listed).
+                full || std::fs::remove_dir(&path).is_err()
+            } else if written(&path) {
                 true
             } else {
-                std::fs::remove_file(path)?;
-                removed += 1;
+                match std::fs::remove_file(&path) {
+                    Ok(()) => removed += 1,
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(e),
+                }
                 false
             };
             kept[depth] |= stays;
@@ -571,6 +604,12 @@ impl Staging {
         // The marker first: a build killed from here on leaves a folder the next one knows.
         sink.write(MARKER, MARKER_TEXT.as_bytes())
             .map_err(|e| io(&dir, e))?;
+        if reused {
+            let root = dir.clone();
+            if let Ok(mut l) = sink.listing.lock() {
+                *l = Some(std::thread::spawn(move || list_tree(&root)));
+            }
+        }
         Ok(Staging {
             dir,
             from_prev,
@@ -719,6 +758,14 @@ mod tests {
                 "round {round}"
             );
         }
+        // A file put into the kept previous output is not published with the next one.
+        let prev = sibling(&out, "prev");
+        std::fs::create_dir_all(prev.join("planted")).unwrap();
+        std::fs::write(prev.join("planted/x.html"), "<script>").unwrap();
+        let s = Staging::new(&out, Arc::default()).unwrap();
+        s.sink().write("same/index.html", b"same").unwrap();
+        s.commit().unwrap();
+        assert!(!out.join("planted").exists());
         let mtime = |p: &Path| std::fs::metadata(p).unwrap().modified().unwrap();
         // Every copy of the file was written before now.
         let before = std::time::SystemTime::now();
