@@ -3,9 +3,10 @@
 //! patched ([`Machine::update`]): the replies whose files changed are found by their
 //! fingerprints, by source path (the reply's stable id), whoever drives the pipeline.
 //!
-//! - search: the shards the changed replies' tokens fall in (`IndexState::patch`; `dafu
-//!   build` reads those shards back from the output folder, `dafu serve` holds them), the
-//!   result cards of replies that changed or were renumbered, `index.bin` and `meta.json`;
+//! - search: the shards the changed replies' tokens fall in (`IndexState::patch`, which reads
+//!   them back from their files: the output folder's for `dafu build`, memory for `dafu
+//!   serve`), the result cards of replies that changed (those only renumbered are moved),
+//!   `index.bin` and `meta.json`;
 //! - feeds: a feed is made again only when the replies it shows changed;
 //! - open data: one row per reply, kept by `dafu serve` and read back from the documents by
 //!   `dafu build`; only the changed replies' rows are made again;
@@ -196,7 +197,7 @@ struct Made {
 
 /// The one list of the machine-readable outputs, each made afresh and handed to `emit` as
 /// soon as it is made: open data (JSON, CSV), the sitemap(s), robots.txt, the feeds and the
-/// search index. With `keep`, the rows and the index's postings are kept too.
+/// search index. With `keep`, the rows are kept too.
 fn make_all(
     inputs: &Inputs<'_>,
     emit: crate::search::Emit<'_>,
@@ -222,7 +223,7 @@ fn make_all(
         .map(|spec| (spec.path.clone(), feed_fp(inputs, spec)))
         .collect();
     let index = if site.config.search.enabled {
-        Some(crate::search::write_index(site, &inputs.texts, emit, keep)?)
+        Some(crate::search::write_index(site, &inputs.texts, emit)?)
     } else {
         None
     };
@@ -267,11 +268,12 @@ impl Machine {
         }
         self.files = memory.0.into_inner().unwrap_or_default();
         if dir.is_some() {
-            // Written: the shards and rows read back are not kept (bounded memory).
+            // Written: the rows read back are not kept (bounded memory).
             self.rows = FxHashMap::default();
-            if let Some(index) = self.state.as_mut().and_then(|s| s.index.as_mut()) {
-                index.drop_postings();
-            }
+        }
+        // The shards a patch read back are not kept either: they are in their files.
+        if let Some(index) = self.state.as_mut().and_then(|s| s.index.as_mut()) {
+            index.drop_postings();
         }
         Ok(patched)
     }

@@ -347,15 +347,9 @@ fn days(d: NaiveDate) -> u16 {
 pub type Emit<'a> = &'a (dyn Fn(&str, &[u8]) -> std::io::Result<()> + Sync);
 
 /// Makes the whole index, handing each file to `emit` as soon as it is made (none is
-/// kept), and returns what [`IndexState::patch`] needs later. With `keep_postings` (`dafu
-/// serve`) that includes every shard's postings; without (`dafu build`, memory bounded), a
-/// patch reads the shards it changes back from their files.
-pub fn write_index(
-    site: &Site,
-    texts: &Texts<'_>,
-    emit: Emit<'_>,
-    keep_postings: bool,
-) -> std::io::Result<IndexState> {
+/// kept), and returns what [`IndexState::patch`] needs later: not the postings (memory does
+/// not grow with them), which a patch reads back from the shard files it changes.
+pub fn write_index(site: &Site, texts: &Texts<'_>, emit: Emit<'_>) -> std::io::Result<IndexState> {
     let errors = std::sync::Mutex::new(None);
     let guarded = |path: &str, bytes: &[u8]| {
         let r = emit(path, bytes);
@@ -367,7 +361,7 @@ pub fn write_index(
         }
         r
     };
-    let (_, state) = build(site, texts, keep_postings, BYTES_PER_SHARD, Some(&guarded));
+    let (_, state) = build(site, texts, false, BYTES_PER_SHARD, Some(&guarded));
     match errors.into_inner().ok().flatten() {
         Some(e) => Err(e),
         None => Ok(state),
@@ -898,10 +892,9 @@ impl ShardData {
     }
 }
 
-/// What is kept of the last index to patch it: each reply's file and length by number, and
-/// the shards' postings held in memory (`dafu serve` holds all; `dafu build` none, and reads
-/// back from their files the shards a patch changes). Saved in the build cache without the
-/// postings.
+/// What is kept of the last index to patch it: each reply's file and length by number. The
+/// shards' postings are not kept: a patch reads back from their files the shards it changes
+/// (held here only while it works). Saved in the build cache.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize)]
 pub struct IndexState {
     shards: u32,
