@@ -402,7 +402,10 @@ pub fn build_site(
 ) -> Result<Site, Vec<Diagnostic>> {
     let mut diags = Vec::new();
     let mut replies: Vec<Arc<Reply>> = replies.into_iter().map(Into::into).collect();
-    replies.sort_by(|a, b| site_order(a, b));
+    {
+        use rayon::slice::ParallelSliceMut;
+        replies.par_sort_by(|a, b| site_order(a, b));
+    }
 
     let given_codes: BTreeSet<String> = replies
         .iter()

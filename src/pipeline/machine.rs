@@ -153,6 +153,8 @@ pub struct State {
     /// Search result card (by number) → fingerprint of its reply.
     cards: Vec<u64>,
     index: Option<IndexState>,
+    /// Fingerprint of what the sitemap(s) and robots.txt show.
+    sitemaps: u64,
 }
 
 #[derive(Default)]
@@ -307,6 +309,7 @@ impl Machine {
             feeds,
             cards: card_fps(inputs, &crate::search::doc_order(site)),
             index,
+            sitemaps: sitemaps_fp(inputs),
         });
         Ok(())
     }
@@ -483,7 +486,12 @@ impl Machine {
                 .into_iter()
                 .map(|(p, b)| (p.to_string(), b)),
         );
-        made.extend(sitemaps(inputs));
+        let sitemaps_fp = sitemaps_fp(inputs);
+        if state.sitemaps == sitemaps_fp {
+            unchanged.extend(state.keys.keys().filter(|p| is_sitemap(p)).cloned());
+        } else {
+            made.extend(sitemaps(inputs));
+        }
 
         // Feeds whose replies changed.
         let specs = crate::feed::specs(site);
@@ -545,6 +553,7 @@ impl Machine {
         state.keys = new_keys;
         state.replies = reply_fps(inputs);
         state.feeds = feeds;
+        state.sitemaps = sitemaps_fp;
         Ok(true)
     }
 }
@@ -612,6 +621,17 @@ fn sitemaps(inputs: &Inputs<'_>) -> Vec<(String, Vec<u8>)> {
         crate::opendata::sitemaps(site, inputs.sitemap_urls, crate::opendata::SITEMAP_LIMIT);
     out.push(("robots.txt".into(), crate::opendata::robots(site)));
     out
+}
+
+/// Whether a file is one [`sitemaps`] makes.
+fn is_sitemap(path: &str) -> bool {
+    path == "robots.txt"
+        || (path.starts_with("sitemap") && path.ends_with(".xml") && !path.contains('/'))
+}
+
+/// What the sitemap(s) and robots.txt show.
+fn sitemaps_fp(inputs: &Inputs<'_>) -> u64 {
+    hash_of(&(inputs.config, inputs.sitemap_urls))
 }
 
 /// What a feed shows: its place and title, and its replies (by their fingerprints, which

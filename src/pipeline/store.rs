@@ -362,7 +362,13 @@ pub fn save(
     };
     write_file(&dir.join("sources.bin"), &index)?;
     match prev {
-        Some(p) => write_file(&dir.join("prev.bin"), p)?,
+        // The previous output's manifest is the one `output.bin` holds (it was loaded from
+        // there): renamed, not written again.
+        Some(p) => {
+            if std::fs::rename(dir.join("output.bin"), dir.join("prev.bin")).is_err() {
+                write_file(&dir.join("prev.bin"), p)?;
+            }
+        }
         None => {
             let _ = std::fs::remove_file(dir.join("prev.bin"));
         }
