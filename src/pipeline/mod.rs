@@ -49,7 +49,7 @@ struct Planned {
 type Produced = (String, u64, Option<Arc<[u8]>>, Option<BodyText>);
 
 /// A rendered page: output path, HTML.
-type Page = (String, String);
+type Page = (String, Vec<u8>);
 
 /// A reply's body text, found when its page was rendered.
 struct BodyText {
@@ -647,7 +647,7 @@ impl Pipeline {
             if let Some(t) = text {
                 self.sources.set_text(&t.source, t.text);
             }
-            let bytes = pack(&path, html.as_bytes());
+            let bytes = pack(&path, &html);
             let mut files = Files::clone(&self.served);
             files.insert(Arc::from(path.as_str()), bytes.clone());
             self.report.step("edited page");
@@ -704,7 +704,7 @@ impl Pipeline {
                 }
                 let ((path, html), text) = self.render_job(&renderer, site, job)?;
                 if let Target::Dir(sink) = target {
-                    sink.write_keyed(&path, html.as_bytes(), fp).map_err(|e| {
+                    sink.write_keyed(&path, &html, fp).map_err(|e| {
                         vec![Diagnostic::new(
                             &path,
                             crate::msg!("write-failed", error = e.to_string()),
@@ -712,7 +712,7 @@ impl Pipeline {
                     })?;
                     return Ok((path, fp, None, text));
                 }
-                let bytes = pack(&path, html.as_bytes());
+                let bytes = pack(&path, &html);
                 Ok((path, fp, Some(bytes), text))
             })
             .collect();
@@ -796,7 +796,7 @@ impl Pipeline {
         if let Some(t) = text {
             self.sources.set_text(&t.source, t.text);
         }
-        let bytes = pack(&path, html.as_bytes());
+        let bytes = pack(&path, &html);
         // Its fingerprint is not known: the next run that fingerprints renders it again.
         self.pages.remove(&path);
         let mut files = Arc::unwrap_or_clone(std::mem::take(&mut self.served));
