@@ -93,19 +93,26 @@ pub fn build_until(opts: &BuildOptions, stop: Arc<AtomicBool>) -> Result<BuildRe
     let loaded = start.elapsed();
     // Without the cache, everything is made afresh; what the output folder holds is still
     // recorded for the next build.
-    let (mut pipeline, last_output, last_prev) = match cache {
+    let (mut pipeline, last_output, last_prev, texts) = match cache {
         Some(c) if !opts.no_cache => (
             Pipeline::with_cache(opts.clone(), c.sources, c.machine),
             c.output,
             c.prev,
+            c.texts,
         ),
-        Some(c) => (Pipeline::new(opts.clone()), c.output, None),
-        None => (Pipeline::new(opts.clone()), None, None),
+        Some(c) => (Pipeline::new(opts.clone()), c.output, None, None),
+        None => (Pipeline::new(opts.clone()), None, None, None),
     };
+
     if stop.load(Ordering::SeqCst) {
         return Err(BuildError::Interrupted);
     }
     let mut staging = Staging::new(&output, stop).map_err(BuildError::Io)?;
+    // The texts go into the cache as pages are rendered, not into memory (the cache folder
+    // is made only now that the output folder was found fit).
+    if let Some(texts) = texts.or_else(|| store::texts_file(&output)) {
+        pipeline.keep_texts_in(texts);
+    }
     if staging.from_prev
         && let Some(known) = last_prev
     {

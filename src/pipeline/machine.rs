@@ -659,3 +659,222 @@ fn reply_fps(inputs: &Inputs<'_>) -> Vec<(PathBuf, u64)> {
         .map(|(e, &fp)| (e.reply.source.clone(), fp))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plaintext::PlainText;
+    use crate::reply::{Handling, Kind};
+
+    fn reply(file: usize, department: &str, month: u32) -> Reply {
+        let date = chrono::NaiveDate::from_ymd_opt(2023, month, 1).unwrap();
+        Reply {
+            source: PathBuf::from(format!("content/f{file:02}.md")),
+            rel: PathBuf::from(format!("f{file:02}.md")),
+            title: format!("关于第{file}号提案的答复"),
+            kind: Kind::Proposal,
+            number: file.to_string(),
+            session: "市政协十四届一次会议".into(),
+            representatives: vec!["吴忠彦".into()],
+            department: department.into(),
+            date,
+            handling: Handling::Lead,
+            co_departments: vec![],
+            category: None,
+            doc_number: None,
+            signer: None,
+            contact: None,
+            cc: vec![],
+            published: date,
+            index_code: None,
+            tags: vec![],
+            draft: false,
+            body: "".into(),
+            body_line: 1,
+            replaced: Vec::new(),
+            number_written: None,
+            attachments: Vec::new(),
+            satisfaction: None,
+            department_written: None,
+        }
+    }
+
+    /// A site of `replies` with their texts: the model, each entry's text and fingerprint.
+    struct Fixture {
+        site: Site,
+        texts: Vec<PlainText>,
+        fps: Vec<u64>,
+    }
+
+    fn fixture(replies: &[(Reply, &str)]) -> Fixture {
+        let config = crate::config::parse(
+            "title = \"t\"\nbase_url = \"https://e.gov.cn/\"\n[organisation]\nname = \"n\"\ncode = \"ORG\"\n",
+            None,
+        )
+        .unwrap();
+        let site = crate::model::build_site(
+            config,
+            replies.iter().map(|(r, _)| r.clone()).collect::<Vec<_>>(),
+        )
+        .unwrap();
+        let text_of = |e: &crate::model::Entry| {
+            replies
+                .iter()
+                .find(|(r, _)| r.source == e.reply.source)
+                .map(|(_, t)| *t)
+                .unwrap()
+        };
+        let texts = site
+            .entries
+            .iter()
+            .map(|e| PlainText::new(text_of(e)))
+            .collect();
+        let fps = site
+            .entries
+            .iter()
+            .map(|e| hash_of(&(text_of(e), &*e.reply.title, &e.url, e.reply.date)))
+            .collect();
+        Fixture { site, texts, fps }
+    }
+
+    /// Runs `machine` on the fixture (in memory); returns whether it patched.
+    fn update(machine: &mut Machine, f: &Fixture, previous: &Previous) -> bool {
+        let inputs = Inputs {
+            site: &f.site,
+            texts: Texts::Held(&f.texts),
+            entry_fp: &f.fps,
+            sitemap_urls: &[],
+            config: 1,
+            previous,
+        };
+        machine.update(&inputs, None).unwrap()
+    }
+
+    fn previous_of(f: &Fixture) -> Previous {
+        f.site
+            .entries
+            .iter()
+            .zip(&f.texts)
+            .map(|(e, t)| {
+                (
+                    e.reply.source.clone(),
+                    (e.reply.clone(), Text::Held(t.clone())),
+                )
+            })
+            .collect()
+    }
+
+    fn replies(n: usize) -> Vec<(Reply, &'static str)> {
+        (0..n)
+            .map(|i| {
+                let dept = ["甲局", "乙局", "丙局"][i % 3];
+                let text = ["燃气管网改造已完成", "老旧小区加装电梯", "公交线路优化调整"][i % 3];
+                (reply(i, dept, 1 + (i % 12) as u32), text)
+            })
+            .collect()
+    }
+
+    /// An edit, an addition and a removal are each patched, and the files are then those a
+    /// fresh run makes; a text edit leaves the other replies' cards as they were (the very
+    /// same bytes in memory).
+    #[test]
+    fn patches_give_what_a_fresh_run_gives() {
+        let mut all = replies(30);
+        let first = fixture(&all);
+        let mut machine = Machine::default();
+        assert!(
+            !update(&mut machine, &first, &Previous::default()),
+            "nothing to patch"
+        );
+        let mut previous = previous_of(&first);
+        let before = machine.files().clone();
+        type Edit = dyn Fn(&mut Vec<(Reply, &'static str)>);
+        let steps: [(&str, &Edit); 4] = [
+            ("text", &|r| r[4].1 = "燃气管网改造已完成，用户满意"),
+            ("date", &|r| {
+                r[7].0.date = chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap()
+            }),
+            ("added", &|r| {
+                r.push((reply(40, "丁局", 3), "新增答复的正文"))
+            }),
+            ("removed", &|r| {
+                r.remove(2);
+            }),
+        ];
+        for (what, edit) in steps {
+            edit(&mut all);
+            let f = fixture(&all);
+            assert!(update(&mut machine, &f, &previous), "{what}: patched");
+            let mut fresh = Machine::default();
+            update(&mut fresh, &f, &Previous::default());
+            assert!(machine.files() == fresh.files(), "{what}: as a fresh run");
+            if what == "text" {
+                let shared = machine
+                    .files()
+                    .iter()
+                    .filter(|(p, b)| {
+                        p.starts_with("search/r/")
+                            && before.get(*p).is_some_and(|old| Arc::ptr_eq(old, b))
+                    })
+                    .count();
+                assert_eq!(shared, 29, "the other cards are untouched");
+            }
+            previous = previous_of(&f);
+        }
+    }
+
+    /// Changes are found by file: an unchanged reply is none, however the site's order
+    /// moved; more than an eighth of the replies (and at least 64) changed means afresh.
+    #[test]
+    fn changes_are_found_by_file() {
+        let all = replies(600);
+        let f = fixture(&all);
+        let mut machine = Machine::default();
+        update(&mut machine, &f, &Previous::default());
+        let inputs = |f: &Fixture| -> Option<Vec<(PathBuf, Option<usize>, bool)>> {
+            let previous = Previous::default();
+            let inputs = Inputs {
+                site: &f.site,
+                texts: Texts::Held(&f.texts),
+                entry_fp: &f.fps,
+                sitemap_urls: &[],
+                config: 1,
+                previous: &previous,
+            };
+            machine
+                .changes(&inputs)
+                .map(|c| c.into_iter().map(|c| (c.source, c.entry, c.was)).collect())
+        };
+        assert_eq!(inputs(&f), Some(vec![]));
+        let mut some = all.clone();
+        some[3].1 = "改过的正文";
+        some.remove(10);
+        some.push((reply(700, "甲局", 5), "新的"));
+        let g = fixture(&some);
+        let mut found = inputs(&g).unwrap();
+        found.sort();
+        let at = |file: &str| {
+            g.site
+                .entries
+                .iter()
+                .position(|e| e.reply.source == std::path::Path::new(file))
+        };
+        assert_eq!(
+            found,
+            vec![
+                (PathBuf::from("content/f03.md"), at("content/f03.md"), true),
+                (PathBuf::from("content/f10.md"), None, true),
+                (
+                    PathBuf::from("content/f700.md"),
+                    at("content/f700.md"),
+                    false
+                ),
+            ]
+        );
+        let mut many = all.clone();
+        for r in many.iter_mut().take(80) {
+            r.1 = "全都改了";
+        }
+        assert_eq!(inputs(&fixture(&many)), None);
+    }
+}

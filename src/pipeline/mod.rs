@@ -54,7 +54,7 @@ type Page = (String, Vec<u8>);
 /// A reply's body text, found when its page was rendered.
 struct BodyText {
     source: PathBuf,
-    text: PlainText,
+    text: sources::Text,
 }
 
 /// Where a run's files go.
@@ -101,6 +101,9 @@ pub struct Pipeline {
     report: Report,
     /// Changes since the last good run (the model is the last good one).
     unapplied: Unapplied,
+    /// Where the replies' texts go as pages are rendered (`dafu build`: the build cache's
+    /// `texts.bin`, so that memory does not hold them); `None`: held.
+    texts_out: Option<Arc<store::TextsFile>>,
 }
 
 /// Files changed by runs that failed, or everything.
@@ -253,6 +256,22 @@ impl Pipeline {
             templates: 0,
             report: Report::default(),
             unapplied: Unapplied::default(),
+            texts_out: None,
+        }
+    }
+
+    /// Appends the texts of the replies whose pages are rendered to `file` instead of
+    /// holding them.
+    pub fn keep_texts_in(&mut self, file: Arc<store::TextsFile>) {
+        self.texts_out = Some(file);
+    }
+
+    /// A body's text as the pipeline keeps it: appended to the texts file when there is one,
+    /// else held.
+    fn kept_text(&self, text: PlainText) -> sources::Text {
+        match self.texts_out.as_ref().and_then(|f| f.append(&text)) {
+            Some(stored) => sources::Text::Stored(stored),
+            None => sources::Text::Held(text),
         }
     }
 
@@ -571,7 +590,7 @@ impl Pipeline {
                         .is_some_and(|s| s.text.is_some());
                     let text = (!known).then(|| BodyText {
                         source,
-                        text: PlainText::new(&body.text),
+                        text: self.kept_text(PlainText::new(&body.text)),
                     });
                     (Some(body), text)
                 }
@@ -601,7 +620,7 @@ impl Pipeline {
                 Some((_, problems)) if !problems.is_empty() => Err(problems),
                 Some((body, _)) => Ok(BodyText {
                     source: self.opts.root.join(&site.entries[i].reply.source),
-                    text: PlainText::new(&body.text),
+                    text: self.kept_text(PlainText::new(&body.text)),
                 }),
                 None => Err(vec![Diagnostic::new(
                     &site.entries[i].reply.source,
@@ -941,7 +960,10 @@ impl Pipeline {
         let mut unreadable = Vec::new();
         for (path, text) in remade.into_inner().unwrap_or_default() {
             match text {
-                Some(t) => self.sources.set_text(&path, t),
+                Some(t) => {
+                    let t = self.kept_text(t);
+                    self.sources.set_text(&path, t)
+                }
                 None => unreadable.push(Diagnostic::new(&path, crate::msg!("file-reread"))),
             }
         }

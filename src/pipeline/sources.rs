@@ -266,9 +266,9 @@ impl Sources {
     }
 
     /// Records the plain text of the body in `path` (found when its page was rendered).
-    pub fn set_text(&mut self, path: &Path, text: PlainText) {
+    pub fn set_text(&mut self, path: &Path, text: Text) {
         if let Some(s) = self.files.get_mut(path) {
-            s.text = Some(Text::Held(text));
+            s.text = Some(text);
         }
     }
 }
@@ -372,7 +372,7 @@ mod tests {
         assert_eq!(sources.files.len(), 2);
         let (a, b) = (root.join("content/a.md"), root.join("content/b.md"));
         let before = sources.files[&a].reply().unwrap().clone();
-        sources.set_text(&a, PlainText::new("甲"));
+        sources.set_text(&a, Text::Held(PlainText::new("甲")));
         // b changes; a's reply is the very same object afterwards, and its text is kept.
         std::fs::write(&b, reply(2, "乙改")).unwrap();
         let fp = sources.files[&b].body_fp;

@@ -75,11 +75,59 @@ struct FileEntry<R> {
     text_units_hash: u64,
 }
 
-/// `texts.bin`, opened by the build that loaded the cache.
+/// `texts.bin`, opened by the build that loaded the cache: read from, and appended to as
+/// pages are rendered (a build then holds no texts in memory).
 pub struct TextsFile {
     file: std::sync::Mutex<std::fs::File>,
     /// Its length in UTF-16 code units when opened.
     units: u64,
+}
+
+impl TextsFile {
+    /// `texts.bin` opened to read and to append (made when missing); `None` when it cannot be
+    /// (read-only only: reading still works, nothing is appended).
+    fn open(path: &Path, create: bool) -> Option<Arc<TextsFile>> {
+        let f = std::fs::OpenOptions::new()
+            .read(true)
+            .append(true)
+            .create(create)
+            .open(path)
+            .or_else(|_| std::fs::File::open(path))
+            .ok()?;
+        let units = f.metadata().ok()?.len() / 2;
+        Some(Arc::new(TextsFile {
+            file: std::sync::Mutex::new(f),
+            units,
+        }))
+    }
+
+    /// Appends a text; `None` when it cannot be written.
+    pub fn append(self: &Arc<Self>, text: &PlainText) -> Option<StoredText> {
+        use std::io::Seek;
+        let units = text.units();
+        let bytes: Vec<u8> = units.iter().flat_map(|u| u.to_le_bytes()).collect();
+        let mut f = self.file.lock().ok()?;
+        let end = f.seek(std::io::SeekFrom::End(0)).ok()?;
+        if end % 2 != 0 {
+            return None;
+        }
+        f.write_all(&bytes).ok()?;
+        let start = end / 2;
+        Some(StoredText {
+            file: self.clone(),
+            start,
+            end: start + units.len() as u64,
+            utf8_len: text.utf8_len(),
+            hash: hash_of(units),
+        })
+    }
+}
+
+/// The build cache's `texts.bin` for `output`, to append the texts of a build without a
+/// usable cache to (the cache folder is made when missing).
+pub fn texts_file(output: &Path) -> Option<Arc<TextsFile>> {
+    let dir = open_dir(output).ok()?;
+    TextsFile::open(&dir.join("texts.bin"), true)
 }
 
 /// A text in `texts.bin`: read when needed, and checked against the hash it was stored with.
@@ -129,6 +177,8 @@ pub struct Cache {
     pub output: Option<Manifest>,
     pub prev: Option<Manifest>,
     pub machine: Option<MachineState>,
+    /// `texts.bin`, which the cached texts are read from and new ones appended to.
+    pub texts: Option<Arc<TextsFile>>,
 }
 
 /// What decides whether a cache may be used at all.
@@ -160,6 +210,7 @@ pub fn load(opts: &BuildOptions, output: &Path) -> Option<Cache> {
             output: read_file(&dir.join("output.bin")),
             prev: None,
             machine: None,
+            texts: None,
         });
     }
     let dir = cache_dir(output);
@@ -173,15 +224,7 @@ pub fn load(opts: &BuildOptions, output: &Path) -> Option<Cache> {
     let machine = index.machine.take();
     // Texts are read when needed; the file is opened now, so that they come from the file
     // this index was saved with.
-    let texts = std::fs::File::open(dir.join("texts.bin"))
-        .ok()
-        .and_then(|f| {
-            let units = f.metadata().ok()?.len() / 2;
-            Some(Arc::new(TextsFile {
-                file: std::sync::Mutex::new(f),
-                units,
-            }))
-        });
+    let texts = TextsFile::open(&dir.join("texts.bin"), false);
     let mut sources = FxHashMap::default();
     for f in index.files {
         let text = texts
@@ -215,6 +258,7 @@ pub fn load(opts: &BuildOptions, output: &Path) -> Option<Cache> {
         output: read_file(&dir.join("output.bin")),
         prev: read_file(&dir.join("prev.bin")),
         machine,
+        texts,
     })
 }
 
