@@ -29,7 +29,7 @@ pub struct BuildOptions {
     pub output: Option<PathBuf>,
     pub base_url: Option<String>,
     pub drafts: bool,
-    /// Build without the build cache (and leave it as it is).
+    /// Build without the build cache: every page rendered, a fresh cache saved.
     pub no_cache: bool,
 }
 

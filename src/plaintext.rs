@@ -44,6 +44,26 @@ impl PlainText {
         &self.units
     }
 
+    /// Appends its UTF-16LE bytes to `out` (as the build cache and the search cards store it).
+    pub fn write_utf16le(&self, out: &mut Vec<u8>) {
+        out.reserve(self.units.len() * 2);
+        for unit in self.units.iter() {
+            out.extend_from_slice(&unit.to_le_bytes());
+        }
+    }
+
+    /// From UTF-16LE bytes; `None` when they are not whole, valid UTF-16.
+    pub fn from_utf16le(bytes: &[u8]) -> Option<PlainText> {
+        if bytes.len() % 2 != 0 {
+            return None;
+        }
+        let units = bytes
+            .chunks_exact(2)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]))
+            .collect();
+        PlainText::from_units(units)
+    }
+
     pub fn utf8_len(&self) -> usize {
         self.utf8_len
     }
@@ -115,6 +135,9 @@ mod tests {
             assert_eq!(t.chars().collect::<String>(), s);
             let again = PlainText::from_units(t.units().to_vec()).unwrap();
             assert_eq!(again, t);
+            let mut le = Vec::new();
+            t.write_utf16le(&mut le);
+            assert_eq!(PlainText::from_utf16le(&le), Some(t.clone()));
         }
         // Two thirds of the bytes for Chinese.
         assert_eq!(PlainText::new("答复").units().len() * 2, 4);

@@ -105,7 +105,8 @@ impl TextsFile {
     pub fn append(self: &Arc<Self>, text: &PlainText) -> Option<StoredText> {
         use std::io::Seek;
         let units = text.units();
-        let bytes: Vec<u8> = units.iter().flat_map(|u| u.to_le_bytes()).collect();
+        let mut bytes = Vec::new();
+        text.write_utf16le(&mut bytes);
         let mut f = self.file.lock().ok()?;
         let end = f.seek(std::io::SeekFrom::End(0)).ok()?;
         if end % 2 != 0 {
@@ -160,14 +161,8 @@ impl StoredText {
             f.seek(std::io::SeekFrom::Start(self.start * 2)).ok()?;
             f.read_exact(&mut bytes).ok()?;
         }
-        let units: Vec<u16> = bytes
-            .chunks_exact(2)
-            .map(|b| u16::from_le_bytes([b[0], b[1]]))
-            .collect();
-        if hash_of(&units[..]) != self.hash {
-            return None;
-        }
-        PlainText::from_units(units).filter(|t| t.utf8_len() == self.utf8_len)
+        PlainText::from_utf16le(&bytes)
+            .filter(|t| hash_of(t.units()) == self.hash && t.utf8_len() == self.utf8_len)
     }
 }
 
@@ -362,7 +357,8 @@ pub fn save(
             _ => match text.load() {
                 Some(plain) => {
                     let units = plain.units();
-                    let bytes: Vec<u8> = units.iter().flat_map(|u| u.to_le_bytes()).collect();
+                    let mut bytes = Vec::with_capacity(units.len() * 2);
+                    plain.write_utf16le(&mut bytes);
                     w.write_all(&bytes)?;
                     let start = at;
                     at += units.len() as u64;

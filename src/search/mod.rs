@@ -757,10 +757,7 @@ pub fn card_file(site: &Site, i: usize, doc: usize, text: &PlainText) -> File {
     }
     head.push('\u{1e}');
     let mut card = utf16le(&head);
-    card.reserve(text.units().len() * 2);
-    for unit in text.units() {
-        card.extend_from_slice(&unit.to_le_bytes());
-    }
+    text.write_utf16le(&mut card);
     (card_path(doc), card)
 }
 
