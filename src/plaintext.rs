@@ -54,7 +54,7 @@ impl PlainText {
 
     /// From UTF-16LE bytes; `None` when they are not whole, valid UTF-16.
     pub fn from_utf16le(bytes: &[u8]) -> Option<PlainText> {
-        if bytes.len() % 2 != 0 {
+        if !bytes.len().is_multiple_of(2) {
             return None;
         }
         let units = bytes
