@@ -81,9 +81,46 @@ pub struct TextsFile {
     file: std::sync::Mutex<std::fs::File>,
     /// Its length in UTF-16 code units when opened.
     units: u64,
+    /// A temporary file's path, removed when it is dropped (where it could not be removed
+    /// while open).
+    remove: Option<PathBuf>,
+}
+
+impl Drop for TextsFile {
+    fn drop(&mut self) {
+        if let Some(p) = &self.remove {
+            let _ = std::fs::remove_file(p);
+        }
+    }
 }
 
 impl TextsFile {
+    /// A file of the system's temporary folder that no one else sees (`dafu serve`'s texts:
+    /// its memory then does not hold them). On Unix it is unlinked at once and goes with the
+    /// process however that ends.
+    pub fn temporary() -> Option<Arc<TextsFile>> {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!("dafu-texts-{}-{n}.bin", std::process::id()));
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .append(true)
+            .create_new(true)
+            .open(&path)
+            .ok()?;
+        let remove = if cfg!(unix) && std::fs::remove_file(&path).is_ok() {
+            None
+        } else {
+            Some(path)
+        };
+        Some(Arc::new(TextsFile {
+            file: std::sync::Mutex::new(file),
+            units: 0,
+            remove,
+        }))
+    }
+
     /// `texts.bin` opened to read and to append (made when missing); `None` when it cannot be
     /// (read-only only: reading still works, nothing is appended).
     fn open(path: &Path, create: bool) -> Option<Arc<TextsFile>> {
@@ -98,6 +135,7 @@ impl TextsFile {
         Some(Arc::new(TextsFile {
             file: std::sync::Mutex::new(f),
             units,
+            remove: None,
         }))
     }
 
@@ -471,6 +509,25 @@ mod tests {
         );
         assert_eq!(loaded.modified, kept.modified);
         assert!(cache.output.is_some() && cache.prev.is_none());
+    }
+
+    /// A temporary texts file gives back what was appended, and is nowhere to be seen in
+    /// the temporary folder (Unix) or gone once dropped.
+    #[test]
+    fn a_temporary_texts_file_reads_back_and_leaves_nothing() {
+        let file = TextsFile::temporary().unwrap();
+        let a = file.append(&PlainText::new("燃气管网改造")).unwrap();
+        let b = file.append(&PlainText::new("G102国道𠀀")).unwrap();
+        assert_eq!(a.read(), Some(PlainText::new("燃气管网改造")));
+        assert_eq!(b.read(), Some(PlainText::new("G102国道𠀀")));
+        let path = file.remove.clone();
+        if cfg!(unix) {
+            assert!(path.is_none(), "unlinked at once");
+        }
+        drop((a, b, file));
+        if let Some(p) = path {
+            assert!(!p.exists());
+        }
     }
 
     #[test]

@@ -232,6 +232,10 @@ fn any_sequence_of_edits_gives_what_a_fresh_build_gives() {
         let mut scenario = Scenario::new(seed, &root);
         let (out, fresh_out) = (dir.path().join("public"), dir.path().join("fresh"));
         let mut serve = Pipeline::new(BuildOptions::new(&root));
+        // Half the seeds keep the texts in a temporary file, as `dafu serve` does.
+        if seed % 2 == 1 {
+            serve.keep_texts_in(store::TextsFile::temporary().unwrap());
+        }
         serve.run(None, Target::Memory, &mut |_| {}).unwrap();
         build(&opts(&root, &out)).unwrap();
         let mut log = Vec::new();

@@ -70,6 +70,11 @@ pub fn serve(opts: &ServeOptions, cat: &Catalogue) -> Result<(), Msg> {
         no_cache: true,
     };
     let mut builder = Pipeline::new(build_opts);
+    // The replies' texts (for feeds and the search index) go to a temporary file, not into
+    // memory; without one they are held.
+    if let Some(texts) = crate::pipeline::store::TextsFile::temporary() {
+        builder.keep_texts_in(texts);
+    }
     let start = Instant::now();
     let (snapshot, first_error) = match builder.run(None, Target::Memory, &mut |_| {}) {
         Ok(built) => (
