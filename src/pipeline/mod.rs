@@ -688,8 +688,13 @@ impl Pipeline {
                         .filter(|(f, _)| *f == fp)
                         .map(|(_, b)| b.clone()),
                 };
+                // In the folder as it was made, or the same in the live output (then linked
+                // from there); `--no-cache` renders every page.
                 let in_place = match target {
-                    Target::Dir(sink) => sink.keep(&path, fp),
+                    Target::Dir(sink) => {
+                        sink.keep(&path, fp)
+                            || (!self.opts.no_cache && sink.link_from_live(&path, fp))
+                    }
                     Target::Memory => false,
                 };
                 Planned {

@@ -360,10 +360,22 @@ fn an_unchanged_site_renders_nothing_and_one_edit_renders_its_pages() {
         first.stats.rendered,
         first.stats.reply_pages + first.stats.index_pages
     );
-    // The second build starts from a folder it has no manifest of; the third knows all.
-    build(&opts(&root, &out)).unwrap();
+    // The second build starts from an empty folder: its pages are linked from the first's
+    // output; the third starts from the first's folder, whose manifest it knows.
+    let second = build(&opts(&root, &out)).unwrap();
+    assert_eq!(second.stats.rendered, 0);
     let third = build(&opts(&root, &out)).unwrap();
     assert_eq!(third.stats.rendered, 0);
+    // `--no-cache` renders every page all the same.
+    let all = build(&BuildOptions {
+        no_cache: true,
+        ..opts(&root, &out)
+    })
+    .unwrap();
+    assert_eq!(
+        all.stats.rendered,
+        all.stats.reply_pages + all.stats.index_pages
+    );
     // A body edit: its reply page, and the pages that changed since the starting folder.
     let name = scenario.files.keys().next().unwrap().clone();
     scenario
