@@ -849,7 +849,6 @@ fn order_terms(dim: Dim, terms: &mut [Term], config: &SiteConfig) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::reply::Handling;
     use chrono::NaiveDate;
     use std::path::PathBuf;
 
@@ -860,33 +859,9 @@ mod tests {
     fn reply(file: &str, number: &str, dept: &str, date: &str) -> Reply {
         let date = NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap();
         Reply {
-            source: PathBuf::from(format!("content/{file}")),
-            rel: PathBuf::from(file),
-            title: format!("关于{number}的提案"),
-            kind: Kind::Proposal,
-            number: number.into(),
-            session: "市政协十四届一次会议".into(),
-            representatives: vec!["吴忠彦".into()],
-            department: dept.into(),
-            date,
-            handling: Handling::Lead,
-            co_departments: vec![],
             category: Some("A".into()),
-            doc_number: None,
-            signer: None,
-            contact: None,
-            cc: vec![],
-            published: date,
-            index_code: None,
             tags: vec!["安全生产".into()],
-            draft: false,
-            body: "".into(),
-            body_line: 1,
-            replaced: Vec::new(),
-            number_written: None,
-            attachments: Vec::new(),
-            satisfaction: None,
-            department_written: None,
+            ..crate::testing::reply(file, number, dept, date)
         }
     }
 

@@ -664,39 +664,15 @@ fn reply_fps(inputs: &Inputs<'_>) -> Vec<(PathBuf, u64)> {
 mod tests {
     use super::*;
     use crate::plaintext::PlainText;
-    use crate::reply::{Handling, Kind};
 
     fn reply(file: usize, department: &str, month: u32) -> Reply {
         let date = chrono::NaiveDate::from_ymd_opt(2023, month, 1).unwrap();
-        Reply {
-            source: PathBuf::from(format!("content/f{file:02}.md")),
-            rel: PathBuf::from(format!("f{file:02}.md")),
-            title: format!("关于第{file}号提案的答复"),
-            kind: Kind::Proposal,
-            number: file.to_string(),
-            session: "市政协十四届一次会议".into(),
-            representatives: vec!["吴忠彦".into()],
-            department: department.into(),
+        crate::testing::reply(
+            &format!("f{file:02}.md"),
+            &file.to_string(),
+            department,
             date,
-            handling: Handling::Lead,
-            co_departments: vec![],
-            category: None,
-            doc_number: None,
-            signer: None,
-            contact: None,
-            cc: vec![],
-            published: date,
-            index_code: None,
-            tags: vec![],
-            draft: false,
-            body: "".into(),
-            body_line: 1,
-            replaced: Vec::new(),
-            number_written: None,
-            attachments: Vec::new(),
-            satisfaction: None,
-            department_written: None,
-        }
+        )
     }
 
     /// A site of `replies` with their texts: the model, each entry's text and fingerprint.
@@ -737,17 +713,20 @@ mod tests {
         Fixture { site, texts, fps }
     }
 
-    /// Runs `machine` on the fixture (in memory); returns whether it patched.
-    fn update(machine: &mut Machine, f: &Fixture, previous: &Previous) -> bool {
-        let inputs = Inputs {
+    fn inputs<'a>(f: &'a Fixture, previous: &'a Previous) -> Inputs<'a> {
+        Inputs {
             site: &f.site,
             texts: Texts::Held(&f.texts),
             entry_fp: &f.fps,
             sitemap_urls: &[],
             config: 1,
             previous,
-        };
-        machine.update(&inputs, None).unwrap()
+        }
+    }
+
+    /// Runs `machine` on the fixture (in memory); returns whether it patched.
+    fn update(machine: &mut Machine, f: &Fixture, previous: &Previous) -> bool {
+        machine.update(&inputs(f, previous), None).unwrap()
     }
 
     fn previous_of(f: &Fixture) -> Previous {
@@ -831,27 +810,18 @@ mod tests {
         let f = fixture(&all);
         let mut machine = Machine::default();
         update(&mut machine, &f, &Previous::default());
-        let inputs = |f: &Fixture| -> Option<Vec<(PathBuf, Option<usize>, bool)>> {
-            let previous = Previous::default();
-            let inputs = Inputs {
-                site: &f.site,
-                texts: Texts::Held(&f.texts),
-                entry_fp: &f.fps,
-                sitemap_urls: &[],
-                config: 1,
-                previous: &previous,
-            };
+        let changes = |f: &Fixture| -> Option<Vec<(PathBuf, Option<usize>, bool)>> {
             machine
-                .changes(&inputs)
+                .changes(&inputs(f, &Previous::default()))
                 .map(|c| c.into_iter().map(|c| (c.source, c.entry, c.was)).collect())
         };
-        assert_eq!(inputs(&f), Some(vec![]));
+        assert_eq!(changes(&f), Some(vec![]));
         let mut some = all.clone();
         some[3].1 = "改过的正文";
         some.remove(10);
         some.push((reply(700, "甲局", 5), "新的"));
         let g = fixture(&some);
-        let mut found = inputs(&g).unwrap();
+        let mut found = changes(&g).unwrap();
         found.sort();
         let at = |file: &str| {
             g.site
@@ -875,6 +845,6 @@ mod tests {
         for r in many.iter_mut().take(80) {
             r.1 = "全都改了";
         }
-        assert_eq!(inputs(&fixture(&many)), None);
+        assert_eq!(changes(&fixture(&many)), None);
     }
 }

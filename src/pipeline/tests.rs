@@ -94,6 +94,13 @@ impl Scenario {
         name
     }
 
+    /// Appends `text` to the body of the first reply file (by name).
+    fn append_to_first(&mut self, root: &Path, text: &str) {
+        let name = self.files.keys().next().unwrap().clone();
+        self.files.get_mut(&name).unwrap().body.push_str(text);
+        self.write(root, &name);
+    }
+
     /// Applies one random edit; returns the files it touched (`None`: site.toml changed).
     fn step(&mut self, root: &Path) -> (String, Option<Vec<PathBuf>>) {
         let names: Vec<String> = self.files.keys().cloned().collect();
@@ -328,14 +335,7 @@ fn a_damaged_or_deleted_cache_costs_time_not_correctness() {
         damage();
         scenario.step(&root);
         // A text edit: the reply's old text is read from the cache.
-        let name = scenario.files.keys().next().unwrap().clone();
-        scenario
-            .files
-            .get_mut(&name)
-            .unwrap()
-            .body
-            .push_str("另有补充。");
-        scenario.write(&root, &name);
+        scenario.append_to_first(&root, "另有补充。");
         let report = build(&opts(&root, &out));
         let fresh = dir.path().join("fresh");
         let _ = std::fs::remove_dir_all(&fresh);
@@ -377,14 +377,7 @@ fn an_unchanged_site_renders_nothing_and_one_edit_renders_its_pages() {
         all.stats.reply_pages + all.stats.index_pages
     );
     // A body edit: its reply page, and the pages that changed since the starting folder.
-    let name = scenario.files.keys().next().unwrap().clone();
-    scenario
-        .files
-        .get_mut(&name)
-        .unwrap()
-        .body
-        .push_str("补充。");
-    scenario.write(&root, &name);
+    scenario.append_to_first(&root, "补充。");
     let edited = build(&opts(&root, &out)).unwrap();
     assert_eq!(edited.stats.rendered, 1, "{:?}", edited.stats);
 }

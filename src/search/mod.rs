@@ -1272,7 +1272,7 @@ pub fn decode_index(b: &[u8]) -> Option<IndexFile> {
 mod tests {
     use super::*;
     use crate::model::build_site;
-    use crate::reply::{Handling, Kind, Reply};
+    use crate::reply::Reply;
     use std::path::PathBuf;
 
     const HAN: &str = "燃气管网改造老旧小区供热教育学位交通道路停车医疗养老托育就业农业乡村振兴环境保护文化旅游安全生产";
@@ -1286,34 +1286,14 @@ mod tests {
             1,
         )
         .unwrap_or_default();
+        // Drawn in this order: the tests' data depend on it.
+        let title = format!("关于{}的提案", &HAN[rng.below(20) * 3..][..6]);
+        let department = ["甲局", "乙局"][rng.below(2)];
+        let doc_number = Some(format!("某政〔2023〕{}号", rng.below(50)));
         Reply {
-            source: PathBuf::from(format!("content/f{file}.md")),
-            rel: PathBuf::from(format!("f{file}.md")),
-            title: format!("关于{}的提案", &HAN[rng.below(20) * 3..][..6]),
-            kind: Kind::Proposal,
-            number: file.to_string(),
-            session: "市政协十四届一次会议".into(),
-            representatives: vec!["吴忠彦".into()],
-            department: ["甲局", "乙局"][rng.below(2)].into(),
-            date,
-            handling: Handling::Lead,
-            co_departments: vec![],
-            category: None,
-            doc_number: Some(format!("某政〔2023〕{}号", rng.below(50))),
-            signer: None,
-            contact: None,
-            cc: vec![],
-            published: date,
-            index_code: None,
-            tags: vec![],
-            draft: false,
-            body: "".into(),
-            body_line: 1,
-            replaced: Vec::new(),
-            number_written: None,
-            attachments: Vec::new(),
-            satisfaction: None,
-            department_written: None,
+            title,
+            doc_number,
+            ..crate::testing::reply(&format!("f{file}.md"), &file.to_string(), department, date)
         }
     }
 
