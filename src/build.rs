@@ -111,7 +111,7 @@ pub fn build_until(opts: &BuildOptions, stop: Arc<AtomicBool>) -> Result<BuildRe
     // The texts go into the cache as pages are rendered, not into memory (the cache folder
     // is made only now that the output folder was found fit).
     if let Some(texts) = texts.or_else(|| store::texts_file(&output)) {
-        pipeline.keep_texts_in(texts);
+        pipeline.keep_texts_in(texts, crate::pipeline::HELD_TEXTS_BYTES);
     }
     if staging.from_prev
         && let Some(known) = last_prev

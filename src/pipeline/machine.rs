@@ -206,30 +206,43 @@ fn make_all(
     keep: bool,
 ) -> std::io::Result<Made> {
     let site = inputs.site;
-    let rows = all_rows(site);
-    for (path, document) in opendata_documents(site, &rows.iter().collect::<Vec<_>>()) {
-        emit(path, &document)?;
-    }
-    // Not kept: gone before the search index is made (at 100,000 replies the rows are over
-    // 100 MB).
-    let rows = keep.then_some(rows);
-    for (path, bytes) in sitemaps(inputs) {
-        emit(&path, &bytes)?;
-    }
-    let specs = crate::feed::specs(site);
-    specs
-        .par_iter()
-        .try_for_each(|spec| emit(&spec.path, &spec.render(site, &inputs.texts)))?;
-    let feeds = specs
-        .iter()
-        .map(|spec| (spec.path.clone(), feed_fp(inputs, spec)))
-        .collect();
-    let index = if site.config.search.enabled {
-        Some(crate::search::write_index(site, &inputs.texts, emit)?)
-    } else {
-        None
-    };
-    Ok(Made { rows, feeds, index })
+    // The search index is most of the work, and most of it parallel in parts: the other
+    // files are made beside it.
+    let (others, index) = rayon::join(
+        || -> std::io::Result<_> {
+            let rows = all_rows(site);
+            for (path, document) in opendata_documents(site, &rows.iter().collect::<Vec<_>>()) {
+                emit(path, &document)?;
+            }
+            // Not kept once written (at 100,000 replies the rows are over 100 MB).
+            let rows = keep.then_some(rows);
+            for (path, bytes) in sitemaps(inputs) {
+                emit(&path, &bytes)?;
+            }
+            let specs = crate::feed::specs(site);
+            specs
+                .par_iter()
+                .try_for_each(|spec| emit(&spec.path, &spec.render(site, &inputs.texts)))?;
+            let feeds = specs
+                .iter()
+                .map(|spec| (spec.path.clone(), feed_fp(inputs, spec)))
+                .collect();
+            Ok((rows, feeds))
+        },
+        || {
+            site.config
+                .search
+                .enabled
+                .then(|| crate::search::write_index(site, &inputs.texts, emit))
+                .transpose()
+        },
+    );
+    let (rows, feeds) = others?;
+    Ok(Made {
+        rows,
+        feeds,
+        index: index?,
+    })
 }
 
 impl Machine {

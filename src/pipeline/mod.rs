@@ -104,7 +104,14 @@ pub struct Pipeline {
     /// Where the replies' texts go as pages are rendered (`dafu build`: the build cache's
     /// `texts.bin`, so that memory does not hold them); `None`: held.
     texts_out: Option<Arc<store::TextsFile>>,
+    /// Bytes of texts held in memory so far (never counted down: a bound, not a tally).
+    held_texts: std::sync::atomic::AtomicUsize,
+    hold_texts: usize,
 }
+
+/// How many bytes of the replies' texts a pipeline holds in memory beside its texts file:
+/// 10,000 replies' texts (about 40 MB) are held; 100,000 are read back as needed.
+pub const HELD_TEXTS_BYTES: usize = 64 << 20;
 
 /// Files changed by runs that failed, or everything.
 #[derive(Debug, Default)]
@@ -257,19 +264,27 @@ impl Pipeline {
             report: Report::default(),
             unapplied: Unapplied::default(),
             texts_out: None,
+            held_texts: Default::default(),
+            hold_texts: 0,
         }
     }
 
-    /// Appends the texts of the replies whose pages are rendered to `file` instead of
-    /// holding them.
-    pub fn keep_texts_in(&mut self, file: Arc<store::TextsFile>) {
+    /// Appends the texts of the replies whose pages are rendered to `file`, and holds up to
+    /// `hold` bytes of them in memory too (usually [`HELD_TEXTS_BYTES`]).
+    pub fn keep_texts_in(&mut self, file: Arc<store::TextsFile>, hold: usize) {
         self.texts_out = Some(file);
+        self.hold_texts = hold;
     }
 
     /// A body's text as the pipeline keeps it: appended to the texts file when there is one,
-    /// else held.
+    /// and held as well while the texts held fit the bound set with that file (a site of some
+    /// thousand replies reads none back).
     fn kept_text(&self, text: PlainText) -> sources::Text {
+        use std::sync::atomic::Ordering;
+        let size = text.units().len() * 2;
+        let fits = self.held_texts.fetch_add(size, Ordering::Relaxed) + size <= self.hold_texts;
         match self.texts_out.as_ref().and_then(|f| f.append(&text)) {
+            Some(stored) if fits => sources::Text::Stored(stored.holding(text)),
             Some(stored) => sources::Text::Stored(stored),
             None => sources::Text::Held(text),
         }

@@ -7,6 +7,7 @@ use crate::plaintext::PlainText;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::AtomicUsize;
 use std::time::SystemTime;
 
 use rayon::prelude::*;
@@ -18,6 +19,11 @@ use crate::hashing::hash_of;
 use crate::load::SourceFile;
 use crate::markdown::{MarkdownRenderer, Rendered};
 use crate::reply::Reply;
+
+/// How many bytes of Markdown bodies are held from validation to rendering (never counted
+/// down: a bound, not a tally): 10,000 replies' bodies (about 55 MB) are read once; beyond
+/// that, a body is read again when its page is rendered.
+const HELD_BODIES_BYTES: usize = 64 << 20;
 
 /// A file's front matter checked: the reply (shared with the site model), or its problems.
 pub type Validated = Result<Arc<Reply>, Vec<Diagnostic>>;
@@ -42,13 +48,18 @@ pub struct Source {
 }
 
 impl Source {
-    /// Drops the Markdown body: it is read again when its page is rendered, so that memory
+    /// Drops the Markdown body unless it fits the bound on bodies held (`held` counts what is
+    /// held so far): a body dropped is read again when its page is rendered, so that memory
     /// does not grow with the replies' text.
-    fn shed(&mut self) {
+    fn shed(&mut self, held: &AtomicUsize) {
+        use std::sync::atomic::Ordering;
         if let Some((_, Ok(r))) = &mut self.validated
             && !r.body.is_empty()
         {
-            Arc::make_mut(r).body = Arc::from("");
+            let size = r.body.len();
+            if held.fetch_add(size, Ordering::Relaxed) + size > HELD_BODIES_BYTES {
+                Arc::make_mut(r).body = Arc::from("");
+            }
         }
     }
 
@@ -103,6 +114,8 @@ pub struct Sources {
     /// Files that could not be read last time: looked at again on every run.
     failed: HashSet<PathBuf>,
     markdown: MarkdownRenderer,
+    /// Bytes of bodies held so far (see [`HELD_BODIES_BYTES`]).
+    held_bodies: AtomicUsize,
 }
 
 /// A content file looked at again: its size and time, and what reading gave (`None`: its
@@ -196,7 +209,7 @@ impl Sources {
             .collect();
         // Each read, hashed and (when its text changed) validated at once: no file's text
         // is kept longer than that.
-        let files = &self.files;
+        let (files, held) = (&self.files, &self.held_bodies);
         let read: Vec<Refreshed> = stale
             .into_par_iter()
             .map(|(p, modified, len)| {
@@ -213,8 +226,12 @@ impl Sources {
                         let known = known
                             .and_then(Source::reply)
                             .map_or(&[][..], |r| &r.attachments);
-                        Ok((!same)
-                            .then(|| process(&file, &p, &content_dir, known, config, config_hash)))
+                        Ok((!same).then(|| {
+                            let mut s =
+                                process(&file, &p, &content_dir, known, config, config_hash);
+                            s.shed(held);
+                            s
+                        }))
                     }
                 };
                 Refreshed {
@@ -249,20 +266,34 @@ impl Sources {
         diags
     }
 
-    /// The rendered body of the reply in `path` (read again), and what the security policy
-    /// refused in it.
+    /// The rendered body of the reply in `path` (the body held since validation, or read
+    /// again), and what the security policy refused in it.
     pub fn rendered(&self, root: &Path, path: &Path) -> Option<(Arc<Rendered>, Vec<Diagnostic>)> {
         let s = self.files.get(path)?;
-        let file = crate::load::read_source(root, &root.join("content"), path).ok()?;
+        let file;
+        let body = match s.reply() {
+            Some(r) if !r.body.is_empty() => &*r.body,
+            _ => {
+                file = crate::load::read_source(root, &root.join("content"), path).ok()?;
+                file.body_text()
+            }
+        };
         let attachments = s.reply().map_or(&[][..], |r| &r.attachments);
-        let rendered = Arc::new(self.markdown.render_with(file.body_text(), &|href| {
+        let rendered = Arc::new(self.markdown.render_with(body, &|href| {
             crate::attachments::link_target(attachments, href).map(str::to_string)
         }));
         let problems = match s.reply() {
-            Some(r) => body_problems(r, file.body_text(), &rendered),
+            Some(r) => body_problems(r, body, &rendered),
             None => Vec::new(),
         };
         Some((rendered, problems))
+    }
+
+    /// Holds no more bodies from now on (tests: every body is read again to render it).
+    #[cfg(test)]
+    pub fn hold_no_bodies(&self) {
+        self.held_bodies
+            .store(HELD_BODIES_BYTES, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Records the plain text of the body in `path` (found when its page was rendered).
@@ -308,7 +339,7 @@ fn process(
     });
     let validated = validated.map(Arc::new);
     let incomplete_draft = validated.is_err() && crate::validate::marked_draft(file);
-    let mut source = Source {
+    Source {
         incomplete_draft,
         modified: None,
         len: 0,
@@ -316,9 +347,7 @@ fn process(
         body_fp: hash_of(file.body_text()),
         text: None,
         validated: Some((config_hash, validated)),
-    };
-    source.shed();
-    source
+    }
 }
 
 /// What the security policy refused in a reply's body, as errors at file:line:column: the
@@ -381,9 +410,14 @@ mod tests {
         let kept = sources.files[&a].text.as_ref().and_then(Text::load);
         assert_eq!(kept, Some(PlainText::new("甲")));
         assert_ne!(sources.files[&b].body_fp, fp);
+        // Within the bound, the body is held until its page is rendered; beyond, not.
+        assert_eq!(&*sources.files[&b].reply().unwrap().body, "乙改\n");
+        sources.hold_no_bodies();
+        std::fs::write(&b, reply(2, "乙再改")).unwrap();
+        sources.refresh(root, Some(&[PathBuf::from("content/b.md")]), &config, 1);
         assert!(
             sources.files[&b].reply().unwrap().body.is_empty(),
-            "bodies are not kept"
+            "bodies beyond the bound are not kept"
         );
         // Another configuration: everything is validated again.
         sources.refresh(root, None, &config, 2);
@@ -395,8 +429,23 @@ mod tests {
         let dir = site(&[("a.md", &reply(1, "**正文**"))]);
         let root = dir.path();
         let mut sources = Sources::default();
+        sources.hold_no_bodies();
         sources.refresh(root, None, &config(), 1);
         let a = root.join("content/a.md");
+        assert!(sources.files[&a].reply().unwrap().body.is_empty());
+        let html = sources.rendered(root, &a).unwrap().0.html.clone();
+        assert!(html.contains("<strong>正文</strong>"), "{html}");
+    }
+
+    #[test]
+    fn a_held_body_is_rendered_as_it_was_validated() {
+        let dir = site(&[("a.md", &reply(1, "**正文**"))]);
+        let root = dir.path();
+        let mut sources = Sources::default();
+        sources.refresh(root, None, &config(), 1);
+        let a = root.join("content/a.md");
+        // The file is gone, the body held: its page is what was validated.
+        std::fs::remove_file(&a).unwrap();
         let html = sources.rendered(root, &a).unwrap().0.html.clone();
         assert!(html.contains("<strong>正文</strong>"), "{html}");
     }

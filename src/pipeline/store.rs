@@ -158,6 +158,7 @@ impl TextsFile {
             end: start + units.len() as u64,
             utf8_len: text.utf8_len(),
             hash: hash_of(units),
+            held: None,
         })
     }
 }
@@ -177,6 +178,8 @@ pub struct StoredText {
     end: u64,
     utf8_len: usize,
     hash: u64,
+    /// The text itself, while memory allows: then it is not read back.
+    held: Option<PlainText>,
 }
 
 impl std::fmt::Debug for StoredText {
@@ -190,9 +193,20 @@ impl StoredText {
         self.utf8_len
     }
 
+    /// The same, with the text held in memory as well.
+    pub fn holding(self, text: PlainText) -> StoredText {
+        StoredText {
+            held: Some(text),
+            ..self
+        }
+    }
+
     /// The text, or `None` when the file no longer holds what was stored.
     pub fn read(&self) -> Option<PlainText> {
         use std::io::Seek;
+        if let Some(text) = &self.held {
+            return Some(text.clone());
+        }
         let mut bytes = vec![0u8; usize::try_from(self.end - self.start).ok()? * 2];
         {
             let mut f = self.file.file.lock().ok()?;
@@ -270,6 +284,7 @@ pub fn load(opts: &BuildOptions, output: &Path) -> Option<Cache> {
                     end: f.text.1,
                     utf8_len: f.text_utf8,
                     hash: f.text_units_hash,
+                    held: None,
                 })
             });
         let modified = SystemTime::UNIX_EPOCH + Duration::new(f.secs, f.nanos);

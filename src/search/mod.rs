@@ -270,7 +270,8 @@ fn index_part(
     texts: &Texts<'_>,
     order: &[usize],
     range: std::ops::Range<usize>,
-) -> Part {
+    card: &(dyn Fn(File) -> Option<File> + Sync),
+) -> (Part, Vec<File>) {
     let mut part = Part {
         lists: FxHashMap::default(),
         words: FxHashMap::default(),
@@ -278,6 +279,7 @@ fn index_part(
     };
     let mut doc_map: FxHashMap<u64, u32> = FxHashMap::default();
     let mut names = String::new();
+    let mut cards = Vec::new();
     for d in range {
         let doc = d as u32;
         let i = order[d];
@@ -310,8 +312,10 @@ fn index_part(
             }
         }
         part.lengths.push(length);
+        // Made while the text is at hand: a stored text is read once.
+        cards.extend(card(card_file(site, i, d, &text)));
     }
-    part
+    (part, cards)
 }
 
 pub fn put_varint(out: &mut Vec<u8>, mut v: u64) {
@@ -396,7 +400,7 @@ fn build(
     // One part per thread: each part has its own dictionary, so more parts cost memory.
     let parts_wanted = rayon::current_num_threads().clamp(1, n.max(1));
     let per_part = n.div_ceil(parts_wanted).max(1);
-    let parts: Vec<Part> = (0..n.div_ceil(per_part))
+    let (parts, cards): (Vec<Part>, Vec<Vec<File>>) = (0..n.div_ceil(per_part))
         .into_par_iter()
         .map(|p| {
             index_part(
@@ -404,9 +408,10 @@ fn build(
                 texts,
                 &order,
                 p * per_part..((p + 1) * per_part).min(n),
+                &out,
             )
         })
-        .collect();
+        .unzip();
 
     // 2. One global dictionary, ordered by (shard, key): each shard is a contiguous range.
     let mut words: HashMap<u64, String> = HashMap::new();
@@ -493,13 +498,6 @@ fn build(
             .into_iter()
             .filter_map(out),
     );
-    let cards: Vec<Option<File>> = (0..n)
-        .into_par_iter()
-        .map(|d| {
-            let i = order[d];
-            out(card_file(site, i, d, &texts.get(i)))
-        })
-        .collect();
     files.extend(cards.into_iter().flatten());
     let state = IndexState {
         shards,

@@ -73,7 +73,7 @@ pub fn serve(opts: &ServeOptions, cat: &Catalogue) -> Result<(), Msg> {
     // The replies' texts (for feeds and the search index) go to a temporary file, not into
     // memory; without one they are held.
     if let Some(texts) = crate::pipeline::store::TextsFile::temporary() {
-        builder.keep_texts_in(texts);
+        builder.keep_texts_in(texts, crate::pipeline::HELD_TEXTS_BYTES);
     }
     let start = Instant::now();
     let (snapshot, first_error) = match builder.run(None, Target::Memory, &mut |_| {}) {
