@@ -368,12 +368,12 @@ fn broken_links(
     root: &std::path::Path,
     files: &Snapshot,
 ) -> (usize, usize, Vec<Diagnostic>) {
-    let html: Vec<(&std::sync::Arc<str>, &std::sync::Arc<[u8]>)> =
+    let html: Vec<(&std::sync::Arc<str>, &crate::output::Blob)> =
         files.all().filter(|(p, _)| p.ends_with(".html")).collect();
     let refs: HashMap<&str, PageRefs> = html
         .par_iter()
         .map(|(p, b)| {
-            let html = crate::output::unpack(p, b);
+            let html = b.published(p).unwrap_or_default();
             (&***p, page_refs(&String::from_utf8_lossy(&html)))
         })
         .collect();

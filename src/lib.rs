@@ -33,6 +33,7 @@ pub mod scaffold;
 pub mod search;
 pub mod serve;
 pub mod slug;
+pub mod spill;
 #[cfg(test)]
 mod testing;
 pub mod theme;

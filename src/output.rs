@@ -7,10 +7,11 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-/// Site-relative path → bytes, as `dafu serve` holds a build in memory. Shared keys and
-/// bytes: a rebuild copies the map, not the files. HTML pages are held gzip-compressed (about
-/// a fifth of their size; see [`pack`] and [`unpack`]).
-pub type Files = std::collections::BTreeMap<Arc<str>, Arc<[u8]>>;
+/// Site-relative path → bytes, as `dafu serve` holds a build. Shared keys and bytes: a
+/// rebuild copies the map, not the files. HTML pages are held gzip-compressed (about a fifth
+/// of their size; see [`Packer::pack`] and [`Blob::published`]), and beyond the packer's
+/// bound in its spill file.
+pub type Files = std::collections::BTreeMap<Arc<str>, Blob>;
 
 /// Whether a file is held compressed in [`Files`]: HTML pages, the bulk of a site, the
 /// search page's cards (a reply's text each: 600 MB at 100,000 replies), the open-data
@@ -22,22 +23,134 @@ pub fn packed(path: &str) -> bool {
         || (path.starts_with("search/r/") && path.ends_with(".txt"))
 }
 
-/// A file as [`Files`] holds it.
-pub fn pack(path: &str, bytes: &[u8]) -> Arc<[u8]> {
-    if packed(path) {
-        Arc::from(gzip(bytes))
-    } else {
-        Arc::from(bytes)
+/// A file as [`Files`] holds it: its stored bytes (see [`packed`]) in memory, or in a spill
+/// file.
+#[derive(Clone)]
+pub enum Blob {
+    Held(Arc<[u8]>),
+    Spilled {
+        file: Arc<crate::spill::SpillFile>,
+        start: u64,
+        len: usize,
+    },
+}
+
+impl Blob {
+    /// The stored bytes (gzip-compressed for a [`packed`] path).
+    pub fn stored(&self) -> std::io::Result<std::borrow::Cow<'_, [u8]>> {
+        match self {
+            Blob::Held(bytes) => Ok(std::borrow::Cow::Borrowed(bytes)),
+            Blob::Spilled { file, start, len } => file
+                .read(*start, *len)
+                .map(std::borrow::Cow::Owned)
+                .ok_or_else(|| std::io::Error::other("the spill file no longer holds it")),
+        }
+    }
+
+    /// The file at `path` as it is published.
+    pub fn published(&self, path: &str) -> std::io::Result<std::borrow::Cow<'_, [u8]>> {
+        let stored = self.stored()?;
+        if !packed(path) {
+            return Ok(stored);
+        }
+        gunzip(&stored)
+            .map(std::borrow::Cow::Owned)
+            .ok_or_else(|| std::io::Error::other("not gzip"))
+    }
+
+    /// Whether it is held in memory.
+    pub fn is_held(&self) -> bool {
+        matches!(self, Blob::Held(_))
     }
 }
 
-/// A file of [`Files`] as it is published.
-pub fn unpack<'a>(path: &str, stored: &'a [u8]) -> std::borrow::Cow<'a, [u8]> {
-    if packed(path) {
-        std::borrow::Cow::Owned(gunzip(stored).unwrap_or_default())
-    } else {
-        std::borrow::Cow::Borrowed(stored)
+/// The same stored bytes: the same place (a file reused from the last build) at once, else
+/// by the bytes (read back from the spill file when spilled; unreadable is unequal).
+impl PartialEq for Blob {
+    fn eq(&self, other: &Blob) -> bool {
+        match (self, other) {
+            (Blob::Held(a), Blob::Held(b)) => Arc::ptr_eq(a, b) || a == b,
+            (
+                Blob::Spilled { file, start, len },
+                Blob::Spilled {
+                    file: f2,
+                    start: s2,
+                    len: l2,
+                },
+            ) if Arc::ptr_eq(file, f2) && (start, len) == (s2, l2) => true,
+            _ => match (self.stored(), other.stored()) {
+                (Ok(a), Ok(b)) => a == b,
+                _ => false,
+            },
+        }
     }
+}
+
+/// Makes [`Blob`]s: held in memory while the bytes held fit its bound, then appended to its
+/// spill file (`dafu serve` at 100,000 replies: its pages and cards would be a gigabyte).
+#[derive(Default)]
+pub struct Packer {
+    spill: Option<Arc<crate::spill::SpillFile>>,
+    hold: usize,
+    /// Bytes held so far (never counted down: a bound, not a tally).
+    held: std::sync::atomic::AtomicUsize,
+}
+
+impl Packer {
+    /// A packer that holds every file in memory.
+    pub fn holding_all() -> Packer {
+        Packer {
+            hold: usize::MAX,
+            ..Packer::default()
+        }
+    }
+
+    /// A packer that holds `hold` bytes in memory and spills the rest to a temporary file
+    /// (held in memory when none can be made).
+    pub fn spilling(hold: usize) -> Packer {
+        match crate::spill::SpillFile::temporary("pages") {
+            Some(file) => Packer {
+                spill: Some(file),
+                hold,
+                ..Packer::default()
+            },
+            None => Packer::holding_all(),
+        }
+    }
+
+    /// The file at `path` as [`Files`] holds it.
+    pub fn pack(&self, path: &str, bytes: &[u8]) -> Blob {
+        use std::sync::atomic::Ordering as O;
+        let compressed;
+        let stored = if packed(path) {
+            compressed = gzip(bytes);
+            &compressed[..]
+        } else {
+            bytes
+        };
+        let size = stored.len();
+        if self.held.fetch_add(size, O::Relaxed).saturating_add(size) > self.hold
+            && let Some(file) = &self.spill
+            && let Some(start) = file.append(stored, |_| true)
+        {
+            return Blob::Spilled {
+                file: file.clone(),
+                start,
+                len: size,
+            };
+        }
+        Blob::Held(Arc::from(stored))
+    }
+}
+
+/// The bytes a [`gzip`] stream holds; `None` when it is not one.
+pub fn gunzip(bytes: &[u8]) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(bytes)
+        .read_to_end(&mut out)
+        .ok()?;
+    Some(out)
 }
 
 /// gzip at libdeflate's fastest level: deterministic, and fast enough for every page.
@@ -60,16 +173,6 @@ pub fn gzip(bytes: &[u8]) -> Vec<u8> {
     }
 }
 
-/// The bytes a [`gzip`] stream holds; `None` when it is not one.
-pub fn gunzip(bytes: &[u8]) -> Option<Vec<u8>> {
-    use std::io::Read;
-    let mut out = Vec::new();
-    flate2::read::GzDecoder::new(bytes)
-        .read_to_end(&mut out)
-        .ok()?;
-    Some(out)
-}
-
 /// One complete build held in memory, as served: the pages (and theme files), and the
 /// machine-readable files, each map shared between builds as a whole (a rebuild that changes
 /// only pages shares the last machine-readable files, and the other way round).
@@ -88,7 +191,7 @@ pub type Attachments = std::collections::BTreeMap<String, PathBuf>;
 
 impl Snapshot {
     /// The stored bytes at `path` (see [`unpack`]).
-    pub fn get(&self, path: &str) -> Option<&Arc<[u8]>> {
+    pub fn get(&self, path: &str) -> Option<&Blob> {
         self.files.get(path).or_else(|| self.machine.get(path))
     }
 
@@ -97,7 +200,7 @@ impl Snapshot {
     }
 
     /// Every file: pages and theme files, then the machine-readable ones.
-    pub fn all(&self) -> impl Iterator<Item = (&Arc<str>, &Arc<[u8]>)> {
+    pub fn all(&self) -> impl Iterator<Item = (&Arc<str>, &Blob)> {
         self.files.iter().chain(self.machine.iter())
     }
 
@@ -957,11 +1060,29 @@ mod tests {
     #[test]
     fn pages_are_held_compressed_and_given_back_as_written() {
         let html = "<!DOCTYPE html><p>答复</p>".repeat(50);
-        let packed = pack("a/index.html", html.as_bytes());
-        assert!(packed.len() < html.len() / 4);
-        assert_eq!(&*unpack("a/index.html", &packed), html.as_bytes());
-        let css = pack("a.css", b"p{}");
-        assert_eq!(&*css, b"p{}");
-        assert_eq!(&*unpack("a.css", &css), b"p{}");
+        let packer = Packer::holding_all();
+        let packed = packer.pack("a/index.html", html.as_bytes());
+        assert!(packed.is_held());
+        assert!(packed.stored().unwrap().len() < html.len() / 4);
+        assert_eq!(&*packed.published("a/index.html").unwrap(), html.as_bytes());
+        let css = packer.pack("a.css", b"p{}");
+        assert_eq!(&*css.stored().unwrap(), b"p{}");
+        assert_eq!(&*css.published("a.css").unwrap(), b"p{}");
+    }
+
+    #[test]
+    fn beyond_its_bound_a_packer_spills_and_reads_back() {
+        let html = "<!DOCTYPE html><p>答复</p>".repeat(50);
+        let packer = Packer::spilling(1);
+        let (a, b) = (
+            packer.pack("a/index.html", html.as_bytes()),
+            packer.pack("b.css", b"p{}"),
+        );
+        assert!(!a.is_held() && !b.is_held());
+        assert_eq!(&*a.published("a/index.html").unwrap(), html.as_bytes());
+        assert_eq!(&*b.published("b.css").unwrap(), b"p{}");
+        // Within the bound, held.
+        let roomy = Packer::spilling(1 << 20);
+        assert!(roomy.pack("a/index.html", html.as_bytes()).is_held());
     }
 }

@@ -28,7 +28,7 @@ use serde::{Deserialize, Serialize};
 use super::sources::Text;
 use crate::hashing::hash_of;
 use crate::model::Site;
-use crate::output::{DirSink, Files};
+use crate::output::{Blob, DirSink, Files, Packer};
 use crate::plaintext::Texts;
 use crate::reply::Reply;
 use crate::search::{DocChange, IndexState};
@@ -52,6 +52,15 @@ pub struct Inputs<'a> {
     pub previous: &'a Previous,
 }
 
+/// Where [`Machine::update`] puts the files.
+#[derive(Clone, Copy)]
+pub enum Destination<'a> {
+    /// Held (`dafu serve`, `dafu check`), as the packer holds them.
+    Memory(&'a Packer),
+    /// Written into the staging folder (`dafu build`).
+    Dir(&'a DirSink),
+}
+
 /// Where the files go: kept in memory (`dafu serve`) or written into the staging folder.
 trait Store: Sync {
     /// Writes a file whose bytes hash to `key`.
@@ -69,12 +78,12 @@ trait Store: Sync {
     fn copy(&self, moves: &[(String, String, u64)]) -> Vec<bool>;
 }
 
-/// `dafu serve`'s files, held as [`crate::output::pack`] holds them.
-struct Memory(Mutex<Files>);
+/// `dafu serve`'s files, held as its packer holds them.
+struct Memory<'a>(Mutex<Files>, &'a Packer);
 
-impl Store for Memory {
+impl Store for Memory<'_> {
     fn put(&self, path: &str, bytes: &[u8], _: u64) -> std::io::Result<()> {
-        let packed = crate::output::pack(path, bytes);
+        let packed = self.1.pack(path, bytes);
         self.0
             .lock()
             .map_err(|_| std::io::Error::other("lock poisoned"))?
@@ -86,7 +95,7 @@ impl Store for Memory {
     }
     fn read(&self, path: &str, _: u64) -> Option<Vec<u8>> {
         let files = self.0.lock().ok()?;
-        Some(crate::output::unpack(path, files.get(path)?).into_owned())
+        Some(files.get(path)?.published(path).ok()?.into_owned())
     }
     fn retain(&self, keep: &(dyn Fn(&str) -> bool + Sync)) {
         if let Ok(mut f) = self.0.lock() {
@@ -97,7 +106,7 @@ impl Store for Memory {
         let Ok(mut files) = self.0.lock() else {
             return vec![false; moves.len()];
         };
-        let found: Vec<Option<Bytes>> = moves
+        let found: Vec<Option<Blob>> = moves
             .iter()
             .map(|(from, _, _)| files.get(from.as_str()).cloned())
             .collect();
@@ -264,11 +273,15 @@ impl Machine {
         &self.files
     }
 
-    /// Brings the files up to date, into memory (`dir: None`) or into an output folder:
-    /// patched when few replies changed since the last run, else made afresh. Returns
-    /// whether they were patched.
-    pub fn update(&mut self, inputs: &Inputs<'_>, dir: Option<&DirSink>) -> std::io::Result<bool> {
-        let memory = Memory(Mutex::new(std::mem::take(&mut self.files)));
+    /// Brings the files up to date, into memory or into an output folder: patched when few
+    /// replies changed since the last run, else made afresh. Returns whether they were
+    /// patched.
+    pub fn update(&mut self, inputs: &Inputs<'_>, to: Destination<'_>) -> std::io::Result<bool> {
+        let (packer, dir) = match to {
+            Destination::Memory(packer) => (packer, None),
+            Destination::Dir(sink) => (&Packer::default(), Some(sink)),
+        };
+        let memory = Memory(Mutex::new(std::mem::take(&mut self.files)), packer);
         let store: &dyn Store = match dir {
             Some(sink) => sink,
             None => &memory,
@@ -739,7 +752,8 @@ mod tests {
 
     /// Runs `machine` on the fixture (in memory); returns whether it patched.
     fn update(machine: &mut Machine, f: &Fixture, previous: &Previous) -> bool {
-        machine.update(&inputs(f, previous), None).unwrap()
+        let packer = Packer::holding_all();
+        (machine.update(&inputs(f, previous), Destination::Memory(&packer))).unwrap()
     }
 
     fn previous_of(f: &Fixture) -> Previous {
@@ -806,7 +820,10 @@ mod tests {
                     .iter()
                     .filter(|(p, b)| {
                         p.starts_with("search/r/")
-                            && before.get(*p).is_some_and(|old| Arc::ptr_eq(old, b))
+                            && before.get(*p).is_some_and(|old| match (old, b) {
+                                (Blob::Held(old), Blob::Held(b)) => Arc::ptr_eq(old, b),
+                                _ => false,
+                            })
                     })
                     .count();
                 assert_eq!(shared, 29, "the other cards are untouched");

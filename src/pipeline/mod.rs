@@ -26,7 +26,7 @@ use crate::diagnostics::Diagnostic;
 use crate::hashing::hash_of;
 use crate::markdown::Rendered;
 use crate::model::Site;
-use crate::output::{DirSink, Files, Sink, Snapshot, pack};
+use crate::output::{Blob, DirSink, Files, Packer, Sink, Snapshot};
 use crate::render::{Job, Renderer, url_path};
 
 pub mod machine;
@@ -40,13 +40,13 @@ use sources::Sources;
 struct Planned {
     path: String,
     fp: u64,
-    kept: Option<Arc<[u8]>>,
+    kept: Option<Blob>,
     in_place: bool,
 }
 
 /// A page produced: output path, fingerprint, its bytes when kept in memory, and for a reply
 /// page its body's text.
-type Produced = (String, u64, Option<Arc<[u8]>>, Option<BodyText>);
+type Produced = (String, u64, Option<Blob>, Option<BodyText>);
 
 /// A rendered page: output path, HTML.
 type Page = (String, Vec<u8>);
@@ -86,7 +86,9 @@ pub struct Pipeline {
     model_config: u64,
     base_path: String,
     /// Output path → fingerprint and bytes of every page of the last run (`Target::Memory`).
-    pages: HashMap<String, (u64, Arc<[u8]>)>,
+    pages: HashMap<String, (u64, Blob)>,
+    /// How pages and other files are held (`Target::Memory`).
+    packer: Packer,
     /// The last good model's replies and their texts, by source path (what the machine-readable
     /// files were made from).
     previous: machine::Previous,
@@ -255,6 +257,7 @@ impl Pipeline {
             model_config: 0,
             base_path: "/".into(),
             pages: HashMap::new(),
+            packer: Packer::holding_all(),
             previous: FxHashMap::default(),
             machine: machine::Machine::default(),
             served: Arc::default(),
@@ -267,6 +270,12 @@ impl Pipeline {
             held_texts: Default::default(),
             hold_texts: 0,
         }
+    }
+
+    /// Holds up to `hold` bytes of files in memory (`Target::Memory`) and spills the rest to
+    /// a temporary file.
+    pub fn spill_files_beyond(&mut self, hold: usize) {
+        self.packer = Packer::spilling(hold);
     }
 
     /// Appends the texts of the replies whose pages are rendered to `file`, and holds up to
@@ -283,7 +292,7 @@ impl Pipeline {
         use std::sync::atomic::Ordering;
         let size = text.units().len() * 2;
         let fits = self.held_texts.fetch_add(size, Ordering::Relaxed) + size <= self.hold_texts;
-        match self.texts_out.as_ref().and_then(|f| f.append(&text)) {
+        match (self.texts_out.as_ref()).and_then(|f| store::StoredText::append(f, &text)) {
             Some(stored) if fits => sources::Text::Stored(stored.holding(text)),
             Some(stored) => sources::Text::Stored(stored),
             None => sources::Text::Held(text),
@@ -681,7 +690,7 @@ impl Pipeline {
             if let Some(t) = text {
                 self.sources.set_text(&t.source, t.text);
             }
-            let bytes = pack(&path, &html);
+            let bytes = self.packer.pack(&path, &html);
             let mut files = Files::clone(&self.served);
             files.insert(Arc::from(path.as_str()), bytes.clone());
             self.report.step("edited page");
@@ -751,7 +760,7 @@ impl Pipeline {
                     })?;
                     return Ok((path, fp, None, text));
                 }
-                let bytes = pack(&path, &html);
+                let bytes = self.packer.pack(&path, &html);
                 Ok((path, fp, Some(bytes), text))
             })
             .collect();
@@ -798,7 +807,7 @@ impl Pipeline {
                     )]
                 })?,
                 Target::Memory => {
-                    files.insert(Arc::from(rel.as_str()), pack(rel, bytes));
+                    files.insert(Arc::from(rel.as_str()), self.packer.pack(rel, bytes));
                 }
             }
         }
@@ -835,7 +844,7 @@ impl Pipeline {
         if let Some(t) = text {
             self.sources.set_text(&t.source, t.text);
         }
-        let bytes = pack(&path, &html);
+        let bytes = self.packer.pack(&path, &html);
         // Its fingerprint is not known: the next run that fingerprints renders it again.
         self.pages.remove(&path);
         let mut files = Arc::unwrap_or_clone(std::mem::take(&mut self.served));
@@ -966,11 +975,11 @@ impl Pipeline {
             config: self.model_config,
             previous: &self.previous,
         };
-        let dir = match target {
-            Target::Dir(sink) => Some(*sink),
-            Target::Memory => None,
+        let (to, dir) = match target {
+            Target::Dir(sink) => (machine::Destination::Dir(sink), Some(*sink)),
+            Target::Memory => (machine::Destination::Memory(&self.packer), None),
         };
-        self.report.outputs_patched = self.machine.update(&inputs, dir).map_err(|e| {
+        self.report.outputs_patched = self.machine.update(&inputs, to).map_err(|e| {
             let folder = dir.map_or_else(|| self.opts.root.clone(), |s| s.root.clone());
             vec![Diagnostic::new(
                 &folder,

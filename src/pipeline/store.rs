@@ -17,7 +17,7 @@
 //! ignored when dafu's version, the cache format, site.toml or the build's options changed.
 
 use crate::plaintext::PlainText;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -76,92 +76,8 @@ struct FileEntry<R> {
 }
 
 /// `texts.bin`, opened by the build that loaded the cache: read from, and appended to as
-/// pages are rendered (a build then holds no texts in memory).
-pub struct TextsFile {
-    file: std::sync::Mutex<std::fs::File>,
-    /// Its length in UTF-16 code units when opened.
-    units: u64,
-    /// A temporary file's path, removed when it is dropped (where it could not be removed
-    /// while open).
-    remove: Option<PathBuf>,
-}
-
-impl Drop for TextsFile {
-    fn drop(&mut self) {
-        if let Some(p) = &self.remove {
-            let _ = std::fs::remove_file(p);
-        }
-    }
-}
-
-impl TextsFile {
-    /// A file of the system's temporary folder that no one else sees (`dafu serve`'s texts:
-    /// its memory then does not hold them). On Unix it is unlinked at once and goes with the
-    /// process however that ends.
-    pub fn temporary() -> Option<Arc<TextsFile>> {
-        use std::sync::atomic::{AtomicU64, Ordering};
-        static NEXT: AtomicU64 = AtomicU64::new(0);
-        let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let path = std::env::temp_dir().join(format!("dafu-texts-{}-{n}.bin", std::process::id()));
-        let file = std::fs::OpenOptions::new()
-            .read(true)
-            .append(true)
-            .create_new(true)
-            .open(&path)
-            .ok()?;
-        let remove = if cfg!(unix) && std::fs::remove_file(&path).is_ok() {
-            None
-        } else {
-            Some(path)
-        };
-        Some(Arc::new(TextsFile {
-            file: std::sync::Mutex::new(file),
-            units: 0,
-            remove,
-        }))
-    }
-
-    /// `texts.bin` opened to read and to append (made when missing); `None` when it cannot be
-    /// (read-only only: reading still works, nothing is appended).
-    fn open(path: &Path, create: bool) -> Option<Arc<TextsFile>> {
-        let f = std::fs::OpenOptions::new()
-            .read(true)
-            .append(true)
-            .create(create)
-            .open(path)
-            .or_else(|_| std::fs::File::open(path))
-            .ok()?;
-        let units = f.metadata().ok()?.len() / 2;
-        Some(Arc::new(TextsFile {
-            file: std::sync::Mutex::new(f),
-            units,
-            remove: None,
-        }))
-    }
-
-    /// Appends a text; `None` when it cannot be written.
-    pub fn append(self: &Arc<Self>, text: &PlainText) -> Option<StoredText> {
-        use std::io::Seek;
-        let units = text.units();
-        let mut bytes = Vec::new();
-        text.write_utf16le(&mut bytes);
-        let mut f = self.file.lock().ok()?;
-        let end = f.seek(std::io::SeekFrom::End(0)).ok()?;
-        if end % 2 != 0 {
-            return None;
-        }
-        f.write_all(&bytes).ok()?;
-        let start = end / 2;
-        Some(StoredText {
-            file: self.clone(),
-            start,
-            end: start + units.len() as u64,
-            utf8_len: text.utf8_len(),
-            hash: hash_of(units),
-            held: None,
-        })
-    }
-}
+/// pages are rendered (`dafu serve`: a temporary file).
+pub type TextsFile = crate::spill::SpillFile;
 
 /// The build cache's `texts.bin` for `output`, to append the texts of a build without a
 /// usable cache to (the cache folder is made when missing).
@@ -189,6 +105,23 @@ impl std::fmt::Debug for StoredText {
 }
 
 impl StoredText {
+    /// Appends `text` to `file` (UTF-16LE, at an even offset); `None` when it cannot be
+    /// written.
+    pub fn append(file: &Arc<TextsFile>, text: &PlainText) -> Option<StoredText> {
+        let units = text.units();
+        let mut bytes = Vec::with_capacity(units.len() * 2);
+        text.write_utf16le(&mut bytes);
+        let start = file.append(&bytes, |at| at % 2 == 0)? / 2;
+        Some(StoredText {
+            file: file.clone(),
+            start,
+            end: start + units.len() as u64,
+            utf8_len: text.utf8_len(),
+            hash: hash_of(units),
+            held: None,
+        })
+    }
+
     pub fn utf8_len(&self) -> usize {
         self.utf8_len
     }
@@ -203,16 +136,11 @@ impl StoredText {
 
     /// The text, or `None` when the file no longer holds what was stored.
     pub fn read(&self) -> Option<PlainText> {
-        use std::io::Seek;
         if let Some(text) = &self.held {
             return Some(text.clone());
         }
-        let mut bytes = vec![0u8; usize::try_from(self.end - self.start).ok()? * 2];
-        {
-            let mut f = self.file.file.lock().ok()?;
-            f.seek(std::io::SeekFrom::Start(self.start * 2)).ok()?;
-            f.read_exact(&mut bytes).ok()?;
-        }
+        let len = usize::try_from(self.end - self.start).ok()? * 2;
+        let bytes = self.file.read(self.start * 2, len)?;
         PlainText::from_utf16le(&bytes)
             .filter(|t| hash_of(t.units()) == self.hash && t.utf8_len() == self.utf8_len)
     }
@@ -276,7 +204,7 @@ pub fn load(opts: &BuildOptions, output: &Path) -> Option<Cache> {
     for f in index.files {
         let text = texts
             .as_ref()
-            .filter(|t| f.text.0 <= f.text.1 && f.text.1 <= t.units)
+            .filter(|t| f.text.0 <= f.text.1 && f.text.1 <= t.opened_len() / 2)
             .map(|t| {
                 Text::Stored(StoredText {
                     file: t.clone(),
@@ -526,23 +454,20 @@ mod tests {
         assert!(cache.output.is_some() && cache.prev.is_none());
     }
 
-    /// A temporary texts file gives back what was appended, and is nowhere to be seen in
-    /// the temporary folder (Unix) or gone once dropped.
+    /// A texts file gives back what was appended, and a text the file no longer holds as
+    /// it was stored is not given back.
     #[test]
-    fn a_temporary_texts_file_reads_back_and_leaves_nothing() {
-        let file = TextsFile::temporary().unwrap();
-        let a = file.append(&PlainText::new("燃气管网改造")).unwrap();
-        let b = file.append(&PlainText::new("G102国道𠀀")).unwrap();
+    fn stored_texts_read_back_and_are_checked() {
+        let file = TextsFile::temporary("texts").unwrap();
+        let a = StoredText::append(&file, &PlainText::new("燃气管网改造")).unwrap();
+        let b = StoredText::append(&file, &PlainText::new("G102国道𠀀")).unwrap();
         assert_eq!(a.read(), Some(PlainText::new("燃气管网改造")));
         assert_eq!(b.read(), Some(PlainText::new("G102国道𠀀")));
-        let path = file.remove.clone();
-        if cfg!(unix) {
-            assert!(path.is_none(), "unlinked at once");
-        }
-        drop((a, b, file));
-        if let Some(p) = path {
-            assert!(!p.exists());
-        }
+        let held = a.clone().holding(PlainText::new("燃气管网改造"));
+        assert_eq!(held.read(), Some(PlainText::new("燃气管网改造")));
+        // Another text of the same length where `b` was: refused by its hash.
+        let wrong = StoredText { hash: b.hash ^ 1, ..b.clone() };
+        assert_eq!(wrong.read(), None);
     }
 
     #[test]

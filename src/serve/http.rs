@@ -321,7 +321,7 @@ async fn respond(
         let map: BTreeMap<&str, String> = snapshot
             .all()
             .map(|(k, v)| {
-                let published = crate::output::unpack(k, v);
+                let published = v.published(k).unwrap_or_default();
                 (&**k, format!("{:016x}", crate::hashing::fnv1a(&published)))
             })
             .collect();
@@ -337,15 +337,22 @@ async fn respond(
     if let Some(rel) = rel {
         if let Some(stored) = snapshot.get(rel.as_str()) {
             let kind = content_type(&rel);
+            let published = match stored {
+                // Held as published: shared, not copied.
+                crate::output::Blob::Held(bytes) if !crate::output::packed(&rel) => {
+                    Bytes::from_owner(bytes.clone())
+                }
+                blob => match blob.published(&rel) {
+                    Ok(bytes) => Bytes::from(bytes.into_owned()),
+                    Err(e) => {
+                        return text(StatusCode::INTERNAL_SERVER_ERROR, format!("{e}\n"));
+                    }
+                },
+            };
             let pieces = if kind.starts_with("text/html") {
-                let html = Bytes::from(crate::output::unpack(&rel, stored).into_owned());
-                live::inject(&html, 200).to_vec()
-            } else if crate::output::packed(&rel) {
-                vec![Bytes::from(
-                    crate::output::unpack(&rel, stored).into_owned(),
-                )]
+                live::inject(&published, 200).to_vec()
             } else {
-                vec![Bytes::from_owner(stored.clone())]
+                vec![published]
             };
             return reply(StatusCode::OK, &kind, pieces);
         }
@@ -367,7 +374,8 @@ async fn respond(
     }
     let page = snapshot
         .get("404.html")
-        .map(|b| Bytes::from(crate::output::unpack("404.html", b).into_owned()))
+        .and_then(|b| b.published("404.html").ok())
+        .map(|b| Bytes::from(b.into_owned()))
         .unwrap_or_else(|| Bytes::from_static(b"<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>404</title></head><body><p>404</p></body></html>"));
     reply(
         StatusCode::NOT_FOUND,

@@ -220,8 +220,9 @@ fn diff(a: &crate::output::Files, b: &crate::output::Files, push: &mut impl FnMu
         match (old.peek(), new.peek()) {
             (Some((ka, va)), Some((kb, vb))) => match ka.cmp(kb) {
                 std::cmp::Ordering::Equal => {
-                    // Pages reused from the last build share their bytes: pointers first.
-                    if !(Arc::ptr_eq(va, vb) || va == vb) {
+                    // Pages reused from the last build share their bytes (see `Blob`'s
+                    // `==`).
+                    if va != vb {
                         push(kb);
                     }
                     old.next();

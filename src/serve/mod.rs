@@ -59,6 +59,11 @@ pub struct ServeOptions {
     pub allow_host: Vec<String>,
 }
 
+/// How many bytes of built files (pages and cards gzip-compressed) `dafu serve` holds in
+/// memory: a 10,000-reply site's (about 100 MB) are held; beyond, they are read from a
+/// temporary file when asked for.
+const HELD_FILES_BYTES: usize = 256 << 20;
+
 /// Runs the server until the process is stopped.
 pub fn serve(opts: &ServeOptions, cat: &Catalogue) -> Result<(), Msg> {
     let cat = Arc::new(Catalogue::new(cat.lang()));
@@ -70,11 +75,12 @@ pub fn serve(opts: &ServeOptions, cat: &Catalogue) -> Result<(), Msg> {
         no_cache: true,
     };
     let mut builder = Pipeline::new(build_opts);
-    // The replies' texts (for feeds and the search index) go to a temporary file, not into
-    // memory; without one they are held.
-    if let Some(texts) = crate::pipeline::store::TextsFile::temporary() {
+    // Beyond their bounds, the replies' texts (for feeds and the search index) and the
+    // built files go to temporary files, not into memory; without one they are held.
+    if let Some(texts) = crate::pipeline::store::TextsFile::temporary("texts") {
         builder.keep_texts_in(texts, crate::pipeline::HELD_TEXTS_BYTES);
     }
+    builder.spill_files_beyond(HELD_FILES_BYTES);
     let start = Instant::now();
     let (snapshot, first_error) = match builder.run(None, Target::Memory, &mut |_| {}) {
         Ok(built) => (
