@@ -150,6 +150,10 @@ pub struct Reply {
     /// The Markdown text after the front matter.
     #[serde(skip)]
     pub body: std::sync::Arc<str>,
+    /// Fingerprint of the Markdown body (what a reply page shows of it; kept when the body
+    /// itself is not).
+    #[serde(skip)]
+    pub body_fp: u64,
     /// The line of the file on which the body starts (1-based), for body diagnostics.
     pub body_line: usize,
     /// Control characters replaced when the file was read: line, column, character.

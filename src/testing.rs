@@ -44,6 +44,7 @@ pub fn reply(
         tags: vec![],
         draft: false,
         body: "".into(),
+        body_fp: 0,
         body_line: 1,
         replaced: Vec::new(),
         number_written: None,

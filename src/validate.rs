@@ -780,6 +780,7 @@ pub fn validate_file(file: &SourceFile, config: &SiteConfig) -> Result<Reply, Ve
         satisfaction,
         draft,
         body: std::sync::Arc::from(file.body_text()),
+        body_fp: crate::hashing::hash_of(file.body_text()),
         body_line: crate::diagnostics::line_col(&file.text, file.body.start).0,
         replaced: file.replaced.clone(),
         number_written,

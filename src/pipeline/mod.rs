@@ -502,7 +502,7 @@ impl Pipeline {
         // Only the body changed: the model does not depend on bodies.
         if let (Some(new), Some(i)) = (new, removed) {
             let mut same = (*site.entries[i].reply).clone();
-            same.body = new.body.clone();
+            (same.body, same.body_fp) = (new.body.clone(), new.body_fp);
             if same == **new {
                 site.entries[i].reply = new.clone();
                 let moved = crate::model::Replaced {
@@ -575,14 +575,6 @@ impl Pipeline {
         let mut site = crate::model::build_site(config, replies)?;
         site.warnings.extend(self.problems(true));
         Ok(site)
-    }
-
-    /// Each entry's body fingerprint, by entry.
-    fn body_fps(&self, site: &Site) -> Vec<u64> {
-        site.entries
-            .iter()
-            .map(|e| self.source(&e.reply.source).map_or(0, |s| s.body_fp))
-            .collect()
     }
 
     /// The rendered body of entry `i` and what the policy refused in it (kept, or read and
@@ -676,7 +668,7 @@ impl Pipeline {
         pages_ready: &mut dyn FnMut(Snapshot),
     ) -> Result<Built, Vec<Diagnostic>> {
         self.templates = templates_hash(theme);
-        let renderer = Renderer::new(site, theme, self.body_fps(site))?;
+        let renderer = Renderer::new(site, theme)?;
         self.report.step("templates");
         let jobs = renderer.jobs();
         // A reply changed (`dafu serve`): its page is served first, before the other pages'
@@ -839,7 +831,7 @@ impl Pipeline {
     ) -> Result<Built, Vec<Diagnostic>> {
         let i = patch.as_ref().and_then(|p| p.moved.inserted).unwrap_or(0);
         // Rendering needs no fingerprints: none are worked out.
-        let renderer = Renderer::new(site, theme, Vec::new())?;
+        let renderer = Renderer::new(site, theme)?;
         let ((path, html), text) = self.render_job(&renderer, site, Job::Reply(i))?;
         if let Some(t) = text {
             self.sources.set_text(&t.source, t.text);

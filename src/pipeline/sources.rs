@@ -36,8 +36,6 @@ pub struct Source {
     pub text_hash: u64,
     /// The validation result, with the hash of the configuration it was made with.
     pub validated: Option<(u64, Validated)>,
-    /// Fingerprint of the Markdown body (what a reply page shows of it).
-    pub body_fp: u64,
 
     /// The body without markup, for feeds and search: found when its page is rendered, or
     /// stored in the build cache.
@@ -344,7 +342,6 @@ fn process(
         modified: None,
         len: 0,
         text_hash: hash_of(&*file.text),
-        body_fp: hash_of(file.body_text()),
         text: None,
         validated: Some((config_hash, validated)),
     }
@@ -404,12 +401,12 @@ mod tests {
         sources.set_text(&a, Text::Held(PlainText::new("甲")));
         // b changes; a's reply is the very same object afterwards, and its text is kept.
         std::fs::write(&b, reply(2, "乙改")).unwrap();
-        let fp = sources.files[&b].body_fp;
+        let fp = sources.files[&b].reply().unwrap().body_fp;
         sources.refresh(root, Some(&[PathBuf::from("content/b.md")]), &config, 1);
         assert!(Arc::ptr_eq(&before, sources.files[&a].reply().unwrap()));
         let kept = sources.files[&a].text.as_ref().and_then(Text::load);
         assert_eq!(kept, Some(PlainText::new("甲")));
-        assert_ne!(sources.files[&b].body_fp, fp);
+        assert_ne!(sources.files[&b].reply().unwrap().body_fp, fp);
         // Within the bound, the body is held until its page is rendered; beyond, not.
         assert_eq!(&*sources.files[&b].reply().unwrap().body, "乙改\n");
         sources.hold_no_bodies();

@@ -222,8 +222,13 @@ pub fn load(opts: &BuildOptions, output: &Path) -> Option<Cache> {
                 modified: Some(modified),
                 len: f.len,
                 text_hash: f.text_hash,
-                validated: Some((index.config, Ok(Arc::new(f.reply)))),
-                body_fp: f.body_fp,
+                validated: Some((
+                    index.config,
+                    Ok(Arc::new(Reply {
+                        body_fp: f.body_fp,
+                        ..f.reply
+                    })),
+                )),
                 text,
                 incomplete_draft: false,
             },
@@ -358,7 +363,7 @@ pub fn save(
             nanos: t.subsec_nanos(),
             len: s.len,
             text_hash: s.text_hash,
-            body_fp: s.body_fp,
+            body_fp: reply.body_fp,
             reply,
             text: (start, end),
             text_utf8: utf8,
@@ -447,8 +452,8 @@ mod tests {
         let text = loaded.text.as_ref().and_then(Text::load);
         assert_eq!(text, Some(PlainText::new("正文一段。")));
         assert_eq!(
-            (loaded.text_hash, loaded.body_fp),
-            (kept.text_hash, kept.body_fp)
+            (loaded.text_hash, loaded.reply().unwrap().body_fp),
+            (kept.text_hash, kept.reply().unwrap().body_fp)
         );
         assert_eq!(loaded.modified, kept.modified);
         assert!(cache.output.is_some() && cache.prev.is_none());
@@ -466,7 +471,10 @@ mod tests {
         let held = a.clone().holding(PlainText::new("燃气管网改造"));
         assert_eq!(held.read(), Some(PlainText::new("燃气管网改造")));
         // Another text of the same length where `b` was: refused by its hash.
-        let wrong = StoredText { hash: b.hash ^ 1, ..b.clone() };
+        let wrong = StoredText {
+            hash: b.hash ^ 1,
+            ..b.clone()
+        };
         assert_eq!(wrong.read(), None);
     }
 

@@ -206,14 +206,9 @@ pub struct Renderer<'s> {
     origins: std::collections::BTreeMap<String, String>,
     /// 0..n, the "all replies" list (built once, not per page).
     all_entries: Vec<usize>,
-    /// Each entry's body fingerprint (of its Markdown), and its card's, by entry.
-    body_fps: Vec<u64>,
-    /// Made when the first fingerprint is asked for (rendering one page does not need them).
+    /// Each entry's card's fingerprint, made when the first fingerprint is asked for
+    /// (rendering one page does not need them).
     card_fps: std::sync::OnceLock<Vec<u64>>,
-    /// Each entry's department term, and the entries that answer the same proposal (itself
-    /// included), looked up once rather than per page.
-    departments: Vec<Option<&'s crate::model::Term>>,
-    proposals: Vec<&'s [usize]>,
     /// What every page depends on: the shared view and the templates.
     global: u64,
 }
@@ -236,12 +231,9 @@ const HOME_LATEST: usize = 10;
 const DEPARTMENT_MORE: usize = 5;
 
 impl<'s> Renderer<'s> {
-    /// A renderer for `site` with `theme`; `body_fps` holds each entry's body fingerprint.
-    pub fn new(
-        site: &'s Site,
-        theme: &'s Theme,
-        body_fps: Vec<u64>,
-    ) -> Result<Renderer<'s>, Vec<Diagnostic>> {
+    /// A renderer for `site` with `theme`. Nothing is worked out per reply here: an edit's
+    /// page in `dafu serve` is rendered first, before anything the other pages need.
+    pub fn new(site: &'s Site, theme: &'s Theme) -> Result<Renderer<'s>, Vec<Diagnostic>> {
         let mut diags = Vec::new();
         let mut tera = Tera::default();
         let mut origins = std::collections::BTreeMap::new();
@@ -289,42 +281,20 @@ impl<'s> Renderer<'s> {
         let view = site_view(&site.config, site);
         let global =
             crate::hashing::hash_of(&(serde_json::to_string(&view).ok(), theme.template_texts()));
-        let mut renderer = Renderer {
+        let renderer = Renderer {
             site,
             tera,
             view,
             theme,
             origins,
             all_entries: (0..site.entries.len()).collect(),
-            body_fps,
             card_fps: std::sync::OnceLock::new(),
-            departments: Vec::new(),
-            proposals: Vec::new(),
             global,
         };
         let clashes = renderer.static_clashes();
         if !clashes.is_empty() {
             return Err(clashes);
         }
-        let by_slug: std::collections::HashMap<&str, &crate::model::Term> = site
-            .dimension(Dim::Department)
-            .map(|d| d.terms.iter().map(|t| (t.slug.as_str(), t)).collect())
-            .unwrap_or_default();
-        let departments = site
-            .entries
-            .iter()
-            .map(|e| by_slug.get(e.department_slug.as_str()).copied())
-            .collect();
-        let mut proposals: Vec<&[usize]> = vec![&[]; site.entries.len()];
-        for list in site.proposals.values() {
-            for &i in list {
-                if let Some(p) = proposals.get_mut(i) {
-                    *p = list;
-                }
-            }
-        }
-        renderer.departments = departments;
-        renderer.proposals = proposals;
         Ok(renderer)
     }
 
@@ -447,7 +417,19 @@ impl<'s> Renderer<'s> {
 
     /// Other replies to the same proposal as entry `i`.
     fn same_proposal(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
-        self.proposals[i].iter().copied().filter(move |&j| j != i)
+        let r = &self.site.entries[i].reply;
+        let key = (r.session.clone(), r.kind, r.number.clone());
+        (self.site.proposals.get(&key).map_or(&[][..], Vec::as_slice))
+            .iter()
+            .copied()
+            .filter(move |&j| j != i)
+    }
+
+    /// The department term of entry `i`.
+    fn department(&self, i: usize) -> Option<&'s crate::model::Term> {
+        let slug = &self.site.entries[i].department_slug;
+        let terms = &self.site.dimension(Dim::Department)?.terms;
+        terms.iter().find(|t| t.slug == *slug)
     }
 
     /// The site being rendered.

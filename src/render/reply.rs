@@ -87,7 +87,8 @@ pub(super) fn context<'a>(
     );
     let page = rd.page(&e.url, &r.title, &description, "", "答复详情");
     let same_proposal = rd.same_proposal(i).map(|j| rd.card(j, full)).collect();
-    let department_more = rd.departments[i]
+    let department_more = rd
+        .department(i)
         .map(|t| {
             t.entries
                 .iter()
@@ -216,7 +217,7 @@ fn reply_view(rd: &Renderer<'_>, i: usize, body: Option<Arc<Rendered>>) -> Reply
             })
             .collect(),
         body_html: BodyHtml {
-            fingerprint: rd.body_fps.get(i).copied().unwrap_or(0),
+            fingerprint: rd.site.entries[i].reply.body_fp,
             html: body,
         },
     }
