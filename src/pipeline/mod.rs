@@ -278,6 +278,12 @@ impl Pipeline {
         self.packer = Packer::spilling(hold);
     }
 
+    /// Holds no Markdown bodies from validation to rendering (see `sources`): each is read
+    /// again when its page is rendered.
+    pub fn hold_no_bodies(&self) {
+        self.sources.hold_no_bodies();
+    }
+
     /// Appends the texts of the replies whose pages are rendered to `file`, and holds up to
     /// `hold` bytes of them in memory too (usually [`HELD_TEXTS_BYTES`]).
     pub fn keep_texts_in(&mut self, file: Arc<store::TextsFile>, hold: usize) {

@@ -287,8 +287,8 @@ impl Sources {
         Some((rendered, problems))
     }
 
-    /// Holds no more bodies from now on (tests: every body is read again to render it).
-    #[cfg(test)]
+    /// Holds no more bodies from now on: every body is read again to render it (`dafu
+    /// serve`, which renders a site's pages once and then only the edited ones).
     pub fn hold_no_bodies(&self) {
         self.held_bodies
             .store(HELD_BODIES_BYTES, std::sync::atomic::Ordering::Relaxed);

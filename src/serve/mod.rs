@@ -75,10 +75,14 @@ pub fn serve(opts: &ServeOptions, cat: &Catalogue) -> Result<(), Msg> {
         no_cache: true,
     };
     let mut builder = Pipeline::new(build_opts);
-    // Beyond their bounds, the replies' texts (for feeds and the search index) and the
-    // built files go to temporary files, not into memory; without one they are held.
+    // A server stays up: it holds neither the replies' Markdown (read again to render a
+    // page) nor their texts (for feeds and the search index: in a temporary file, read back
+    // when needed; held only when no such file can be made), and the built files beyond a
+    // bound go to a temporary file too. A build holds some of each for speed; a server would
+    // hold them for its whole life.
+    builder.hold_no_bodies();
     if let Some(texts) = crate::pipeline::store::TextsFile::temporary("texts") {
-        builder.keep_texts_in(texts, crate::pipeline::HELD_TEXTS_BYTES);
+        builder.keep_texts_in(texts, 0);
     }
     builder.spill_files_beyond(HELD_FILES_BYTES);
     let start = Instant::now();
