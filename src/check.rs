@@ -115,7 +115,7 @@ fn name_warnings(site: &Site, root: &std::path::Path) -> Vec<Diagnostic> {
         Some(span) => d.at(&toml, span),
         None => d,
     };
-    let used = |dim: Dim| -> BTreeMap<&str, &[usize]> {
+    let used = |dim: Dim| -> BTreeMap<&str, &[crate::model::EntryId]> {
         site.dimensions
             .iter()
             .filter(|d| d.dim == dim)
@@ -203,7 +203,7 @@ fn name_warnings(site: &Site, root: &std::path::Path) -> Vec<Diagnostic> {
             } else {
                 (b, a)
             };
-            let entry = &site.entries[used[rare][0]];
+            let entry = site.entry(used[rare][0]);
             let mut d = Diagnostic::new(
                 &entry.reply.source,
                 msg!(

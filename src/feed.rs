@@ -31,6 +31,7 @@ pub struct Spec {
     pub path: String,
     pub page: String,
     pub title: String,
+    /// Positions in the site's order (the feed is planned for this run of this site).
     pub entries: Vec<usize>,
 }
 
@@ -61,7 +62,7 @@ pub fn specs(site: &Site) -> Vec<Spec> {
                 path: format!("{}feed.xml", t.url),
                 page: t.url.clone(),
                 title: format!("{} - {}", t.name, site.config.title),
-                entries: t.entries.iter().copied().take(FEED_LIMIT).collect(),
+                entries: site.positions_of(&t.entries).take(FEED_LIMIT).collect(),
             });
         }
     }

@@ -53,17 +53,7 @@ pub(super) fn all<'a>(
     full: bool,
 ) -> (String, &'static str, PageContext<'a>) {
     let first = "all/";
-    let ctx = list_context(
-        r,
-        first,
-        "全部答复",
-        "",
-        None,
-        &r.all_entries,
-        n,
-        "all/",
-        full,
-    );
+    let ctx = list_context(r, first, "全部答复", "", None, Items::All, n, "all/", full);
     (
         page_url(first, n),
         "list.html",
@@ -112,7 +102,7 @@ pub(super) fn term<'a>(
         &heading,
         &t.note,
         Some(parent),
-        &t.entries,
+        Items::Term(&t.entries),
         n,
         &section,
         full,
@@ -130,6 +120,14 @@ pub(super) fn term<'a>(
     ))
 }
 
+/// The replies of a list.
+enum Items<'a> {
+    /// Every reply, in the site's order.
+    All,
+    /// A term's.
+    Term(&'a [crate::model::EntryId]),
+}
+
 #[allow(clippy::too_many_arguments)]
 fn list_context<'a>(
     r: &'a Renderer<'_>,
@@ -137,13 +135,17 @@ fn list_context<'a>(
     heading: &str,
     note: &str,
     parent: Option<Link>,
-    entries: &[usize],
+    entries: Items<'_>,
     n: usize,
     section: &str,
     full: bool,
 ) -> ListContext<'a> {
     let size = r.site.config.page_size;
-    let total = page_count(entries.len(), size);
+    let len = match entries {
+        Items::All => r.site.entries.len(),
+        Items::Term(ids) => ids.len(),
+    };
+    let total = page_count(len, size);
     let url = page_url(first, n);
     let title = if n > 1 {
         format!("{heading}（第{n}页）")
@@ -156,17 +158,20 @@ fn list_context<'a>(
     let mut page = r.page(
         &url,
         &title,
-        &format!("{heading}，共{}件", entries.len()),
+        &format!("{heading}，共{len}件",),
         section,
         &column,
     );
     page.column_keywords = heading.to_string();
-    let items = entries
-        .iter()
-        .skip((n - 1) * size)
-        .take(size)
-        .map(|&i| r.card(i, full))
-        .collect();
+    let shown = (n - 1) * size..(n * size).min(len);
+    let items = match entries {
+        Items::All => shown.map(|i| r.card(i, full)).collect(),
+        Items::Term(ids) => r
+            .site
+            .positions_of(ids.get(shown).unwrap_or_default())
+            .map(|i| r.card(i, full))
+            .collect(),
+    };
     ListContext {
         site: Shared(&r.view),
         page,
@@ -174,7 +179,7 @@ fn list_context<'a>(
         note: note.into(),
         parent,
         items,
-        pager: pager(first, n, total, entries.len()),
+        pager: pager(first, n, total, len),
         own: "",
         preset: None,
     }

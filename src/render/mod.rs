@@ -204,8 +204,6 @@ pub struct Renderer<'s> {
     theme: &'s Theme,
     /// Template name → file shown in errors.
     origins: std::collections::BTreeMap<String, String>,
-    /// 0..n, the "all replies" list (built once, not per page).
-    all_entries: Vec<usize>,
     /// Each entry's card's fingerprint, made when the first fingerprint is asked for
     /// (rendering one page does not need them).
     card_fps: std::sync::OnceLock<Vec<u64>>,
@@ -287,7 +285,6 @@ impl<'s> Renderer<'s> {
             view,
             theme,
             origins,
-            all_entries: (0..site.entries.len()).collect(),
             card_fps: std::sync::OnceLock::new(),
             global,
         };
@@ -415,14 +412,12 @@ impl<'s> Renderer<'s> {
         }
     }
 
-    /// Other replies to the same proposal as entry `i`.
+    /// The positions of the other replies to the same proposal as entry `i`.
     fn same_proposal(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
         let r = &self.site.entries[i].reply;
         let key = (r.session.clone(), r.kind, r.number.clone());
-        (self.site.proposals.get(&key).map_or(&[][..], Vec::as_slice))
-            .iter()
-            .copied()
-            .filter(move |&j| j != i)
+        let list = self.site.proposals.get(&key).map_or(&[][..], Vec::as_slice);
+        self.site.positions_of(list).filter(move |&j| j != i)
     }
 
     /// The department term of entry `i`.

@@ -90,11 +90,11 @@ pub(super) fn context<'a>(
     let department_more = rd
         .department(i)
         .map(|t| {
-            t.entries
-                .iter()
-                .filter(|&&j| j != i)
+            rd.site
+                .positions_of(&t.entries)
+                .filter(|&j| j != i)
                 .take(DEPARTMENT_MORE)
-                .map(|&j| rd.card(j, full))
+                .map(|j| rd.card(j, full))
                 .collect()
         })
         .unwrap_or_default();

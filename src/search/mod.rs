@@ -561,7 +561,7 @@ fn list_filter_files(site: &Site, docs_of: &[u32]) -> Vec<File> {
             continue;
         };
         for t in &d.terms {
-            let mut docs: Vec<u32> = t.entries.iter().map(|&i| docs_of[i]).collect();
+            let mut docs: Vec<u32> = site.positions_of(&t.entries).map(|i| docs_of[i]).collect();
             docs.sort_unstable();
             let mut prev = 0;
             for d in &mut docs {
