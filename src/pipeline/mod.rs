@@ -30,9 +30,11 @@ use crate::output::{Blob, DirSink, Files, Packer, Sink, Snapshot};
 use crate::render::{Job, Renderer, url_path};
 
 pub mod machine;
+pub mod site;
 pub mod sources;
 pub mod store;
 
+use site::Patch;
 use sources::Sources;
 
 /// A page to produce: output path, fingerprint, the last run's bytes if still good (in
@@ -196,15 +198,6 @@ fn step_name(step: &str) -> crate::messages::Msg {
         "save the cache" => crate::msg!("step-save-cache"),
         other => crate::msg!("step-other", step = other),
     }
-}
-
-/// How the last site model was brought up to date without building it afresh: one reply
-/// was replaced, added or removed, and moved between lists (`Site::replace`).
-#[derive(Debug, Clone)]
-struct Patch {
-    moved: crate::model::Replaced,
-    /// Only the body of the reply changed (removed and inserted at the same place).
-    body_only: bool,
 }
 
 fn templates_hash(theme: &crate::theme::Theme) -> u64 {
@@ -406,22 +399,24 @@ impl Pipeline {
         let theme = match theme {
             Ok(t) => t,
             Err(e) => {
-                diags.extend(self.file_problems());
+                diags.extend(self.sources.problems(self.opts.drafts, false));
                 diags.extend(e);
                 return Err(diags);
             }
         };
 
         // Stage 3: the model, patched for a one-file change or built afresh.
-        let patched = if diags.is_empty() {
-            self.patch_model(effective, config_hash)
-        } else {
-            None
+        let input = site::Input {
+            sources: &self.sources,
+            root: &self.opts.root,
+            drafts: self.opts.drafts,
+            changed: effective,
+            config,
+            config_hash,
+            last_config: self.model_config,
+            diags,
         };
-        let (site, patch) = match patched {
-            Some((site, patch)) => (site, Some(patch)),
-            None => (self.new_model(config, diags)?, None),
-        };
+        let (site, patch) = site::stage(&mut self.site, input)?;
         self.report.one_reply = patch.is_some();
         self.report.step("model");
         self.base_path = site.config.base_path();
@@ -452,135 +447,6 @@ impl Pipeline {
     /// The cached state of the file a reply comes from (`source` is relative to the site).
     fn source(&self, source: &std::path::Path) -> Option<&sources::Source> {
         self.sources.files.get(&self.opts.root.join(source))
-    }
-
-    /// Every file's front-matter problems, in path order (a body's are found when its page
-    /// is rendered).
-    fn file_problems(&self) -> Vec<Diagnostic> {
-        self.problems(false)
-    }
-
-    /// The problems of files in error (`drafts == false`), or of the incomplete drafts a build
-    /// without `--drafts` leaves out (`drafts == true`, as warnings).
-    fn problems(&self, drafts: bool) -> Vec<Diagnostic> {
-        let mut out = Vec::new();
-        for p in &self.sources.paths {
-            let Some(s) = self.sources.files.get(p) else {
-                continue;
-            };
-            if let Some((_, Err(d))) = s.validated.as_ref() {
-                let left_out = s.incomplete_draft && !self.opts.drafts;
-                match (drafts, left_out) {
-                    (false, false) => out.extend(d.iter().cloned()),
-                    (true, true) => out.extend(crate::validate::as_draft_warnings(d)),
-                    _ => {}
-                }
-            }
-        }
-        out
-    }
-
-    /// The last model brought up to date for one changed file, when that can be done
-    /// without building it afresh (`Site::replace` says when not).
-    fn patch_model(
-        &mut self,
-        changed: Option<&[PathBuf]>,
-        config_hash: u64,
-    ) -> Option<(Site, Patch)> {
-        let [one] = changed? else { return None };
-        // Any file in error: build afresh, which reports every problem.
-        if self.model_config != config_hash
-            || self.sources.files.values().any(|s| s.reply().is_none())
-        {
-            return None;
-        }
-        let path = self.opts.root.join(one);
-        let new = match self.sources.files.get(&path) {
-            Some(s) => Some(s.reply()?),
-            None => None,
-        };
-        let mut site = self.site.take()?;
-        let source = new.map_or(one.as_path(), |r| r.source.as_path());
-        let removed = site
-            .entries
-            .iter()
-            .position(|e| e.reply.source.as_os_str() == source.as_os_str());
-        // Only the body changed: the model does not depend on bodies.
-        if let (Some(new), Some(i)) = (new, removed) {
-            let mut same = (*site.entries[i].reply).clone();
-            (same.body, same.body_fp) = (new.body.clone(), new.body_fp);
-            if same == **new {
-                site.entries[i].reply = new.clone();
-                let moved = crate::model::Replaced {
-                    removed: Some(i),
-                    inserted: Some(i),
-                };
-                return Some((
-                    site,
-                    Patch {
-                        moved,
-                        body_only: true,
-                    },
-                ));
-            }
-        }
-        // What `check_duplicates` would report (drafts included): leave it to a full build.
-        let duplicate = new.is_some_and(|new| {
-            self.sources.files.values().any(|s| match s.reply() {
-                Some(r) if r.source.as_os_str() != new.source.as_os_str() => {
-                    r.identity() == new.identity()
-                        || (r.index_code.is_some() && r.index_code == new.index_code)
-                }
-                _ => false,
-            })
-        });
-        let visible = new.filter(|r| self.opts.drafts || !r.draft).cloned();
-        if !duplicate && let Some(moved) = site.replace(source, visible) {
-            return Some((
-                site,
-                Patch {
-                    moved,
-                    body_only: false,
-                },
-            ));
-        }
-        self.site = Some(site);
-        None
-    }
-
-    /// A new site model from every validated reply (and every problem at once).
-    fn new_model(
-        &mut self,
-        config: crate::config::SiteConfig,
-        mut diags: Vec<Diagnostic>,
-    ) -> Result<Site, Vec<Diagnostic>> {
-        diags.extend(self.file_problems());
-        let mut replies = Vec::new();
-        for p in &self.sources.paths {
-            if let Some(r) = self.sources.files.get(p).and_then(|s| s.reply()) {
-                replies.push(r);
-            }
-        }
-        let root = self.opts.root.clone();
-        let text_of = |shown: &std::path::Path| {
-            let p = root.join(shown);
-            crate::load::read_source(&root, &root.join("content"), &p)
-                .ok()
-                .map(|f| f.text)
-        };
-        let plain: Vec<&crate::reply::Reply> = replies.iter().map(|r| &***r).collect();
-        diags.extend(crate::validate::check_duplicates(&plain, &text_of));
-        if !diags.is_empty() {
-            return Err(diags);
-        }
-        let replies = replies
-            .into_iter()
-            .filter(|r| self.opts.drafts || !r.draft)
-            .cloned()
-            .collect();
-        let mut site = crate::model::build_site(config, replies)?;
-        site.warnings.extend(self.problems(true));
-        Ok(site)
     }
 
     /// The rendered body of entry `i` and what the policy refused in it (kept, or read and

@@ -287,6 +287,26 @@ impl Sources {
         Some((rendered, problems))
     }
 
+    /// Front-matter problems, in path order (a body's are found when its page is rendered):
+    /// of the files in error (`left_out == false`), or, as warnings, of the incomplete
+    /// drafts a build without `--drafts` leaves out (`left_out == true`).
+    pub fn problems(&self, drafts: bool, left_out: bool) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        for p in &self.paths {
+            let Some(s) = self.files.get(p) else {
+                continue;
+            };
+            if let Some((_, Err(d))) = s.validated.as_ref() {
+                match (left_out, s.incomplete_draft && !drafts) {
+                    (false, false) => out.extend(d.iter().cloned()),
+                    (true, true) => out.extend(crate::validate::as_draft_warnings(d)),
+                    _ => {}
+                }
+            }
+        }
+        out
+    }
+
     /// Holds no more bodies from now on: every body is read again to render it (`dafu
     /// serve`, which renders a site's pages once and then only the edited ones).
     pub fn hold_no_bodies(&self) {
