@@ -108,11 +108,8 @@ pub struct Pipeline {
     /// Changes since the last good run (the model is the last good one).
     unapplied: Unapplied,
     /// Where the replies' texts go as pages are rendered (`dafu build`: the build cache's
-    /// `texts.bin`, so that memory does not hold them); `None`: held.
-    texts_out: Option<Arc<store::TextsFile>>,
-    /// Bytes of texts held in memory so far (never counted down: a bound, not a tally).
-    held_texts: std::sync::atomic::AtomicUsize,
-    hold_texts: usize,
+    /// `texts.bin`, so that memory need not hold them).
+    texts: store::TextKeeper,
 }
 
 /// How many bytes of the replies' texts a pipeline holds in memory beside its texts file:
@@ -261,9 +258,7 @@ impl Pipeline {
             templates: 0,
             report: Report::default(),
             unapplied: Unapplied::default(),
-            texts_out: None,
-            held_texts: Default::default(),
-            hold_texts: 0,
+            texts: store::TextKeeper::default(),
         }
     }
 
@@ -282,22 +277,7 @@ impl Pipeline {
     /// Appends the texts of the replies whose pages are rendered to `file`, and holds up to
     /// `hold` bytes of them in memory too (usually [`HELD_TEXTS_BYTES`]).
     pub fn keep_texts_in(&mut self, file: Arc<store::TextsFile>, hold: usize) {
-        self.texts_out = Some(file);
-        self.hold_texts = hold;
-    }
-
-    /// A body's text as the pipeline keeps it: appended to the texts file when there is one,
-    /// and held as well while the texts held fit the bound set with that file (a site of some
-    /// thousand replies reads none back).
-    fn kept_text(&self, text: PlainText) -> sources::Text {
-        use std::sync::atomic::Ordering;
-        let size = text.units().len() * 2;
-        let fits = self.held_texts.fetch_add(size, Ordering::Relaxed) + size <= self.hold_texts;
-        match (self.texts_out.as_ref()).and_then(|f| store::StoredText::append(f, &text)) {
-            Some(stored) if fits => sources::Text::Stored(stored.holding(text)),
-            Some(stored) => sources::Text::Stored(stored),
-            None => sources::Text::Held(text),
-        }
+        self.texts = store::TextKeeper::new(file, hold);
     }
 
     /// The warnings of the last good run (see [`Site::warnings`]).
@@ -534,7 +514,7 @@ impl Pipeline {
         for (path, text) in remade.into_inner().unwrap_or_default() {
             match text {
                 Some(t) => {
-                    let t = self.kept_text(t);
+                    let t = self.texts.keep(t);
                     self.sources.set_text(&path, t)
                 }
                 None => unreadable.push(Diagnostic::new(&path, crate::msg!("file-reread"))),

@@ -48,7 +48,7 @@ impl Pipeline {
                         .is_some_and(|s| s.text.is_some());
                     let text = (!known).then(|| BodyText {
                         source,
-                        text: self.kept_text(PlainText::new(&body.text)),
+                        text: self.texts.keep(PlainText::new(&body.text)),
                     });
                     (Some(body), text)
                 }
@@ -78,7 +78,7 @@ impl Pipeline {
                 Some((_, problems)) if !problems.is_empty() => Err(problems),
                 Some((body, _)) => Ok(BodyText {
                     source: self.opts.root.join(&site.entries[i].reply.source),
-                    text: self.kept_text(PlainText::new(&body.text)),
+                    text: self.texts.keep(PlainText::new(&body.text)),
                 }),
                 None => Err(vec![Diagnostic::new(
                     &site.entries[i].reply.source,

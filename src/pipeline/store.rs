@@ -79,6 +79,40 @@ struct FileEntry<R> {
 /// pages are rendered (`dafu serve`: a temporary file).
 pub type TextsFile = crate::spill::SpillFile;
 
+/// Where the replies' texts go as their pages are rendered: appended to a texts file when
+/// there is one, and held in memory as well up to a bound (a site of some thousand replies
+/// then reads none back); without a file, held.
+#[derive(Default)]
+pub struct TextKeeper {
+    file: Option<Arc<TextsFile>>,
+    /// Bytes of texts held so far (never counted down: a bound, not a tally).
+    held: std::sync::atomic::AtomicUsize,
+    hold: usize,
+}
+
+impl TextKeeper {
+    /// Texts appended to `file`, up to `hold` bytes of them held as well.
+    pub fn new(file: Arc<TextsFile>, hold: usize) -> TextKeeper {
+        TextKeeper {
+            file: Some(file),
+            hold,
+            ..TextKeeper::default()
+        }
+    }
+
+    /// A body's text as it is kept.
+    pub fn keep(&self, text: PlainText) -> Text {
+        use std::sync::atomic::Ordering;
+        let size = text.units().len() * 2;
+        let fits = self.held.fetch_add(size, Ordering::Relaxed) + size <= self.hold;
+        match self.file.as_ref().and_then(|f| StoredText::append(f, &text)) {
+            Some(stored) if fits => Text::Stored(stored.holding(text)),
+            Some(stored) => Text::Stored(stored),
+            None => Text::Held(text),
+        }
+    }
+}
+
 /// The build cache's `texts.bin` for `output`, to append the texts of a build without a
 /// usable cache to (the cache folder is made when missing).
 pub fn texts_file(output: &Path) -> Option<Arc<TextsFile>> {
@@ -476,6 +510,20 @@ mod tests {
             ..b.clone()
         };
         assert_eq!(wrong.read(), None);
+    }
+
+    /// A keeper holds texts up to its bound and leaves the rest in its file only.
+    #[test]
+    fn a_text_keeper_holds_up_to_its_bound() {
+        let keeper = TextKeeper::new(TextsFile::temporary("texts").unwrap(), 10);
+        let (a, b) = (PlainText::new("燃气管网"), PlainText::new("老旧小区加装电梯"));
+        let (ka, kb) = (keeper.keep(a.clone()), keeper.keep(b.clone()));
+        let held = |t: &Text| matches!(t, Text::Stored(s) if s.held.is_some());
+        assert!(held(&ka), "8 bytes fit the 10");
+        assert!(!held(&kb), "16 more do not");
+        assert_eq!((ka.load(), kb.load()), (Some(a), Some(b)));
+        let no_file = TextKeeper::default().keep(PlainText::new("正文"));
+        assert!(matches!(no_file, Text::Held(_)));
     }
 
     #[test]
