@@ -6,7 +6,7 @@
 //!   changed, validated again only when their text changed; every reply known by its path.
 //! - [`site`] (stage 3): the model, patched after a one-file change (`Site::replace`) when
 //!   that gives what a fresh build gives, else built afresh;
-//! - `pages` (stage 4): a page is rendered again only when its fingerprint changed. The
+//! - [`pages`] (stage 4): a page is rendered again only when its fingerprint changed. The
 //!   fingerprint is a hash of the page's own template context ([`Renderer::fingerprint`]),
 //!   so it covers exactly what the page shows. `dafu serve` keeps the pages in memory;
 //!   `dafu build` asks the output folder, whose manifest knows what each file was made from;
@@ -16,7 +16,6 @@
 //! - [`store`]: the build cache `dafu build` keeps on disk between runs.
 
 use crate::plaintext::PlainText;
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -27,39 +26,17 @@ use crate::build::BuildOptions;
 use crate::diagnostics::Diagnostic;
 use crate::hashing::hash_of;
 use crate::model::Site;
-use crate::output::{Blob, DirSink, Files, Packer, Snapshot};
+use crate::output::{DirSink, Files, Packer, Snapshot};
 use crate::render::{Job, Renderer};
 
 pub mod machine;
-mod pages;
+pub mod pages;
 pub mod site;
 pub mod sources;
 pub mod store;
 
 use site::Patch;
 use sources::Sources;
-
-/// A page to produce: output path, fingerprint, the last run's bytes if still good (in
-/// memory), and whether the output folder already holds it.
-struct Planned {
-    path: String,
-    fp: u64,
-    kept: Option<Blob>,
-    in_place: bool,
-}
-
-/// A page produced: output path, fingerprint, its bytes when kept in memory, and for a reply
-/// page its body's text.
-type Produced = (String, u64, Option<Blob>, Option<BodyText>);
-
-/// A rendered page: output path, HTML.
-type Page = (String, Vec<u8>);
-
-/// A reply's body text, found when its page was rendered.
-struct BodyText {
-    source: PathBuf,
-    text: sources::Text,
-}
 
 /// Where a run's files go.
 pub enum Target<'a> {
@@ -85,25 +62,21 @@ pub struct Built {
 pub struct Pipeline {
     opts: BuildOptions,
     sources: Sources,
-    /// The last good site model, and the configuration it was made with.
+    /// The last good site model (stage 3's cache), and the configuration it was made with.
     site: Option<Site>,
     model_config: u64,
     base_path: String,
-    /// Output path → fingerprint and bytes of every page of the last run (`Target::Memory`).
-    pages: HashMap<String, (u64, Blob)>,
+    /// The last run's pages (stage 4's cache).
+    pages: pages::Cache,
     /// How pages and other files are held (`Target::Memory`).
     packer: Packer,
     /// The last good model's replies and their texts, by source path (what the machine-readable
     /// files were made from).
     previous: machine::Previous,
     machine: machine::Machine,
-    /// The last run's pages and theme files, and its machine-readable files (`Target::Memory`):
-    /// shared with the snapshots handed out.
-    served: Arc<Files>,
+    /// The last run's machine-readable files (`Target::Memory`): shared with the snapshots
+    /// handed out.
     served_machine: Arc<Files>,
-    /// The last run's attachments (`Target::Memory`): where each published one comes from.
-    attachments: Arc<crate::output::Attachments>,
-    templates: u64,
     report: Report,
     /// Changes since the last good run (the model is the last good one).
     unapplied: Unapplied,
@@ -199,10 +172,6 @@ fn step_name(step: &str) -> crate::messages::Msg {
     }
 }
 
-fn templates_hash(theme: &crate::theme::Theme) -> u64 {
-    hash_of(&(theme.template_texts(), &theme.files))
-}
-
 /// The hash of a configuration: every file depends on it.
 fn config_hash(config: &crate::config::SiteConfig) -> u64 {
     hash_of(&format!("{config:?}"))
@@ -248,14 +217,11 @@ impl Pipeline {
             site: None,
             model_config: 0,
             base_path: "/".into(),
-            pages: HashMap::new(),
+            pages: pages::Cache::default(),
             packer: Packer::holding_all(),
             previous: FxHashMap::default(),
             machine: machine::Machine::default(),
-            served: Arc::default(),
             served_machine: Arc::default(),
-            attachments: Arc::default(),
-            templates: 0,
             report: Report::default(),
             unapplied: Unapplied::default(),
             texts: store::TextKeeper::default(),
@@ -405,12 +371,7 @@ impl Pipeline {
         self.model_config = config_hash;
 
         // Stage 4–5: pages, then feeds, open data and the search index.
-        let result = match (&patch, &target) {
-            (Some(p), Target::Memory) if p.body_only && self.can_render_one(&theme) => {
-                self.render_one(&site, &theme, patch.clone(), pages_ready)
-            }
-            _ => self.render(&site, &theme, patch, &target, pages_ready),
-        };
+        let result = self.pages_and_outputs(&site, &theme, patch.as_ref(), &target, pages_ready);
         if result.is_err() {
             // The machine-readable files were not brought up to the new model: made afresh
             // next time.
@@ -419,11 +380,117 @@ impl Pipeline {
         self.site = Some(site);
         if matches!(target, Target::Dir(_)) {
             // Written: only what the next build needs to know stays (bounded memory).
-            self.served = Arc::default();
+            self.pages.forget_pages();
             self.served_machine = Arc::default();
-            self.pages.clear();
         }
         result
+    }
+
+    /// Stage 4, then stage 5 with what stage 4 found.
+    fn pages_and_outputs(
+        &mut self,
+        site: &Site,
+        theme: &crate::theme::Theme,
+        patch: Option<&Patch>,
+        target: &Target<'_>,
+        pages_ready: &mut dyn FnMut(Snapshot),
+    ) -> Result<Built, Vec<Diagnostic>> {
+        let input = pages::Input {
+            site,
+            theme,
+            patch,
+            target,
+            sources: &self.sources,
+            root: &self.opts.root,
+            no_cache: self.opts.no_cache,
+            packer: &self.packer,
+            texts: &self.texts,
+        };
+        // The edited page is served with the last run's other files.
+        let (machine_files, attachments) =
+            (self.served_machine.clone(), self.pages.attachments.clone());
+        let base_path = self.base_path.clone();
+        let mut early = |files: Arc<Files>| {
+            pages_ready(Snapshot {
+                files,
+                machine: machine_files.clone(),
+                attachments: attachments.clone(),
+                base_path: base_path.clone(),
+            })
+        };
+        let out = pages::stage(&mut self.pages, input, &mut self.report, &mut early)?;
+        for (source, text) in out.texts {
+            self.sources.set_text(&source, text);
+        }
+        let mut built = Built {
+            snapshot: None,
+            replies: site.entries.len(),
+            reply_pages: site.entries.len(),
+            index_pages: out.jobs.len() - site.entries.len(),
+            other_files: theme.files.len(),
+            rendered: out.rendered,
+        };
+        built.snapshot = self.finish(
+            &out.renderer,
+            site,
+            &out.jobs,
+            out.files,
+            target,
+            pages_ready,
+        )?;
+        Ok(built)
+    }
+
+    /// Pages to serve at once, with the last run's feeds, open data and search index until
+    /// the new ones are ready.
+    fn snapshot(&self, pages: Arc<Files>) -> Snapshot {
+        Snapshot {
+            files: pages,
+            machine: self.served_machine.clone(),
+            attachments: self.pages.attachments.clone(),
+            base_path: self.base_path.clone(),
+        }
+    }
+
+    /// Every entry's body text, made for those that have none yet (their pages were not
+    /// rendered in this build, and the build cache did not know them).
+    fn fill_texts(&mut self, site: &Site) -> Result<(), Vec<Diagnostic>> {
+        if self.sources.files.values().all(|s| s.text.is_some()) {
+            return Ok(());
+        }
+        let missing: Vec<usize> = (0..site.entries.len())
+            .filter(|&i| {
+                self.source(&site.entries[i].reply.source)
+                    .is_some_and(|s| s.text.is_none())
+            })
+            .collect();
+        let (sources, root) = (&self.sources, &self.opts.root);
+        let made: Vec<Result<(PathBuf, sources::Text), Vec<Diagnostic>>> = missing
+            .par_iter()
+            .map(|&i| match pages::body(sources, root, site, i) {
+                Some((_, problems)) if !problems.is_empty() => Err(problems),
+                Some((body, _)) => Ok((
+                    root.join(&site.entries[i].reply.source),
+                    self.texts.keep(PlainText::new(&body.text)),
+                )),
+                None => Err(vec![Diagnostic::new(
+                    &site.entries[i].reply.source,
+                    crate::msg!("file-reread"),
+                )]),
+            })
+            .collect();
+        let mut errors = Vec::new();
+        for m in made {
+            match m {
+                Ok((source, text)) => self.sources.set_text(&source, text),
+                Err(d) => errors.extend(d),
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
     }
 
     /// The cached state of the file a reply comes from (`source` is relative to the site).
@@ -444,8 +511,8 @@ impl Pipeline {
     ) -> Result<Option<Snapshot>, Vec<Diagnostic>> {
         self.report.step("pages");
         if matches!(target, Target::Memory) {
-            self.served = Arc::new(files);
-            pages_ready(self.snapshot(self.served.clone()));
+            self.pages.served = Arc::new(files);
+            pages_ready(self.snapshot(self.pages.served.clone()));
             self.report.step("serve pages");
         }
         self.fill_texts(site)?;
@@ -535,7 +602,7 @@ impl Pipeline {
             .zip(texts)
             .filter_map(|(e, t)| Some((e.reply.source.clone(), (e.reply.clone(), t?))))
             .collect();
-        Ok(matches!(target, Target::Memory).then(|| self.snapshot(self.served.clone())))
+        Ok(matches!(target, Target::Memory).then(|| self.snapshot(self.pages.served.clone())))
     }
 }
 

@@ -105,7 +105,11 @@ impl TextKeeper {
         use std::sync::atomic::Ordering;
         let size = text.units().len() * 2;
         let fits = self.held.fetch_add(size, Ordering::Relaxed) + size <= self.hold;
-        match self.file.as_ref().and_then(|f| StoredText::append(f, &text)) {
+        match self
+            .file
+            .as_ref()
+            .and_then(|f| StoredText::append(f, &text))
+        {
             Some(stored) if fits => Text::Stored(stored.holding(text)),
             Some(stored) => Text::Stored(stored),
             None => Text::Held(text),
@@ -516,7 +520,10 @@ mod tests {
     #[test]
     fn a_text_keeper_holds_up_to_its_bound() {
         let keeper = TextKeeper::new(TextsFile::temporary("texts").unwrap(), 10);
-        let (a, b) = (PlainText::new("燃气管网"), PlainText::new("老旧小区加装电梯"));
+        let (a, b) = (
+            PlainText::new("燃气管网"),
+            PlainText::new("老旧小区加装电梯"),
+        );
         let (ka, kb) = (keeper.keep(a.clone()), keeper.keep(b.clone()));
         let held = |t: &Text| matches!(t, Text::Stored(s) if s.held.is_some());
         assert!(held(&ka), "8 bytes fit the 10");
