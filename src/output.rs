@@ -190,7 +190,7 @@ pub struct Snapshot {
 pub type Attachments = std::collections::BTreeMap<String, PathBuf>;
 
 impl Snapshot {
-    /// The stored bytes at `path` (see [`unpack`]).
+    /// The stored bytes at `path` (see [`Blob::published`]).
     pub fn get(&self, path: &str) -> Option<&Blob> {
         self.files.get(path).or_else(|| self.machine.get(path))
     }

@@ -41,7 +41,7 @@ use sources::Sources;
 /// Where a run's files go.
 pub enum Target<'a> {
     /// Kept in memory and returned as a [`Snapshot`] (`dafu serve`, `dafu check`); pages
-    /// compressed ([`crate::output::pack`]).
+    /// compressed (see [`crate::output::Packer`]).
     Memory,
     /// Written into a folder; unchanged files are left as they are (`dafu build`).
     Dir(&'a DirSink),
