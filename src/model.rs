@@ -661,12 +661,7 @@ fn address_problems(
     for d in dimensions {
         for t in &d.terms {
             if let Some(why) = crate::slug::url_problem(&t.url) {
-                let file = t
-                    .entries
-                    .first()
-                    .and_then(|id| entries.get(positions[id.0 as usize] as usize))
-                    .map(|e| e.reply.source.clone())
-                    .unwrap_or_default();
+                let file = newest_file(t, entries, positions);
                 out.push(
                     Diagnostic::new(
                         file,
@@ -683,6 +678,15 @@ fn address_problems(
         }
     }
     out
+}
+
+/// The file of a term's newest reply: where a problem of the term is reported.
+fn newest_file(t: &Term, entries: &[Entry], positions: &[u32]) -> std::path::PathBuf {
+    t.entries
+        .first()
+        .and_then(|id| entries.get(*positions.get(id.0 as usize)? as usize))
+        .map(|e| e.reply.source.clone())
+        .unwrap_or_default()
 }
 
 /// One reply's own warnings: the control characters replaced when its file was read.
@@ -832,12 +836,7 @@ fn build_dimension(
     let mut slugs: BTreeMap<&str, &str> = BTreeMap::new();
     for t in &terms {
         if let Some(other) = slugs.insert(&t.slug, &t.name) {
-            let file = t
-                .entries
-                .first()
-                .and_then(|id| entries.get(positions[id.0 as usize] as usize))
-                .map(|e| e.reply.source.clone())
-                .unwrap_or_default();
+            let file = newest_file(t, entries, positions);
             diags.push(
                 Diagnostic::new(
                     file,
