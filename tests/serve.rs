@@ -476,7 +476,8 @@ fn drafts_only_when_asked_and_build_output_has_no_reload_script() {
 fn incremental_equals_fresh_over_a_sequence_of_edits() {
     let site = fixture();
     let root: PathBuf = site.path().to_path_buf();
-    let s = start(&root, &[]);
+    // Nothing held in memory: every built file is served from the temporary file.
+    let s = start(&root, &["--files-in-memory", "0"]);
     type Step = (&'static str, Box<dyn Fn(&Path)>);
     let steps: Vec<Step> = vec![
         (
@@ -656,6 +657,20 @@ fn incremental_equals_fresh_over_a_sequence_of_edits() {
         s.edit(|| step(&root));
         assert_same_as_fresh(&s, &root, name);
     }
+    // Pages and other files come back from the temporary file as they were built.
+    let (status, home) = s.get("/jyta/");
+    assert_eq!(status, 200);
+    assert!(
+        home.contains("</html>") && home.contains("/__dafu/live.js"),
+        "{home}"
+    );
+    let (status, css) = s.get("/jyta/assets/dafu.css");
+    assert_eq!(status, 200);
+    let out = tempfile::tempdir().unwrap();
+    let o = build(&root, &["--output", out.path().join("p").to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let built = std::fs::read_to_string(out.path().join("p/assets/dafu.css")).unwrap();
+    assert_eq!(css, built);
 }
 
 #[test]

@@ -255,11 +255,16 @@ fn any_sequence_of_edits_gives_what_a_fresh_build_gives() {
             let context = format!("seed {seed}, edits {log:?}");
 
             // In memory, told which files changed, as the file watcher tells it.
-            let incremental = serve
+            let snapshot = serve
                 .run(touched.as_deref(), Target::Memory, &mut |_| {})
                 .ok()
-                .and_then(|b| b.snapshot)
-                .map(|s| files_of(&s));
+                .and_then(|b| b.snapshot);
+            if seed % 2 == 1
+                && let Some(s) = &snapshot
+            {
+                assert!(s.all().all(|(_, b)| !b.is_held()), "{context}: all spilled");
+            }
+            let incremental = snapshot.map(|s| files_of(&s));
             patched.0 += usize::from(serve.report().outputs_patched);
             let fresh = fresh_in_memory(&root);
             match (&incremental, &fresh) {

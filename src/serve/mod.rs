@@ -57,12 +57,12 @@ pub struct ServeOptions {
     /// Requests naming any other host are refused, which stops DNS-rebinding attacks.
     #[arg(long = "allow-host", value_name = "NAME")]
     pub allow_host: Vec<String>,
+    /// How many megabytes of the built site (pages and search cards, gzip-compressed) to hold
+    /// in memory; the rest is kept in a temporary file and read when asked for. The default
+    /// holds a 10,000-reply site (about 100 MB) whole.
+    #[arg(long = "files-in-memory", value_name = "MB", default_value_t = 256)]
+    pub files_in_memory: usize,
 }
-
-/// How many bytes of built files (pages and cards gzip-compressed) `dafu serve` holds in
-/// memory: a 10,000-reply site's (about 100 MB) are held; beyond, they are read from a
-/// temporary file when asked for.
-const HELD_FILES_BYTES: usize = 256 << 20;
 
 /// Runs the server until the process is stopped.
 pub fn serve(opts: &ServeOptions, cat: &Catalogue) -> Result<(), Msg> {
@@ -84,7 +84,7 @@ pub fn serve(opts: &ServeOptions, cat: &Catalogue) -> Result<(), Msg> {
     if let Some(texts) = crate::pipeline::store::TextsFile::temporary("texts") {
         builder.keep_texts_in(texts, 0);
     }
-    builder.spill_files_beyond(HELD_FILES_BYTES);
+    builder.spill_files_beyond(opts.files_in_memory.saturating_mul(1 << 20));
     let start = Instant::now();
     let (snapshot, first_error) = match builder.run(None, Target::Memory, &mut |_| {}) {
         Ok(built) => (
