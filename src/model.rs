@@ -228,6 +228,13 @@ impl Site {
         self.dimensions.iter().find(|d| d.dim == dim)
     }
 
+    /// The replies to the proposal `r` answers (itself included when it is in the site).
+    pub fn proposal_of(&self, r: &Reply) -> &[EntryId] {
+        self.proposals
+            .get(&owned_key(r))
+            .map_or(&[][..], Vec::as_slice)
+    }
+
     /// The term of `dim` whose slug is `slug`.
     pub fn term(&self, dim: Dim, slug: &str) -> Option<&Term> {
         self.dimension(dim)?.terms.iter().find(|t| t.slug == slug)
@@ -349,7 +356,7 @@ impl Site {
         };
         if let Some(old) = &old {
             let r = &old.reply;
-            let key = (r.session.clone(), r.kind, r.number.clone());
+            let key = owned_key(r);
             if let Some(list) = self.proposals.get_mut(&key) {
                 list.retain(|&id| id != old.id);
                 if list.is_empty() {
@@ -360,13 +367,7 @@ impl Site {
         if let Some(i) = inserted {
             let e = &self.entries[i];
             let r = &e.reply;
-            place(
-                self.proposals
-                    .entry((r.session.clone(), r.kind, r.number.clone()))
-                    .or_default(),
-                e,
-                i,
-            );
+            place(self.proposals.entry(owned_key(r)).or_default(), e, i);
         }
         let config = &self.config;
         for d in &mut self.dimensions {
@@ -526,10 +527,7 @@ pub fn build_site(
     let mut proposals: BTreeMap<(String, Kind, String), Vec<EntryId>> = BTreeMap::new();
     for e in &entries {
         let r = &e.reply;
-        proposals
-            .entry((r.session.clone(), r.kind, r.number.clone()))
-            .or_default()
-            .push(e.id);
+        proposals.entry(owned_key(r)).or_default().push(e.id);
     }
 
     let built: Vec<(Dimension, Vec<Diagnostic>)> = {
@@ -678,6 +676,12 @@ fn address_problems(
         }
     }
     out
+}
+
+/// [`Reply::proposal_key`] as [`Site::proposals`] holds it.
+fn owned_key(r: &Reply) -> (String, Kind, String) {
+    let (session, kind, number) = r.proposal_key();
+    (session.to_string(), kind, number.to_string())
 }
 
 /// The file of a term's newest reply: where a problem of the term is reported.

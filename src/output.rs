@@ -457,12 +457,10 @@ impl DirSink {
             return Ok(());
         }
         let path = self.root.join(rel);
-        let written = self
-            .write_file(&path, bytes)
-            .and_then(|()| std::fs::symlink_metadata(&path));
-        match written {
-            Ok(meta) => {
-                if let Some(rec) = record(key, &meta) {
+        match self.write_file(&path, bytes) {
+            Ok(()) => {
+                // Looked at relative to the folder, as `keep` looks at it.
+                if let Some(rec) = self.dir.record(rel, key) {
                     self.note(rel, rec);
                 } else if let Ok(mut w) = self.unrecorded.lock() {
                     w.insert(rel.to_string());

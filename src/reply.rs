@@ -150,9 +150,8 @@ pub struct Reply {
     /// The Markdown text after the front matter.
     #[serde(skip)]
     pub body: std::sync::Arc<str>,
-    /// Fingerprint of the Markdown body (what a reply page shows of it; kept when the body
-    /// itself is not).
-    #[serde(skip)]
+    /// Fingerprint of the Markdown body (what a reply page shows of it; kept, in the build
+    /// cache too, when the body itself is not).
     pub body_fp: u64,
     /// The line of the file on which the body starts (1-based), for body diagnostics.
     pub body_line: usize,

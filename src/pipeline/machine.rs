@@ -25,6 +25,7 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
+use super::Target;
 use super::sources::Text;
 use crate::hashing::hash_of;
 use crate::model::Site;
@@ -50,15 +51,6 @@ pub struct Inputs<'a> {
     pub config: u64,
     /// The replies of the last run (a changed reply's old postings are made from them).
     pub previous: &'a Previous,
-}
-
-/// Where [`Machine::update`] puts the files.
-#[derive(Clone, Copy)]
-pub enum Destination<'a> {
-    /// Held (`dafu serve`, `dafu check`), as the packer holds them.
-    Memory(&'a Packer),
-    /// Written into the staging folder (`dafu build`).
-    Dir(&'a DirSink),
 }
 
 /// Where the files go: kept in memory (`dafu serve`) or written into the staging folder.
@@ -273,13 +265,18 @@ impl Machine {
         &self.files
     }
 
-    /// Brings the files up to date, into memory or into an output folder: patched when few
-    /// replies changed since the last run, else made afresh. Returns whether they were
-    /// patched.
-    pub fn update(&mut self, inputs: &Inputs<'_>, to: Destination<'_>) -> std::io::Result<bool> {
-        let (packer, dir) = match to {
-            Destination::Memory(packer) => (packer, None),
-            Destination::Dir(sink) => (&Packer::default(), Some(sink)),
+    /// Brings the files up to date, into memory (held as `packer` holds them) or into an
+    /// output folder: patched when few replies changed since the last run, else made afresh.
+    /// Returns whether they were patched.
+    pub fn update(
+        &mut self,
+        inputs: &Inputs<'_>,
+        target: &Target<'_>,
+        packer: &Packer,
+    ) -> std::io::Result<bool> {
+        let dir = match target {
+            Target::Dir(sink) => Some(*sink),
+            Target::Memory => None,
         };
         let memory = Memory(Mutex::new(std::mem::take(&mut self.files)), packer);
         let store: &dyn Store = match dir {
@@ -753,7 +750,7 @@ mod tests {
     /// Runs `machine` on the fixture (in memory); returns whether it patched.
     fn update(machine: &mut Machine, f: &Fixture, previous: &Previous) -> bool {
         let packer = Packer::holding_all();
-        (machine.update(&inputs(f, previous), Destination::Memory(&packer))).unwrap()
+        (machine.update(&inputs(f, previous), &Target::Memory, &packer)).unwrap()
     }
 
     fn previous_of(f: &Fixture) -> Previous {

@@ -566,12 +566,12 @@ impl Pipeline {
             config: self.model_config,
             previous: &self.previous,
         };
-        let (to, dir) = match target {
-            Target::Dir(sink) => (machine::Destination::Dir(sink), Some(*sink)),
-            Target::Memory => (machine::Destination::Memory(&self.packer), None),
-        };
-        self.report.outputs_patched = self.machine.update(&inputs, to).map_err(|e| {
-            let folder = dir.map_or_else(|| self.opts.root.clone(), |s| s.root.clone());
+        let outputs = self.machine.update(&inputs, target, &self.packer);
+        self.report.outputs_patched = outputs.map_err(|e| {
+            let folder = match target {
+                Target::Dir(sink) => sink.root.clone(),
+                Target::Memory => self.opts.root.clone(),
+            };
             vec![Diagnostic::new(
                 &folder,
                 crate::msg!("write-outputs-failed", error = e.to_string()),

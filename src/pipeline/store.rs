@@ -33,7 +33,7 @@ use crate::reply::Reply;
 use super::machine::State as MachineState;
 use super::sources::{Source, Text};
 
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 const MARKER_TEXT: &str =
     "dafu's build cache: safe to delete (the next build is then a full one).\n";
 
@@ -65,8 +65,7 @@ struct FileEntry<R> {
     nanos: u32,
     len: u64,
     text_hash: u64,
-    body_fp: u64,
-    /// Without its body (not serialized).
+    /// Without its body (not serialized); with its body's fingerprint.
     reply: R,
     /// Range of its plain text in `texts.bin`, in UTF-16 code units, its length in UTF-8
     /// bytes and the hash of its units.
@@ -260,13 +259,7 @@ pub fn load(opts: &BuildOptions, output: &Path) -> Option<Cache> {
                 modified: Some(modified),
                 len: f.len,
                 text_hash: f.text_hash,
-                validated: Some((
-                    index.config,
-                    Ok(Arc::new(Reply {
-                        body_fp: f.body_fp,
-                        ..f.reply
-                    })),
-                )),
+                validated: Some((index.config, Ok(Arc::new(f.reply)))),
                 text,
                 incomplete_draft: false,
             },
@@ -401,7 +394,6 @@ pub fn save(
             nanos: t.subsec_nanos(),
             len: s.len,
             text_hash: s.text_hash,
-            body_fp: reply.body_fp,
             reply,
             text: (start, end),
             text_utf8: utf8,

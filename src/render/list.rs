@@ -158,7 +158,7 @@ fn list_context<'a>(
     let mut page = r.page(
         &url,
         &title,
-        &format!("{heading}，共{len}件",),
+        &format!("{heading}，共{len}件"),
         section,
         &column,
     );

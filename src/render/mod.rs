@@ -414,17 +414,13 @@ impl<'s> Renderer<'s> {
 
     /// The positions of the other replies to the same proposal as entry `i`.
     fn same_proposal(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
-        let r = &self.site.entries[i].reply;
-        let key = (r.session.clone(), r.kind, r.number.clone());
-        let list = self.site.proposals.get(&key).map_or(&[][..], Vec::as_slice);
+        let list = self.site.proposal_of(&self.site.entries[i].reply);
         self.site.positions_of(list).filter(move |&j| j != i)
     }
 
     /// The department term of entry `i`.
     fn department(&self, i: usize) -> Option<&'s crate::model::Term> {
-        let slug = &self.site.entries[i].department_slug;
-        let terms = &self.site.dimension(Dim::Department)?.terms;
-        terms.iter().find(|t| t.slug == *slug)
+        (self.site).term(Dim::Department, &self.site.entries[i].department_slug)
     }
 
     /// The site being rendered.
