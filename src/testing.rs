@@ -53,3 +53,37 @@ pub fn reply(
         department_written: None,
     }
 }
+
+/// A reply file's text: proposal `number`, answered on `date` (`YYYY-MM-DD`), with `body`.
+pub fn reply_file(number: usize, date: &str, body: &str) -> String {
+    format!(
+        "---\ntitle: 关于第{number}号的答复\nkind: proposal\nnumber: \"{number}\"\nsession: 市政协十四届一次会议\nrepresentative: 张三\ndepartment: 市教育局\ndate: {date}\n---\n{body}\n"
+    )
+}
+
+/// A site folder with `content/<name>` files (no site.toml: tests pass [`site_config`]).
+pub fn site_dir(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    for (name, text) in files {
+        write(dir.path(), &format!("content/{name}"), text);
+    }
+    dir
+}
+
+/// Writes `text` at `rel` under `root`, making its folders.
+pub fn write(root: &std::path::Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("{e}"));
+    }
+    std::fs::write(path, text).unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// A plain site configuration.
+pub fn site_config() -> crate::config::SiteConfig {
+    crate::config::parse(
+        "title = \"t\"\nbase_url = \"https://example.gov.cn/\"\n[organisation]\nname = \"o\"\ncode = \"000000000\"\n",
+        None,
+    )
+    .unwrap_or_else(|e| panic!("{e:?}"))
+}

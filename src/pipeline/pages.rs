@@ -364,3 +364,94 @@ fn publish_attachments(
     cache.attachments = Arc::new(map);
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Replaced;
+    use crate::testing::{reply_file, site_config, site_dir, write};
+
+    /// A run renders every page; a second run with the same model renders none and gives the
+    /// same files; after a body-only edit the edited page alone is rendered (nothing else is
+    /// looked at, so nothing is handed over early) and every other file is the last run's.
+    #[test]
+    fn only_changed_pages_are_rendered() {
+        let dir = site_dir(&[
+            ("a.md", &reply_file(1, "2023-05-01", "**甲**")),
+            ("b.md", &reply_file(2, "2023-06-01", "乙")),
+        ]);
+        let root = dir.path();
+        let config = site_config();
+        let mut sources = Sources::default();
+        assert!(sources.refresh(root, None, &config, 1).is_empty());
+        let replies: Vec<_> = sources
+            .files
+            .values()
+            .filter_map(|s| s.reply().cloned())
+            .collect();
+        let site = crate::model::build_site(config.clone(), replies).unwrap();
+        let theme = crate::theme::load(root, &config.theme).unwrap();
+        let (packer, texts) = (Packer::holding_all(), TextKeeper::default());
+        let mut cache = Cache::default();
+        let run = |cache: &mut Cache, sources: &Sources, site: &Site, patch: Option<&Patch>| {
+            let input = Input {
+                site,
+                theme: &theme,
+                patch,
+                target: &Target::Memory,
+                sources,
+                root,
+                no_cache: false,
+                packer: &packer,
+                texts: &texts,
+            };
+            let mut handed = 0;
+            let out = stage(cache, input, &mut Report::default(), &mut |_| handed += 1).unwrap();
+            // As the pipeline does once the machine-readable files are made.
+            cache.served = Arc::new(out.files.clone());
+            (out.rendered, out.files, out.texts.len(), handed)
+        };
+        let (rendered, first, found, _) = run(&mut cache, &sources, &site, None);
+        assert_eq!(
+            rendered,
+            first.keys().filter(|p| p.ends_with(".html")).count()
+        );
+        assert_eq!(found, 2, "both replies' texts found");
+        let (rendered, again, _, _) = run(&mut cache, &sources, &site, None);
+        assert_eq!(rendered, 0);
+        assert!(again == first);
+
+        // a.md's body changes: only its page is rendered, with the new body.
+        write(
+            root,
+            "content/a.md",
+            &reply_file(1, "2023-05-01", "**甲改**"),
+        );
+        let changed = [std::path::PathBuf::from("content/a.md")];
+        assert!(sources.refresh(root, Some(&changed), &config, 1).is_empty());
+        let mut site = site;
+        let i = site
+            .entries
+            .iter()
+            .position(|e| e.reply.number == "1")
+            .unwrap();
+        site.entries[i].reply = sources.files[&root.join("content/a.md")]
+            .reply()
+            .unwrap()
+            .clone();
+        let patch = Patch {
+            moved: Replaced {
+                removed: Some(i),
+                inserted: Some(i),
+            },
+            body_only: true,
+        };
+        let (rendered, after, _, handed) = run(&mut cache, &sources, &site, Some(&patch));
+        assert_eq!((rendered, handed), (1, 0));
+        let page = format!("{}index.html", site.entries[i].url);
+        let html = after[page.as_str()].published(&page).unwrap();
+        assert!(String::from_utf8_lossy(&html).contains("甲改"));
+        let others = (after.iter()).filter(|(p, b)| ***p != *page && first.get(*p) != Some(b));
+        assert_eq!(others.count(), 0, "every other file is the last run's");
+    }
+}

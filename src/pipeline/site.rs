@@ -143,3 +143,84 @@ fn fresh(input: Input<'_>) -> Result<Site, Vec<Diagnostic>> {
     site.warnings.extend(sources.problems(drafts, true));
     Ok(site)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{reply_file, site_config, site_dir, write};
+
+    /// Sources read from `root`, as stage 1–2 leaves them.
+    fn sources(root: &Path, changed: Option<&[PathBuf]>, sources: &mut Sources) {
+        assert!(sources.refresh(root, changed, &site_config(), 1).is_empty());
+    }
+
+    fn input<'a>(
+        sources: &'a Sources,
+        root: &'a Path,
+        changed: Option<&'a [PathBuf]>,
+    ) -> Input<'a> {
+        Input {
+            sources,
+            root,
+            drafts: false,
+            changed,
+            config: site_config(),
+            config_hash: 1,
+            last_config: 1,
+            diags: Vec::new(),
+        }
+    }
+
+    /// A body edit and a date edit of one file are patches of the cached model (the body
+    /// edit marked as such), each the model a fresh build makes; a file in error is reported
+    /// by a fresh build, and the cached model is left for the next run.
+    #[test]
+    fn one_file_changes_patch_the_cached_model() {
+        let dir = site_dir(&[
+            ("a.md", &reply_file(1, "2023-05-01", "甲")),
+            ("b.md", &reply_file(2, "2023-06-01", "乙")),
+        ]);
+        let root = dir.path();
+        let mut s = Sources::default();
+        sources(root, None, &mut s);
+        let mut last = None;
+        let (site, patch) = stage(&mut last, input(&s, root, None)).unwrap();
+        assert!(patch.is_none(), "nothing cached: built afresh");
+        let order = |site: &Site| -> Vec<String> {
+            site.entries
+                .iter()
+                .map(|e| e.reply.number.clone())
+                .collect()
+        };
+        assert_eq!(order(&site), ["2", "1"]);
+        let mut last = Some(site);
+
+        let changed = [PathBuf::from("content/a.md")];
+        let edits = [
+            (reply_file(1, "2023-05-01", "甲改"), true),
+            (reply_file(1, "2023-07-01", "甲改"), false),
+        ];
+        for (text, body_only) in edits {
+            write(root, "content/a.md", &text);
+            sources(root, Some(&changed), &mut s);
+            let (site, patch) = stage(&mut last, input(&s, root, Some(&changed))).unwrap();
+            let patch = patch.expect("patched");
+            assert_eq!(patch.body_only, body_only);
+            assert!(last.is_none(), "the cached model was taken");
+            let (fresh, _) = stage(&mut None, input(&s, root, None)).unwrap();
+            assert_eq!(
+                format!("{:?}", site.renumbered()),
+                format!("{:?}", fresh.renumbered())
+            );
+            last = Some(site);
+        }
+        assert_eq!(order(last.as_ref().unwrap()), ["1", "2"], "re-dated");
+
+        write(root, "content/a.md", "---\ntitle: 无编号\n---\n正文\n");
+        sources(root, Some(&changed), &mut s);
+        let problems = stage(&mut last, input(&s, root, Some(&changed))).unwrap_err();
+        assert!(problems.iter().all(|d| d.file == Path::new("content/a.md")));
+        assert!(!problems.is_empty());
+        assert!(last.is_some(), "the last good model stays cached");
+    }
+}

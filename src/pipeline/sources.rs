@@ -390,23 +390,10 @@ fn body_problems(r: &Reply, markdown: &str, body: &Rendered) -> Vec<Diagnostic> 
 mod tests {
     use super::*;
 
-    fn site(files: &[(&str, &str)]) -> tempfile::TempDir {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(dir.path().join("content")).unwrap();
-        for (name, text) in files {
-            std::fs::write(dir.path().join("content").join(name), text).unwrap();
-        }
-        dir
-    }
+    use crate::testing::{site_config as config, site_dir as site};
 
     fn reply(number: u32, body: &str) -> String {
-        format!(
-            "---\ntitle: 关于第{number}号的答复\nkind: proposal\nnumber: \"{number}\"\nsession: 市政协十四届一次会议\nrepresentative: 张三\ndepartment: 市教育局\ndate: 2023-05-01\n---\n{body}\n"
-        )
-    }
-
-    fn config() -> SiteConfig {
-        toml::from_str("title = \"t\"\nbase_url = \"https://example.gov.cn/\"\n[organisation]\nname = \"o\"\ncode = \"000000000\"\n").unwrap()
+        crate::testing::reply_file(number as usize, "2023-05-01", body)
     }
 
     #[test]
