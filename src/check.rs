@@ -382,7 +382,7 @@ fn broken_links(
         .entries
         .iter()
         .enumerate()
-        .map(|(i, e)| (format!("{}index.html", e.url), i))
+        .map(|(i, e)| (crate::render::url_path(&e.url), i))
         .collect();
     // A link broken in a template breaks on every page: report it once, with a count.
     let mut broken: BTreeMap<String, (crate::messages::Msg, String, String, u64, usize)> =

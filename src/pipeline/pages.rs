@@ -448,7 +448,7 @@ mod tests {
         };
         let (rendered, after, _, handed) = run(&mut cache, &sources, &site, Some(&patch));
         assert_eq!((rendered, handed), (1, 0));
-        let page = format!("{}index.html", site.entries[i].url);
+        let page = url_path(&site.entries[i].url);
         let html = after[page.as_str()].published(&page).unwrap();
         assert!(String::from_utf8_lossy(&html).contains("甲改"));
         let others = (after.iter()).filter(|(p, b)| ***p != *page && first.get(*p) != Some(b));
