@@ -87,6 +87,8 @@ async function settled(q) {
     (q) => {
       const l = document.getElementById("search-results");
       const s = document.getElementById("search-status");
+      // Null while a navigation is still on the page before (the header form's submit).
+      if (!l || !s) return false;
       return l.getAttribute("data-query") === q && (l.hasAttribute("data-ready") || /请至少|不可用/.test(s.textContent));
     },
     q,
@@ -184,7 +186,7 @@ if (expected.docNumber) {
 // The search box in the header of every page leads to the search page with the query.
 await page.goto(root);
 await page.fill("#site-search-q", expected.number.q);
-await page.press("#site-search-q", "Enter");
+await Promise.all([page.waitForURL(/\/search\//, { timeout: 15000 }), page.press("#site-search-q", "Enter")]);
 await settled(expected.number.q);
 checks.ok(new URL(page.url()).pathname.endsWith("/search/") && (await page.inputValue("#q")) === expected.number.q,
   "the header search box opens /search/ with the query");
