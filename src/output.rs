@@ -88,13 +88,21 @@ impl PartialEq for Blob {
 
 /// Makes [`Blob`]s: held in memory while the bytes held fit its bound, then appended to its
 /// spill file (`dafu serve` at 100,000 replies: its pages and cards would be a gigabyte).
+/// Pages made again leave their old bytes in the spill file; [`Packer::compact`] copies
+/// the live ones to a fresh file once the dead outweigh them.
 #[derive(Default)]
 pub struct Packer {
     spill: Option<Arc<crate::spill::SpillFile>>,
     hold: usize,
     /// Bytes held so far (never counted down: a bound, not a tally).
     held: std::sync::atomic::AtomicUsize,
+    /// Dead bytes in the spill file below which it is not compacted.
+    compact_beyond: u64,
 }
+
+/// Dead bytes in `dafu serve`'s spill file below which it is left as it is: copying the live
+/// ones (up to a gigabyte at 100,000 replies) is worth it only for a real gain.
+pub const COMPACT_BEYOND_BYTES: u64 = 256 << 20;
 
 impl Packer {
     /// A packer that holds every file in memory.
@@ -112,10 +120,76 @@ impl Packer {
             Some(file) => Packer {
                 spill: Some(file),
                 hold,
+                compact_beyond: COMPACT_BEYOND_BYTES,
                 ..Packer::default()
             },
             None => Packer::holding_all(),
         }
+    }
+
+    /// Compacts the spill file once its dead bytes pass `bytes` (and the live ones).
+    pub fn compact_beyond(&mut self, bytes: u64) {
+        self.compact_beyond = bytes;
+    }
+
+    /// When the spill file holds more dead bytes than live ones and than its threshold,
+    /// copies the spilled blobs among `blobs` (every blob still in use; those of the same
+    /// bytes twice are copied once) to a fresh spill file, appended to from then on. A blob
+    /// left out still reads from the old file, which goes when the last such blob does.
+    /// Returns whether it compacted.
+    pub fn compact<'b>(&mut self, blobs: impl IntoIterator<Item = &'b mut Blob>) -> bool {
+        let Some(old) = self.spill.clone() else {
+            return false;
+        };
+        let mut ours: Vec<&mut Blob> = blobs
+            .into_iter()
+            .filter(|b| matches!(b, Blob::Spilled { file, .. } if Arc::ptr_eq(file, &old)))
+            .collect();
+        let mut starts = std::collections::HashSet::new();
+        let live: u64 = ours
+            .iter()
+            .filter_map(|b| match b {
+                Blob::Spilled { start, len, .. } => starts.insert(*start).then_some(*len as u64),
+                Blob::Held(_) => None,
+            })
+            .sum();
+        let dead = old.len().saturating_sub(live);
+        if dead <= live || dead <= self.compact_beyond {
+            return false;
+        }
+        let Some(new) = crate::spill::SpillFile::temporary("pages") else {
+            return false;
+        };
+        // In the old file's order, each distinct range copied once.
+        ours.sort_by_key(|b| match b {
+            Blob::Spilled { start, .. } => *start,
+            Blob::Held(_) => 0,
+        });
+        let mut moved: Option<(u64, u64)> = None;
+        for blob in ours {
+            let Blob::Spilled { file, start, len } = blob else {
+                continue;
+            };
+            let to = match moved {
+                Some((from, to)) if from == *start => Some(to),
+                _ => old
+                    .read(*start, *len)
+                    .and_then(|bytes| new.append(&bytes, |_| true)),
+            };
+            // Unreadable or unwritable: this blob keeps reading from the old file.
+            if let Some(to) = to {
+                moved = Some((*start, to));
+                *file = new.clone();
+                *start = to;
+            }
+        }
+        self.spill = Some(new);
+        true
+    }
+
+    /// Bytes in its spill file, live or dead.
+    pub fn spilled_bytes(&self) -> u64 {
+        self.spill.as_ref().map_or(0, |f| f.len())
     }
 
     /// The file at `path` as [`Files`] holds it.
@@ -1082,5 +1156,54 @@ mod tests {
         // Within the bound, held.
         let roomy = Packer::spilling(1 << 20);
         assert!(roomy.pack("a/index.html", html.as_bytes()).is_held());
+    }
+
+    #[test]
+    fn a_spill_file_mostly_dead_is_compacted_to_the_live_blobs() {
+        let mut packer = Packer::spilling(0);
+        packer.compact_beyond(0);
+        let page = |n: usize| format!("<p>{n}</p>").repeat(n);
+        // Pages made three times over: two thirds of the file dead.
+        let mut live: Vec<(String, Blob)> = Vec::new();
+        for round in 0..3 {
+            live = (1..20)
+                .map(|n| {
+                    let path = format!("p{n}/index.html");
+                    let blob = packer.pack(&path, page(n + round).as_bytes());
+                    (path, blob)
+                })
+                .collect();
+        }
+        // The same blob twice (a page cache and a served map): copied once.
+        let mut twin = live[3].1.clone();
+        let before = packer.spilled_bytes();
+        let live_bytes: u64 = live
+            .iter()
+            .map(|(_, b)| b.stored().unwrap().len() as u64)
+            .sum();
+        assert!(before >= 3 * live_bytes);
+        let old = live[0].1.clone();
+        assert!(packer.compact(live.iter_mut().map(|(_, b)| b).chain([&mut twin])));
+        assert_eq!(packer.spilled_bytes(), live_bytes);
+        for (n, (path, blob)) in live.iter().enumerate() {
+            assert_eq!(&*blob.published(path).unwrap(), page(n + 1 + 2).as_bytes());
+        }
+        assert!(twin == live[3].1);
+        // A blob left out still reads from the old file.
+        assert_eq!(
+            &*old.published("p1/index.html").unwrap(),
+            page(3).as_bytes()
+        );
+        // Appends go to the new file; nothing dead, so no second compaction.
+        let next = packer.pack("x.css", b"p{}");
+        assert_eq!(packer.spilled_bytes(), live_bytes + 3);
+        assert!(!packer.compact(live.iter_mut().map(|(_, b)| b)));
+        assert_eq!(&*next.published("x.css").unwrap(), b"p{}");
+        // Below its threshold, left alone.
+        let mut lazy = Packer::spilling(0);
+        let mut b = lazy.pack("a.css", b"a");
+        lazy.pack("a.css", b"b");
+        lazy.pack("a.css", b"c");
+        assert!(!lazy.compact([&mut b]), "2 dead bytes are under 256 MB");
     }
 }

@@ -84,6 +84,20 @@ impl SpillFile {
         Some(end)
     }
 
+    /// Its length in bytes now.
+    pub fn len(&self) -> u64 {
+        self.file
+            .lock()
+            .ok()
+            .and_then(|f| f.metadata().ok())
+            .map_or(0, |m| m.len())
+    }
+
+    /// Whether it holds no bytes.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// The `len` bytes at `start`; `None` when the file does not hold them.
     pub fn read(&self, start: u64, len: usize) -> Option<Vec<u8>> {
         let mut bytes = vec![0u8; len];
@@ -107,6 +121,7 @@ mod tests {
         assert_eq!(f.read(b, 6).unwrap(), b"world!");
         assert_eq!(f.read(a, 5).unwrap(), b"hello");
         assert!(f.read(b, 7).is_none(), "beyond the end");
+        assert_eq!(f.len(), 11);
         assert!(f.append(b"x", |at| at % 2 == 0).is_none(), "refused at 11");
         // Nowhere to be seen in the temporary folder (Unix), or gone once dropped.
         let path = f.remove.clone();

@@ -265,6 +265,11 @@ impl Machine {
         &self.files
     }
 
+    /// The same, to move their spilled bytes (see `Packer::compact`).
+    pub fn files_mut(&mut self) -> &mut Files {
+        &mut self.files
+    }
+
     /// Brings the files up to date, into memory (held as `packer` holds them) or into an
     /// output folder: patched when few replies changed since the last run, else made afresh.
     /// Returns whether they were patched.

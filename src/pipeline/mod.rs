@@ -234,6 +234,30 @@ impl Pipeline {
         self.packer = Packer::spilling(hold);
     }
 
+    /// Compacts the spilled files' temporary file once most of it is pages made again since
+    /// (the snapshot being served keeps reading the old file until it is replaced).
+    fn compact_spilled_files(&mut self) {
+        let blobs = self
+            .pages
+            .blobs_mut()
+            .chain(self.machine.files_mut().values_mut());
+        if self.packer.compact(blobs) {
+            self.served_machine = Arc::new(self.machine.files().clone());
+            self.report.step("spill file compacted");
+        }
+    }
+
+    /// Compacts the spill file of [`Pipeline::spill_files_beyond`] once its dead bytes pass
+    /// `bytes` (and its live ones); see `output::COMPACT_BEYOND_BYTES`.
+    pub fn compact_spill_beyond(&mut self, bytes: u64) {
+        self.packer.compact_beyond(bytes);
+    }
+
+    /// Bytes in the spill file of [`Pipeline::spill_files_beyond`], live or dead.
+    pub fn spilled_bytes(&self) -> u64 {
+        self.packer.spilled_bytes()
+    }
+
     /// Holds no Markdown bodies from validation to rendering (see `sources`): each is read
     /// again when its page is rendered.
     pub fn hold_no_bodies(&self) {
@@ -382,6 +406,8 @@ impl Pipeline {
             // Written: only what the next build needs to know stays (bounded memory).
             self.pages.forget_pages();
             self.served_machine = Arc::default();
+        } else if result.is_ok() {
+            self.compact_spilled_files();
         }
         result
     }

@@ -44,6 +44,14 @@ impl Cache {
         self.pages.clear();
         self.served = Arc::default();
     }
+
+    /// Every blob it holds (the served map is copied first when a snapshot shares it).
+    pub fn blobs_mut(&mut self) -> impl Iterator<Item = &mut Blob> {
+        let served = Arc::make_mut(&mut self.served);
+        served
+            .values_mut()
+            .chain(self.pages.values_mut().map(|(_, b)| b))
+    }
 }
 
 /// What the pages are made from (`'s`: what the rendered pages borrow).

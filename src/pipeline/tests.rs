@@ -244,11 +244,13 @@ fn any_sequence_of_edits_gives_what_a_fresh_build_gives() {
             serve.keep_texts_in(store::TextsFile::temporary("texts").unwrap(), 0);
             serve.sources.hold_no_bodies();
             serve.spill_files_beyond(0);
+            serve.compact_spill_beyond(0);
         }
         serve.run(None, Target::Memory, &mut |_| {}).unwrap();
         build(&opts(&root, &out)).unwrap();
         let mut log = Vec::new();
         let mut patched = (0, 0);
+        let mut compacted = 0;
         for _ in 0..14 {
             let (what, touched) = scenario.step(&root);
             log.push(what);
@@ -266,6 +268,12 @@ fn any_sequence_of_edits_gives_what_a_fresh_build_gives() {
             }
             let incremental = snapshot.map(|s| files_of(&s));
             patched.0 += usize::from(serve.report().outputs_patched);
+            compacted += serve
+                .report()
+                .steps
+                .iter()
+                .filter(|(s, _)| *s == "spill file compacted")
+                .count();
             let fresh = fresh_in_memory(&root);
             match (&incremental, &fresh) {
                 (Some(a), Some(b)) => {
@@ -296,6 +304,11 @@ fn any_sequence_of_edits_gives_what_a_fresh_build_gives() {
         assert!(
             patched.0 >= 7 && patched.1 >= 7,
             "seed {seed}: {patched:?} of {log:?}"
+        );
+        // The spill file was compacted on the way (pages served from the new file after).
+        assert!(
+            seed % 2 == 0 || compacted > 0,
+            "seed {seed}: never compacted"
         );
     }
 }
