@@ -23,7 +23,7 @@ pub struct DimensionSummary {
 pub struct HomeContext<'a> {
     pub site: Shared<'a, SiteView<'a>>,
     pub page: PageView,
-    pub items: Vec<Card>,
+    pub items: Vec<Card<'a>>,
     pub counts: Counts,
     pub dimensions: Vec<DimensionSummary>,
 }

@@ -29,7 +29,7 @@ pub struct ListContext<'a> {
     pub heading: String,
     pub note: String,
     pub parent: Option<Link>,
-    pub items: Vec<Card>,
+    pub items: Vec<Card<'a>>,
     pub pager: Pager,
     /// The list's own dimension (`departments`, `years` …; empty for all replies): its
     /// column is left out of the table.

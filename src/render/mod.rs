@@ -67,18 +67,18 @@ impl Hash for BodyHtml {
 
 /// A reply in a list: its card when rendering, and in every case the fingerprint of that
 /// card (which is what a page's fingerprint hashes: no card is built for it).
-pub struct Card {
+pub struct Card<'a> {
     pub fingerprint: u64,
-    pub card: Option<ReplyCard>,
+    pub card: Option<ReplyCard<'a>>,
 }
 
-impl Serialize for Card {
+impl Serialize for Card<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         self.card.serialize(s)
     }
 }
 
-impl Hash for Card {
+impl Hash for Card<'_> {
     fn hash<H: Hasher>(&self, h: &mut H) {
         self.fingerprint.hash(h);
     }
@@ -161,17 +161,17 @@ pub struct Link {
     pub note: String,
 }
 
-/// A reply in a list.
+/// A reply in a list (borrowed from the model: a list page shows up to fifty).
 #[derive(Serialize, Hash)]
-pub struct ReplyCard {
-    pub url: String,
-    pub title: String,
+pub struct ReplyCard<'a> {
+    pub url: &'a str,
+    pub title: &'a str,
     pub kind_label: &'static str,
     pub role: &'static str,
-    pub number: String,
-    pub session: String,
+    pub number: &'a str,
+    pub session: &'a str,
     pub representatives: String,
-    pub department: String,
+    pub department: &'a str,
     pub handling: Handling,
     pub category: Option<String>,
     pub date_iso: String,
@@ -480,7 +480,7 @@ impl<'s> Renderer<'s> {
     }
 
     /// Entry `i` in a list: its card when `full` (rendering), else only its fingerprint.
-    fn card(&self, i: usize, full: bool) -> Card {
+    fn card(&self, i: usize, full: bool) -> Card<'_> {
         Card {
             fingerprint: if full {
                 0
@@ -558,17 +558,17 @@ pub fn date_cn(d: NaiveDate) -> String {
     format!("{}年{}月{}日", d.year(), d.month(), d.day())
 }
 
-fn card(e: &Entry) -> ReplyCard {
+fn card(e: &Entry) -> ReplyCard<'_> {
     let r = &e.reply;
     ReplyCard {
-        url: e.url.clone(),
-        title: r.title.clone(),
+        url: &e.url,
+        title: &r.title,
         kind_label: r.kind.label(),
         role: r.kind.role(),
-        number: r.number.clone(),
-        session: r.session.clone(),
+        number: &r.number,
+        session: &r.session,
         representatives: r.representatives.join("、"),
-        department: r.department.clone(),
+        department: &r.department,
         handling: r.handling,
         category: r.category.as_deref().map(crate::model::category_name),
         date_iso: r.date.to_string(),

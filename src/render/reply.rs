@@ -60,8 +60,8 @@ pub struct ReplyContext<'a> {
     pub site: Shared<'a, SiteView<'a>>,
     pub page: PageView,
     pub reply: ReplyView,
-    pub same_proposal: Vec<Card>,
-    pub department_more: Vec<Card>,
+    pub same_proposal: Vec<Card<'a>>,
+    pub department_more: Vec<Card<'a>>,
 }
 
 /// A reply page's URL, template and context.
