@@ -219,6 +219,25 @@ impl Packer {
 
 /// The bytes a [`gzip`] stream holds; `None` when it is not one.
 pub fn gunzip(bytes: &[u8]) -> Option<Vec<u8>> {
+    // libdeflate, about twice as fast as a streaming inflater (a build after a reply was
+    // added reads back every search shard), wants the size, which the trailer gives (modulo
+    // 4 GiB; deflate cannot expand past 1032:1, so a trailer that says more is not trusted).
+    let said = bytes
+        .len()
+        .checked_sub(4)
+        .and_then(|at| bytes.get(at..))
+        .and_then(|t| <[u8; 4]>::try_from(t).ok())
+        .map(|t| u32::from_le_bytes(t) as usize)?;
+    if said <= bytes.len().saturating_mul(1032) {
+        let mut out = vec![0u8; said];
+        let mut d = libdeflater::Decompressor::new();
+        if let Ok(n) = d.gzip_decompress(bytes, &mut out)
+            && n == said
+        {
+            return Some(out);
+        }
+    }
+    // A size past 4 GiB: the streaming way.
     use std::io::Read;
     let mut out = Vec::new();
     flate2::read::GzDecoder::new(bytes)
@@ -1205,5 +1224,21 @@ mod tests {
         lazy.pack("a.css", b"b");
         lazy.pack("a.css", b"c");
         assert!(!lazy.compact([&mut b]), "2 dead bytes are under 256 MB");
+    }
+
+    #[test]
+    fn gunzip_reads_what_gzip_wrote_and_refuses_what_is_not_gzip() {
+        let text = "答复".repeat(1000);
+        let gz = gzip(text.as_bytes());
+        assert_eq!(gunzip(&gz).unwrap(), text.as_bytes());
+        assert_eq!(gunzip(&gzip(b"")).unwrap(), b"");
+        // A trailer that lies about the size, a stream cut short, not gzip at all.
+        let mut lying = gz.clone();
+        let n = lying.len();
+        lying[n - 4..].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert!(gunzip(&lying).is_none());
+        assert!(gunzip(&gz[..gz.len() / 2]).is_none());
+        assert!(gunzip(b"not gzip").is_none());
+        assert!(gunzip(b"").is_none());
     }
 }

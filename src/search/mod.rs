@@ -802,6 +802,34 @@ impl Packed {
     fn decode(&self) -> Vec<(u32, u32)> {
         decode_postings(&self.bytes)
     }
+
+    /// The same postings with reply `d` numbered `to[d]` (the order kept, as a file added
+    /// or removed keeps it): `Some(None)` when no number changed, `None` when a reply has no
+    /// new number. One pass over the bytes; nothing decoded is kept.
+    fn renumbered(&self, to: &[u32]) -> Option<Option<Packed>> {
+        let b = &self.bytes;
+        let (mut pos, mut doc, mut prev_new) = (0, 0u32, 0u32);
+        let mut out: Option<Vec<u8>> = None;
+        while pos < b.len() {
+            let start = pos;
+            doc += varint(b, &mut pos)? as u32;
+            let new = *to.get(doc as usize).filter(|&&d| d != u32::MAX)?;
+            let code_at = pos;
+            varint(b, &mut pos)?;
+            if out.is_none() && new != doc {
+                out = Some(b[..start].to_vec());
+            }
+            if let Some(out) = &mut out {
+                put_varint(out, u64::from(new.checked_sub(prev_new)?));
+                out.extend_from_slice(&b[code_at..pos]);
+            }
+            prev_new = new;
+        }
+        Some(out.map(|bytes| Packed {
+            df: self.df,
+            bytes: bytes.into(),
+        }))
+    }
 }
 
 /// One shard's tokens, in key order, with their postings in reply order.
@@ -1073,15 +1101,8 @@ impl IndexState {
                     let shard = shard.as_mut()?;
                     let mut changed = false;
                     for packed in &mut shard.lists {
-                        let mut list = packed.decode();
-                        let mut moved = false;
-                        for p in list.iter_mut() {
-                            let d = *to.get(p.0 as usize).filter(|&&d| d != u32::MAX)?;
-                            moved |= d != p.0;
-                            p.0 = d;
-                        }
-                        if moved {
-                            *packed = Packed::new(&list);
+                        if let Some(moved) = packed.renumbered(&to)? {
+                            *packed = moved;
                             changed = true;
                         }
                     }
@@ -1591,5 +1612,46 @@ mod tests {
         // Keys out of order: not a shard dafu wrote.
         let keys = [key_of_token("乙丙"), key_of_token("甲乙")];
         assert_eq!(ShardData::decode(&gzip(&raw)).is_some(), keys[0] < keys[1]);
+    }
+
+    #[test]
+    fn renumbering_postings_in_place_equals_decoding_and_encoding_them() {
+        let mut rng = crate::testing::Rng(0x9e37_79b9_7f4a_7c15);
+        for _ in 0..200 {
+            let n = 1 + rng.below(300) as u32;
+            // Some files removed (no number), some added (numbers skipped), order kept.
+            let mut to = Vec::new();
+            let mut next = 0u32;
+            for _ in 0..n {
+                next += rng.below(3) as u32;
+                if rng.below(5) == 0 {
+                    to.push(u32::MAX);
+                } else {
+                    to.push(next);
+                    next += 1;
+                }
+            }
+            let mut list = Vec::new();
+            for d in 0..n {
+                if to[d as usize] != u32::MAX && rng.below(3) == 0 {
+                    list.push((d, rng.below(1 << 12) as u32));
+                }
+            }
+            let packed = Packed::new(&list);
+            let want: Vec<(u32, u32)> = list.iter().map(|&(d, c)| (to[d as usize], c)).collect();
+            match packed.renumbered(&to).unwrap() {
+                Some(moved) => {
+                    assert_ne!(want, list);
+                    assert_eq!(moved, Packed::new(&want));
+                }
+                None => assert_eq!(want, list),
+            }
+        }
+        // A reply with no new number: the caller makes the index afresh.
+        assert!(
+            Packed::new(&[(0, 1), (1, 1)])
+                .renumbered(&[0, u32::MAX])
+                .is_none()
+        );
     }
 }
