@@ -98,6 +98,8 @@ pub struct Packer {
     held: std::sync::atomic::AtomicUsize,
     /// Dead bytes in the spill file below which it is not compacted.
     compact_beyond: u64,
+    /// The spill file's length when [`Packer::worth_compacting`] last looked at its blobs.
+    checked_at: u64,
 }
 
 /// Dead bytes in `dafu serve`'s spill file below which it is left as it is: copying the live
@@ -132,41 +134,57 @@ impl Packer {
         self.compact_beyond = bytes;
     }
 
-    /// When the spill file holds more dead bytes than live ones and than its threshold,
-    /// copies the spilled blobs among `blobs` (every blob still in use; those of the same
-    /// bytes twice are copied once) to a fresh spill file, appended to from then on. A blob
-    /// left out still reads from the old file, which goes when the last such blob does.
-    /// Returns whether it compacted.
+    /// Whether the spill file holds more dead bytes than live ones and than its threshold,
+    /// `blobs` being every blob still in use (those of the same bytes twice counted once).
+    /// Looks at them only once the file has grown by a quarter of its threshold since it last
+    /// did (a server at 100,000 replies holds that many blobs; an edit adds a few).
+    pub fn worth_compacting<'b>(&mut self, blobs: impl IntoIterator<Item = &'b Blob>) -> bool {
+        let Some(old) = &self.spill else {
+            return false;
+        };
+        let len = old.len();
+        if len <= self.compact_beyond
+            || len < self.checked_at.saturating_add(self.compact_beyond / 4)
+        {
+            return false;
+        }
+        self.checked_at = len;
+        let mut starts = std::collections::HashSet::new();
+        let live: u64 = blobs
+            .into_iter()
+            .filter_map(|b| match b {
+                Blob::Spilled { file, start, len } if Arc::ptr_eq(file, old) => {
+                    starts.insert(*start).then_some(*len as u64)
+                }
+                _ => None,
+            })
+            .sum();
+        let dead = len.saturating_sub(live);
+        dead > live && dead > self.compact_beyond
+    }
+
+    /// Copies the spilled blobs among `blobs` (each distinct range once) to a fresh spill
+    /// file, appended to from then on (see [`Packer::worth_compacting`]). A blob left out, or
+    /// one that cannot be copied, still reads from the old file, which goes when the last
+    /// such blob does. Returns whether a fresh file was made.
     pub fn compact<'b>(&mut self, blobs: impl IntoIterator<Item = &'b mut Blob>) -> bool {
         let Some(old) = self.spill.clone() else {
             return false;
         };
-        let mut ours: Vec<&mut Blob> = blobs
-            .into_iter()
-            .filter(|b| matches!(b, Blob::Spilled { file, .. } if Arc::ptr_eq(file, &old)))
-            .collect();
-        let mut starts = std::collections::HashSet::new();
-        let live: u64 = ours
-            .iter()
-            .filter_map(|b| match b {
-                Blob::Spilled { start, len, .. } => starts.insert(*start).then_some(*len as u64),
-                Blob::Held(_) => None,
-            })
-            .sum();
-        let dead = old.len().saturating_sub(live);
-        if dead <= live || dead <= self.compact_beyond {
-            return false;
-        }
         let Some(new) = crate::spill::SpillFile::temporary("pages") else {
             return false;
         };
+        let mut ours: Vec<(u64, &mut Blob)> = blobs
+            .into_iter()
+            .filter_map(|b| match b {
+                Blob::Spilled { file, start, .. } if Arc::ptr_eq(file, &old) => Some((*start, b)),
+                _ => None,
+            })
+            .collect();
         // In the old file's order, each distinct range copied once.
-        ours.sort_by_key(|b| match b {
-            Blob::Spilled { start, .. } => *start,
-            Blob::Held(_) => 0,
-        });
+        ours.sort_by_key(|(start, _)| *start);
         let mut moved: Option<(u64, u64)> = None;
-        for blob in ours {
+        for (_, blob) in ours {
             let Blob::Spilled { file, start, len } = blob else {
                 continue;
             };
@@ -176,13 +194,13 @@ impl Packer {
                     .read(*start, *len)
                     .and_then(|bytes| new.append(&bytes, |_| true)),
             };
-            // Unreadable or unwritable: this blob keeps reading from the old file.
             if let Some(to) = to {
                 moved = Some((*start, to));
                 *file = new.clone();
                 *start = to;
             }
         }
+        self.checked_at = new.len();
         self.spill = Some(new);
         true
     }
@@ -1202,6 +1220,7 @@ mod tests {
             .sum();
         assert!(before >= 3 * live_bytes);
         let old = live[0].1.clone();
+        assert!(packer.worth_compacting(live.iter().map(|(_, b)| b).chain([&twin])));
         assert!(packer.compact(live.iter_mut().map(|(_, b)| b).chain([&mut twin])));
         assert_eq!(packer.spilled_bytes(), live_bytes);
         for (n, (path, blob)) in live.iter().enumerate() {
@@ -1216,14 +1235,26 @@ mod tests {
         // Appends go to the new file; nothing dead, so no second compaction.
         let next = packer.pack("x.css", b"p{}");
         assert_eq!(packer.spilled_bytes(), live_bytes + 3);
-        assert!(!packer.compact(live.iter_mut().map(|(_, b)| b)));
+        assert!(!packer.worth_compacting(live.iter().map(|(_, b)| b)));
         assert_eq!(&*next.published("x.css").unwrap(), b"p{}");
         // Below its threshold, left alone.
         let mut lazy = Packer::spilling(0);
-        let mut b = lazy.pack("a.css", b"a");
+        let b = lazy.pack("a.css", b"a");
         lazy.pack("a.css", b"b");
         lazy.pack("a.css", b"c");
-        assert!(!lazy.compact([&mut b]), "2 dead bytes are under 256 MB");
+        assert!(
+            !lazy.worth_compacting([&b]),
+            "2 dead bytes are under 256 MB"
+        );
+        // Above it, the blobs are looked at only once the file grew by a quarter of it.
+        lazy.compact_beyond(1);
+        assert!(lazy.worth_compacting([&b]), "2 dead bytes, 1 live");
+        lazy.compact_beyond(4);
+        lazy.pack("a.css", b"d");
+        lazy.pack("a.css", b"e");
+        assert!(!lazy.worth_compacting([&b]), "4 dead bytes are not past 4");
+        lazy.pack("a.css", b"f");
+        assert!(lazy.worth_compacting([&b]), "5 dead bytes are");
     }
 
     #[test]

@@ -237,6 +237,10 @@ impl Pipeline {
     /// Compacts the spilled files' temporary file once most of it is pages made again since
     /// (the snapshot being served keeps reading the old file until it is replaced).
     fn compact_spilled_files(&mut self) {
+        let in_use = self.pages.blobs().chain(self.machine.files().values());
+        if !self.packer.worth_compacting(in_use) {
+            return;
+        }
         let blobs = self
             .pages
             .blobs_mut()

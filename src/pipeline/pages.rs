@@ -45,7 +45,14 @@ impl Cache {
         self.served = Arc::default();
     }
 
-    /// Every blob it holds (the served map is copied first when a snapshot shares it).
+    /// Every blob it holds.
+    pub fn blobs(&self) -> impl Iterator<Item = &Blob> {
+        self.served
+            .values()
+            .chain(self.pages.values().map(|(_, b)| b))
+    }
+
+    /// The same, to move (the served map is copied first when a snapshot shares it).
     pub fn blobs_mut(&mut self) -> impl Iterator<Item = &mut Blob> {
         let served = Arc::make_mut(&mut self.served);
         served
