@@ -151,8 +151,8 @@ pub struct State {
     replies: Vec<(PathBuf, u64)>,
     /// Feed path → fingerprint of what it shows.
     feeds: HashMap<String, u64>,
-    /// Search result card (by number) → fingerprint of its reply.
-    cards: Vec<u64>,
+    /// The search index's numbering, and per reply what a patch needs (its card's
+    /// fingerprint among it).
     index: Option<IndexState>,
     /// Fingerprint of what the sitemap(s) and robots.txt show.
     sitemaps: u64,
@@ -330,12 +330,15 @@ impl Machine {
                 .collect(),
             None => FxHashMap::default(),
         };
+        let mut index = index;
+        if let Some(index) = &mut index {
+            index.set_cards(&card_fps(inputs, &crate::search::doc_order(site)));
+        }
         self.state = Some(State {
             config: inputs.config,
             keys: keys.into_inner().unwrap_or_default(),
             replies: reply_fps(inputs),
             feeds,
-            cards: card_fps(inputs, &crate::search::doc_order(site)),
             index,
             sitemaps: sitemaps_fp(inputs),
         });
@@ -436,6 +439,8 @@ impl Machine {
             let text_bytes = inputs.texts.utf8_len();
             let keys = &state.keys;
             let load = |path: &str| store.read(path, *keys.get(path)?);
+            // What each card file holds now, by its number.
+            let held = index.cards();
             let Some(files) = index.patch(site, &order, &docs, text_bytes, &load) else {
                 return Ok(false);
             };
@@ -449,16 +454,12 @@ impl Machine {
             // Cards are numbered as the index numbers replies (by file): a card whose reply
             // changed is made again; one whose reply was renumbered is the old card moved.
             let cards = card_fps(inputs, &order);
-            let old_at: FxHashMap<u64, usize> = state
-                .cards
-                .iter()
-                .enumerate()
-                .map(|(d, &fp)| (fp, d))
-                .collect();
+            let old_at: FxHashMap<u64, usize> =
+                held.iter().enumerate().map(|(d, &fp)| (fp, d)).collect();
             let mut redo = Vec::new();
             for (d, fp) in cards.iter().enumerate() {
                 let path = crate::search::card_path(d);
-                if state.cards.get(d) == Some(fp) {
+                if held.get(d) == Some(fp) {
                     unchanged.push(path);
                 } else if let Some(&old) = old_at.get(fp)
                     && let Some(&key) = state.keys.get(&crate::search::card_path(old))
@@ -473,7 +474,7 @@ impl Machine {
                 crate::search::card_file(site, i, d, &inputs.texts.get(i))
             }));
             card_order = order;
-            state.cards = cards;
+            index.set_cards(&cards);
         }
 
         // Open data: the rows kept (`dafu serve`) or read back from the documents (`dafu

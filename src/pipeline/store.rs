@@ -33,7 +33,7 @@ use crate::reply::Reply;
 use super::machine::State as MachineState;
 use super::sources::{Source, Text};
 
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 const MARKER_TEXT: &str =
     "dafu's build cache: safe to delete (the next build is then a full one).\n";
 

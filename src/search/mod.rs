@@ -503,11 +503,15 @@ fn build(
         shards,
         per_shard,
         shard_data,
-        lengths,
         text_bytes,
-        paths: order
+        docs: order
             .iter()
-            .map(|&i| site.entries[i].reply.source.clone())
+            .zip(lengths)
+            .map(|(&i, length)| IndexedDoc {
+                path: site.entries[i].reply.source.clone(),
+                length,
+                card: 0,
+            })
             .collect(),
     };
     (files, state)
@@ -926,10 +930,20 @@ pub struct IndexState {
     /// By shard; `None`: not in memory.
     #[serde(skip)]
     shard_data: Vec<Option<ShardData>>,
-    lengths: Vec<u32>,
     text_bytes: usize,
-    /// Each reply's source path, by number.
-    paths: Vec<PathBuf>,
+    /// The replies, by number (that is, by source path).
+    docs: Vec<IndexedDoc>,
+}
+
+/// What the index keeps of one reply to patch it.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+struct IndexedDoc {
+    /// Its source file: its identity, and what it is numbered by.
+    path: PathBuf,
+    /// Its length in tokens (ranking).
+    length: u32,
+    /// The fingerprint of what its result card (`search/r/<number>.txt`) shows.
+    card: u64,
 }
 
 /// The token of a key, from the words of `docs`.
@@ -1014,17 +1028,17 @@ impl IndexState {
             .iter()
             .map(|&i| site.entries[i].reply.source.as_path())
             .collect();
+        let old_paths: Vec<&Path> = self.docs.iter().map(|d| d.path.as_path()).collect();
         let mut numbered = Vec::with_capacity(changes.len());
         for c in changes {
-            let before = number_of(&self.paths, c.source);
+            let before = number_of(&old_paths, c.source);
             let after = number_of(&new_paths, c.source);
             if before.is_some() != c.old.is_some() || after.is_some() != c.new.is_some() {
                 return None;
             }
             numbered.push((c, before, after));
         }
-        let renumbered = self.paths.len() != new_paths.len()
-            || self.paths.iter().zip(&new_paths).any(|(a, b)| a != b);
+        let renumbered = old_paths != new_paths;
         let mut dirty = vec![false; shards];
         let data = &mut self.shard_data;
         // Sets (or with `None` takes out) reply `doc`'s posting of `key`.
@@ -1090,8 +1104,7 @@ impl IndexState {
                     }
                 }
             }
-            let to: Vec<u32> = self
-                .paths
+            let to: Vec<u32> = old_paths
                 .iter()
                 .map(|p| number_of(&new_paths, p).map_or(u32::MAX, |d| d as u32))
                 .collect();
@@ -1120,21 +1133,30 @@ impl IndexState {
                 }
             }
         }
-        let mut lengths = if renumbered {
+        // Each reply under its new number, with what was known of it (a new one knows
+        // nothing yet: its length is set below, its card's fingerprint by the caller).
+        let mut docs: Vec<IndexedDoc> = if renumbered {
             new_paths
                 .iter()
-                .map(|p| number_of(&self.paths, p).map_or(0, |b| self.lengths[b]))
+                .map(|p| match number_of(&old_paths, p) {
+                    Some(b) => self.docs[b].clone(),
+                    None => IndexedDoc {
+                        path: p.to_path_buf(),
+                        length: 0,
+                        card: 0,
+                    },
+                })
                 .collect()
         } else {
-            std::mem::take(&mut self.lengths)
+            drop(old_paths);
+            std::mem::take(&mut self.docs)
         };
         for (c, _, after) in &numbered {
             if let (Some(a), Some(new)) = (after, &c.new) {
-                lengths[*a] = new.length;
+                docs[*a].length = new.length;
             }
         }
-        self.lengths = lengths;
-        self.paths = new_paths.iter().map(|p| p.to_path_buf()).collect();
+        self.docs = docs;
         self.text_bytes = text_bytes;
         let data = &self.shard_data;
         let mut files: Vec<File> = dirty
@@ -1143,8 +1165,21 @@ impl IndexState {
             .filter(|(_, d)| **d)
             .filter_map(|(s, _)| Some((shard_path(s), data[s].as_ref()?.encode())))
             .collect();
-        files.extend(index_and_meta(site, order, &self.lengths, self.shards));
+        let lengths: Vec<u32> = self.docs.iter().map(|d| d.length).collect();
+        files.extend(index_and_meta(site, order, &lengths, self.shards));
         Some(files)
+    }
+
+    /// The fingerprint of what each reply's result card shows, by number.
+    pub fn cards(&self) -> Vec<u64> {
+        self.docs.iter().map(|d| d.card).collect()
+    }
+
+    /// Sets them (`cards[number]`), as the cards were made.
+    pub fn set_cards(&mut self, cards: &[u64]) {
+        for (d, &card) in self.docs.iter_mut().zip(cards) {
+            d.card = card;
+        }
     }
 
     /// How many shards the index has.
@@ -1367,7 +1402,7 @@ mod tests {
                 e.reply.department
             );
             assert_eq!(meta["kinds"][d.kind]["key"], e.reply.kind.key());
-            assert_eq!(d.length, state.lengths[doc]);
+            assert_eq!(d.length, state.docs[doc].length);
             assert_eq!(d.category.is_some(), e.reply.category.is_some());
             let card = &files[&card_path(doc)];
             let units: Vec<u16> = card[2..]
@@ -1539,12 +1574,12 @@ mod tests {
             let files_now = served.clone();
             let load = |path: &str| files_now.get(path).cloned();
             let order = doc_order(&site);
-            let numbers_moved = state.paths.len() != order.len()
+            let numbers_moved = state.docs.len() != order.len()
                 || state
-                    .paths
+                    .docs
                     .iter()
                     .zip(&order)
-                    .any(|(p, &i)| *p != site.entries[i].reply.source);
+                    .any(|(d, &i)| d.path != site.entries[i].reply.source);
             match state.patch(&site, &order, &docs, text_bytes, &load) {
                 Some(changed) => {
                     patched += 1;
