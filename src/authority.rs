@@ -55,7 +55,7 @@ fn unknown<'a>(
     name: &str,
     listed: impl Iterator<Item = &'a str> + Clone,
 ) -> (Msg, Msg) {
-    let meaning = crate::validate::field_meaning(field);
+    let meaning = crate::reply::field_meaning(field);
     let message = msg!(
         "authority-unknown",
         field = field,

@@ -10,6 +10,7 @@ use crate::diagnostics::Diagnostic;
 use crate::messages::Msg;
 use crate::msg;
 use crate::output::Staging;
+pub use crate::pipeline::BuildOptions;
 use crate::pipeline::{Pipeline, Target, store};
 
 /// Counts of what a build made.
@@ -20,34 +21,6 @@ pub struct RenderStats {
     pub other_files: usize,
     /// Pages rendered; the others were unchanged since the last build.
     pub rendered: usize,
-}
-
-#[derive(Debug, Clone)]
-pub struct BuildOptions {
-    pub root: PathBuf,
-    /// Defaults to `<root>/public`.
-    pub output: Option<PathBuf>,
-    pub base_url: Option<String>,
-    pub drafts: bool,
-    /// Build without the build cache: every page rendered, a fresh cache saved.
-    pub no_cache: bool,
-}
-
-impl BuildOptions {
-    pub fn new(root: impl Into<PathBuf>) -> Self {
-        BuildOptions {
-            root: root.into(),
-            output: None,
-            base_url: None,
-            drafts: false,
-            no_cache: false,
-        }
-    }
-    pub fn output_dir(&self) -> PathBuf {
-        self.output
-            .clone()
-            .unwrap_or_else(|| self.root.join("public"))
-    }
 }
 
 #[derive(Debug, Clone)]

@@ -84,7 +84,7 @@ fn future_dated(site: &Site, root: &std::path::Path, today: NaiveDate) -> Vec<Di
                     msg!(
                         "future-date",
                         field = field,
-                        meaning = crate::validate::field_meaning(field),
+                        meaning = crate::reply::field_meaning(field),
                         date = date.to_string(),
                         today = today.to_string()
                     ),
@@ -182,7 +182,7 @@ fn name_warnings(site: &Site, root: &std::path::Path) -> Vec<Diagnostic> {
                         msg!(
                             "authority-unused",
                             field = *field,
-                            meaning = crate::validate::field_meaning(field),
+                            meaning = crate::reply::field_meaning(field),
                             name = *name
                         ),
                     )
@@ -209,7 +209,7 @@ fn name_warnings(site: &Site, root: &std::path::Path) -> Vec<Diagnostic> {
                 msg!(
                     "near-duplicate",
                     field = *field,
-                    meaning = crate::validate::field_meaning(field),
+                    meaning = crate::reply::field_meaning(field),
                     rare = rare,
                     count = used[rare].len(),
                     common = common,
@@ -219,7 +219,7 @@ fn name_warnings(site: &Site, root: &std::path::Path) -> Vec<Diagnostic> {
             .with_help(msg!(
                 "near-duplicate-help",
                 field = *field,
-                meaning = crate::validate::field_meaning(field)
+                meaning = crate::reply::field_meaning(field)
             ))
             .warning();
             if let Ok(text) = std::fs::read_to_string(root.join(&entry.reply.source)) {

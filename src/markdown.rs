@@ -20,9 +20,6 @@ use crate::policy::{self, UrlUse};
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
-/// Class prefix of highlighted tokens; `highlight.css` in the theme uses the same.
-pub const HIGHLIGHT_PREFIX: &str = "hl-";
-
 /// A rendered body.
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
@@ -303,7 +300,7 @@ impl SyntaxHighlighterAdapter for Highlighter<'_> {
             syntax,
             self.syntaxes,
             ClassStyle::SpacedPrefixed {
-                prefix: HIGHLIGHT_PREFIX,
+                prefix: policy::HIGHLIGHT_PREFIX,
             },
         );
         for line in LinesWithEndings::from(code) {

@@ -14,6 +14,10 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 
+/// Class prefix of highlighted code tokens, the only classes a reply's HTML may carry;
+/// `highlight.css` in the theme uses the same.
+pub const HIGHLIGHT_PREFIX: &str = "hl-";
+
 /// Schemes a link (`<a href>`) may use. Anything else (`javascript:`, `data:`, `vbscript:`,
 /// `file:` …) is refused.
 pub const LINK_SCHEMES: &[&str] = &["http", "https", "mailto", "tel"];
@@ -183,7 +187,7 @@ const TAGS: &[&str] = &[
 /// Classes that Markdown rendering itself writes; anything else is removed (a reply must not
 /// borrow the theme's classes to draw over the page).
 fn class_allowed(class: &str) -> bool {
-    class.starts_with(crate::markdown::HIGHLIGHT_PREFIX)
+    class.starts_with(HIGHLIGHT_PREFIX)
         || class.starts_with("language-")
         || matches!(
             class,

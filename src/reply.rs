@@ -171,3 +171,30 @@ impl Reply {
         (&self.session, self.kind, &self.number, &self.department)
     }
 }
+
+/// The Chinese meaning of a front-matter field, shown beside its name in messages.
+pub fn field_meaning(field: &str) -> crate::messages::Msg {
+    match field {
+        "title" => crate::msg!("field-title"),
+        "kind" => crate::msg!("field-kind"),
+        "number" => crate::msg!("field-number"),
+        "session" => crate::msg!("field-session"),
+        "representative" => crate::msg!("field-representative"),
+        "department" => crate::msg!("field-department"),
+        "date" => crate::msg!("field-date"),
+        "handling" => crate::msg!("field-handling"),
+        "co_departments" => crate::msg!("field-co-departments"),
+        "category" => crate::msg!("field-category"),
+        "doc_number" => crate::msg!("field-doc-number"),
+        "signer" => crate::msg!("field-signer"),
+        "contact" => crate::msg!("field-contact"),
+        "cc" => crate::msg!("field-cc"),
+        "published" => crate::msg!("field-published"),
+        "index_code" => crate::msg!("field-index-code"),
+        "tags" => crate::msg!("field-tags"),
+        "attachments" => crate::msg!("field-attachments"),
+        "satisfaction" => crate::msg!("field-satisfaction"),
+        "draft" => crate::msg!("field-draft"),
+        _ => crate::msg!("field-unknown"),
+    }
+}

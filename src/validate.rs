@@ -16,7 +16,7 @@ use crate::diagnostics::Diagnostic;
 use crate::load::SourceFile;
 use crate::messages::Msg;
 use crate::msg;
-use crate::reply::{Attachment, Contact, Handling, Kind, Reply};
+use crate::reply::{Attachment, Contact, Handling, Kind, Reply, field_meaning};
 
 /// Every front matter key, in the order the README documents them.
 pub const FIELDS: &[&str] = &[
@@ -133,33 +133,6 @@ impl<'de> Deserialize<'de> for Document {
             }
         }
         d.deserialize_map(V)
-    }
-}
-
-/// The Chinese meaning of a front-matter field, shown beside its name in messages.
-pub fn field_meaning(field: &str) -> Msg {
-    match field {
-        "title" => msg!("field-title"),
-        "kind" => msg!("field-kind"),
-        "number" => msg!("field-number"),
-        "session" => msg!("field-session"),
-        "representative" => msg!("field-representative"),
-        "department" => msg!("field-department"),
-        "date" => msg!("field-date"),
-        "handling" => msg!("field-handling"),
-        "co_departments" => msg!("field-co-departments"),
-        "category" => msg!("field-category"),
-        "doc_number" => msg!("field-doc-number"),
-        "signer" => msg!("field-signer"),
-        "contact" => msg!("field-contact"),
-        "cc" => msg!("field-cc"),
-        "published" => msg!("field-published"),
-        "index_code" => msg!("field-index-code"),
-        "tags" => msg!("field-tags"),
-        "attachments" => msg!("field-attachments"),
-        "satisfaction" => msg!("field-satisfaction"),
-        "draft" => msg!("field-draft"),
-        _ => msg!("field-unknown"),
     }
 }
 

@@ -211,7 +211,7 @@ pub fn reply_file(f: &Fields, body_md: &str, source: &str, zh: &Catalogue) -> St
     if draft {
         let names: Vec<String> = missing
             .iter()
-            .map(|k| format!("{}（{k}）", zh.get(&crate::validate::field_meaning(k))))
+            .map(|k| format!("{}（{k}）", zh.get(&crate::reply::field_meaning(k))))
             .collect();
         out.push_str(&format!(
             "# 草稿：来函中没有写明 {}。请补全后删去 draft: true。\n",
@@ -625,7 +625,7 @@ fn pad(s: &str, w: usize) -> String {
 fn labels(keys: &[&str], cat: &Catalogue) -> String {
     let sep = cat.text("list-separator");
     keys.iter()
-        .map(|k| cat.get(&crate::validate::field_meaning(k)))
+        .map(|k| cat.get(&crate::reply::field_meaning(k)))
         .collect::<Vec<_>>()
         .join(&sep)
 }

@@ -22,7 +22,6 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use crate::build::BuildOptions;
 use crate::diagnostics::Diagnostic;
 use crate::hashing::hash_of;
 use crate::model::Site;
@@ -45,6 +44,36 @@ pub enum Target<'a> {
     Memory,
     /// Written into a folder; unchanged files are left as they are (`dafu build`).
     Dir(&'a DirSink),
+}
+
+/// What a run of the pipeline works on and how: the site folder, the output folder and
+/// the build's options (`dafu build`, `dafu check` and `dafu serve` alike).
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Defaults to `<root>/public`.
+    pub output: Option<PathBuf>,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+    /// Build without the build cache: every page rendered, a fresh cache saved.
+    pub no_cache: bool,
+}
+
+impl BuildOptions {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        BuildOptions {
+            root: root.into(),
+            output: None,
+            base_url: None,
+            drafts: false,
+            no_cache: false,
+        }
+    }
+    pub fn output_dir(&self) -> PathBuf {
+        self.output
+            .clone()
+            .unwrap_or_else(|| self.root.join("public"))
+    }
 }
 
 /// What a run made.

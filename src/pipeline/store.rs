@@ -25,7 +25,7 @@ use std::time::{Duration, SystemTime};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use crate::build::BuildOptions;
+use super::BuildOptions;
 use crate::hashing::hash_of;
 use crate::output::Manifest;
 use crate::reply::Reply;

@@ -10,8 +10,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use super::BuildOptions;
 use super::*;
-use crate::build::{BuildOptions, build};
+use crate::build::build;
 
 const SITE_TOML: &str = "title = \"测试站点\"\nbase_url = \"https://www.example.gov.cn/jyta/\"\npage_size = 3\n\n[organisation]\nname = \"某市人民政府办公室\"\ncode = \"11210400MB0000000X\"\n";
 
