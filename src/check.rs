@@ -13,11 +13,11 @@ use html5ever::tokenizer::{
 };
 use rayon::prelude::*;
 
-use crate::build::BuildOptions;
 use crate::diagnostics::Diagnostic;
 use crate::model::{Dim, Site, page_count};
 use crate::msg;
 use crate::output::Snapshot;
+use crate::pipeline::BuildOptions;
 use crate::pipeline::{Pipeline, Target};
 
 /// What a check looked at, and what it found.

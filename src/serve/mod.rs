@@ -13,11 +13,11 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};
 use std::time::Instant;
 
-use crate::build::BuildOptions;
 use crate::diagnostics::{Diagnostic, Outcome};
 use crate::messages::{Catalogue, Msg};
 use crate::msg;
 use crate::output::Snapshot;
+use crate::pipeline::BuildOptions;
 use crate::pipeline::{Pipeline, Target};
 
 pub mod http;
