@@ -774,7 +774,8 @@ fn decode_postings(bytes: &[u8]) -> Vec<(u32, u32)> {
     let mut doc = 0u32;
     let mut pos = 0;
     while let (Some(delta), Some(code)) = (varint(bytes, &mut pos), varint(bytes, &mut pos)) {
-        doc += delta as u32;
+        // Garbled bytes give wrong postings, never a panic (and fail the caller's checks).
+        doc = doc.wrapping_add(delta as u32);
         out.push((doc, code as u32));
     }
     out
@@ -816,7 +817,7 @@ impl Packed {
         let mut out: Option<Vec<u8>> = None;
         while pos < b.len() {
             let start = pos;
-            doc += varint(b, &mut pos)? as u32;
+            doc = doc.checked_add(u32::try_from(varint(b, &mut pos)?).ok()?)?;
             let new = *to.get(doc as usize).filter(|&&d| d != u32::MAX)?;
             let code_at = pos;
             varint(b, &mut pos)?;
@@ -1688,5 +1689,22 @@ mod tests {
                 .renumbered(&[0, u32::MAX])
                 .is_none()
         );
+        // Garbled bytes (numbers past u32, cut short): no panic, no postings.
+        let mut huge = Vec::new();
+        for _ in 0..2 {
+            put_varint(&mut huge, u64::from(u32::MAX));
+            put_varint(&mut huge, 1);
+        }
+        let garbled = Packed {
+            df: 2,
+            bytes: huge.into(),
+        };
+        assert!(garbled.renumbered(&[0; 4]).is_none());
+        let _ = garbled.decode();
+        let cut = Packed {
+            df: 1,
+            bytes: vec![0x80].into(),
+        };
+        assert!(cut.renumbered(&[0]).is_none());
     }
 }
