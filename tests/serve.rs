@@ -850,8 +850,8 @@ fn one_reply_edits_on_a_generated_site_are_patched_and_equal_fresh() {
 }
 
 /// A broken save and its fix are still worked through as one reply (the model kept is the
-/// last good one); another file saved while one is broken makes the fix a whole-site rebuild.
-/// Either way the result equals a fresh build.
+/// last good one); another file saved while one is broken makes the fix two replies patched
+/// in together. Either way the result equals a fresh build.
 #[test]
 fn after_a_broken_save_the_fix_is_patched_and_equals_fresh() {
     let site = fixture();
@@ -884,7 +884,7 @@ fn after_a_broken_save_the_fix_is_patched_and_equals_fresh() {
         )
     });
     s.edit(|| std::fs::write(root.join(path), &good).unwrap());
-    assert!(last_rebuild(&s).contains("(whole site)"), "{}", s.output());
+    assert!(last_rebuild(&s).contains("(2 replies)"), "{}", s.output());
     assert_same_as_fresh(&s, &root, "a fix after a broken save and another edit");
     let (_, page) = s.get("/jyta/replies/2024/b/");
     assert!(page.contains("（已改）"), "{page}");

@@ -295,6 +295,10 @@ serve-rebuilt-one = rebuilt in { $ms } ms (one reply): { $changed ->
         [0] nothing
        *[other] { $changed } URLs
     } changed
+serve-rebuilt-some = rebuilt in { $ms } ms ({ $replies } replies): { $changed ->
+        [0] nothing
+       *[other] { $changed } URLs
+    } changed
 serve-rebuilt-all = rebuilt in { $ms } ms (whole site): { $changed ->
         [0] nothing
        *[other] { $changed } URLs

@@ -274,6 +274,10 @@ serve-rebuilt-one = 重新生成用时 { $ms } 毫秒（一份答复）：{ $cha
         [0] 没有变化
        *[other] { $changed } 个网址有变化
     }
+serve-rebuilt-some = 重新生成用时 { $ms } 毫秒（{ $replies } 份答复）：{ $changed ->
+        [0] 没有变化
+       *[other] { $changed } 个网址有变化
+    }
 serve-rebuilt-all = 重新生成用时 { $ms } 毫秒（整个网站）：{ $changed ->
         [0] 没有变化
        *[other] { $changed } 个网址有变化

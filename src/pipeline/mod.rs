@@ -125,11 +125,13 @@ struct Unapplied {
     everything: bool,
 }
 
-/// What a run did: whether it could work on one reply, and how long each step took.
+/// What a run did: whether it could work on the changed replies alone, and how long each
+/// step took.
 #[derive(Debug, Clone, Default)]
 pub struct Report {
-    /// Only one reply's change was worked through (else the whole site).
-    pub one_reply: bool,
+    /// How many changed replies were patched into the last model (0: the whole site was
+    /// worked through).
+    pub replies_patched: usize,
     /// The edited reply's page was served before the other pages were rendered.
     pub edited_page_first: bool,
     /// Feeds, open data and the search index were patched (not made afresh).
@@ -422,7 +424,7 @@ impl Pipeline {
             diags,
         };
         let (site, patch) = site::stage(&mut self.site, input)?;
-        self.report.one_reply = patch.is_some();
+        self.report.replies_patched = patch.as_ref().map_or(0, |p| p.replies);
         self.report.step("model");
         self.base_path = site.config.base_path();
         self.model_config = config_hash;

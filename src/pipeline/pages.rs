@@ -455,6 +455,7 @@ mod tests {
             .unwrap()
             .clone();
         let patch = Patch {
+            replies: 1,
             moved: Replaced {
                 removed: Some(i),
                 inserted: Some(i),

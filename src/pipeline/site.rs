@@ -27,14 +27,22 @@ pub struct Input<'a> {
     pub diags: Vec<Diagnostic>,
 }
 
-/// How the last site model was brought up to date without building it afresh: one reply
-/// was replaced, added or removed, and moved between lists (`Site::replace`).
+/// How the last site model was brought up to date without building it afresh: replies
+/// replaced, added or removed, each moved between lists (`Site::replace`).
 #[derive(Debug, Clone)]
 pub struct Patch {
+    /// How many replies' files were patched in.
+    pub replies: usize,
+    /// Where the one reply patched in left and joined the site's order (nothing for several).
     pub moved: Replaced,
-    /// Only the body of the reply changed (removed and inserted at the same place).
+    /// One reply patched in, and only its body changed (removed and inserted at the same
+    /// place).
     pub body_only: bool,
 }
+
+/// At most this many files changed at once are patched into the model (a day's replies
+/// pulled in at once); more are built afresh.
+const MAX_PATCHED_FILES: usize = 16;
 
 /// The site model for `input`: the cached model `last` patched (it is then taken), or a
 /// new one (`last` is left as it was, for the next run should this one fail).
@@ -50,21 +58,59 @@ pub fn stage(
     fresh(input).map(|site| (site, None))
 }
 
-/// The last model brought up to date for one changed file, when that can be done without
-/// building it afresh (`Site::replace` says when not).
+/// The last model brought up to date for the changed files, one after the other, when that
+/// can be done without building it afresh (`Site::replace` says when not).
 fn patched(last: &mut Option<Site>, input: &Input<'_>) -> Option<(Site, Patch)> {
-    let [one] = input.changed? else { return None };
-    let files = &input.sources.files;
-    // Any file in error: build afresh, which reports every problem.
-    if input.last_config != input.config_hash || files.values().any(|s| s.reply().is_none()) {
+    let changed = input.changed?;
+    if changed.is_empty() || changed.len() > MAX_PATCHED_FILES {
         return None;
     }
+    // Any file in error: build afresh, which reports every problem.
+    if input.last_config != input.config_hash
+        || input.sources.files.values().any(|s| s.reply().is_none())
+    {
+        return None;
+    }
+    let mut site = last.take()?;
+    let mut patch = Patch {
+        replies: 0,
+        moved: Replaced {
+            removed: None,
+            inserted: None,
+        },
+        body_only: changed.len() == 1,
+    };
+    for one in changed {
+        match patch_one(&mut site, input, one) {
+            Some((moved, body_only)) => {
+                patch.replies += 1;
+                patch.body_only &= body_only;
+                if changed.len() == 1 {
+                    patch.moved = moved;
+                }
+            }
+            None => {
+                // `Site::replace` changes nothing when it refuses: before the first file is
+                // patched in, the model is still the last good one; after, it is not kept.
+                if patch.replies == 0 {
+                    *last = Some(site);
+                }
+                return None;
+            }
+        }
+    }
+    Some((site, patch))
+}
+
+/// Patches one changed file into `site`: where its reply moved, and whether only its body
+/// changed; `None` (and `site` unchanged) when only building afresh gives the right model.
+fn patch_one(site: &mut Site, input: &Input<'_>, one: &Path) -> Option<(Replaced, bool)> {
+    let files = &input.sources.files;
     let new = match files.get(&input.root.join(one)) {
         Some(s) => Some(s.reply()?),
         None => None,
     };
-    let mut site = last.take()?;
-    let source = new.map_or(one.as_path(), |r| r.source.as_path());
+    let source = new.map_or(one, |r| r.source.as_path());
     let removed = site
         .entries
         .iter()
@@ -79,11 +125,7 @@ fn patched(last: &mut Option<Site>, input: &Input<'_>) -> Option<(Site, Patch)> 
                 removed: Some(i),
                 inserted: Some(i),
             };
-            let patch = Patch {
-                moved,
-                body_only: true,
-            };
-            return Some((site, patch));
+            return Some((moved, true));
         }
     }
     // What `check_duplicates` would report (drafts included): leave it to a full build.
@@ -96,16 +138,11 @@ fn patched(last: &mut Option<Site>, input: &Input<'_>) -> Option<(Site, Patch)> 
             _ => false,
         })
     });
-    let visible = new.filter(|r| input.drafts || !r.draft).cloned();
-    if !duplicate && let Some(moved) = site.replace(source, visible) {
-        let patch = Patch {
-            moved,
-            body_only: false,
-        };
-        return Some((site, patch));
+    if duplicate {
+        return None;
     }
-    *last = Some(site);
-    None
+    let visible = new.filter(|r| input.drafts || !r.draft).cloned();
+    site.replace(source, visible).map(|moved| (moved, false))
 }
 
 /// A new site model from every validated reply (and every problem at once).
@@ -222,5 +259,49 @@ mod tests {
         assert!(problems.iter().all(|d| d.file == Path::new("content/a.md")));
         assert!(!problems.is_empty());
         assert!(last.is_some(), "the last good model stays cached");
+    }
+
+    /// Several files changed at once (a day's replies pulled in: one re-dated, one added, one
+    /// deleted) are patched in one after the other, giving what a fresh build gives; when one
+    /// of them cannot be patched in, the model is built afresh and the half-patched one is
+    /// not kept.
+    #[test]
+    fn several_files_changed_at_once_are_patched_in_together() {
+        let dir = site_dir(&[
+            ("a.md", &reply_file(1, "2023-05-01", "甲")),
+            ("b.md", &reply_file(2, "2023-06-01", "乙")),
+            ("c.md", &reply_file(3, "2023-07-01", "丙")),
+        ]);
+        let root = dir.path();
+        let mut s = Sources::default();
+        sources(root, None, &mut s);
+        let (site, _) = stage(&mut None, input(&s, root, None)).unwrap();
+        let mut last = Some(site);
+
+        write(root, "content/a.md", &reply_file(1, "2023-08-01", "甲"));
+        write(root, "content/d.md", &reply_file(4, "2023-05-15", "丁"));
+        std::fs::remove_file(root.join("content/c.md")).unwrap();
+        let changed = ["content/a.md", "content/d.md", "content/c.md"].map(PathBuf::from);
+        sources(root, Some(&changed), &mut s);
+        let (site, patch) = stage(&mut last, input(&s, root, Some(&changed))).unwrap();
+        let patch = patch.expect("patched");
+        assert_eq!(patch.replies, 3);
+        assert!(!patch.body_only && patch.moved.inserted.is_none());
+        let (fresh, _) = stage(&mut None, input(&s, root, None)).unwrap();
+        assert_eq!(
+            format!("{:?}", site.renumbered()),
+            format!("{:?}", fresh.renumbered())
+        );
+        let mut last = Some(site);
+
+        // The second file would be a second reply to proposal 1: only a fresh build reports
+        // that (as an error).
+        write(root, "content/b.md", &reply_file(2, "2023-09-01", "乙改"));
+        write(root, "content/e.md", &reply_file(1, "2023-10-01", "重"));
+        let changed = ["content/b.md", "content/e.md"].map(PathBuf::from);
+        sources(root, Some(&changed), &mut s);
+        let problems = stage(&mut last, input(&s, root, Some(&changed))).unwrap_err();
+        assert!(!problems.is_empty());
+        assert!(last.is_none(), "half patched: not kept");
     }
 }

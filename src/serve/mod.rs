@@ -227,18 +227,16 @@ fn rebuild_loop(
                     ),
                     _ => {}
                 }
-                let rebuilt = if report.one_reply {
-                    msg!(
-                        "serve-rebuilt-one",
-                        ms = start.elapsed().as_millis() as u64,
+                let ms = start.elapsed().as_millis() as u64;
+                let rebuilt = match report.replies_patched {
+                    0 => msg!("serve-rebuilt-all", ms = ms, changed = changed),
+                    1 => msg!("serve-rebuilt-one", ms = ms, changed = changed),
+                    n => msg!(
+                        "serve-rebuilt-some",
+                        ms = ms,
+                        replies = n,
                         changed = changed
-                    )
-                } else {
-                    msg!(
-                        "serve-rebuilt-all",
-                        ms = start.elapsed().as_millis() as u64,
-                        changed = changed
-                    )
+                    ),
                 };
                 println!("{}", cat.get(&rebuilt));
                 if timings {
