@@ -406,3 +406,56 @@ fn two_mistakes_in_one_file_and_in_site_toml_come_at_once() {
         ],
     );
 }
+
+/// The command line speaks the user's language too: `--help`, and a mistyped option or
+/// command said in Chinese with the usage and a suggestion, exit code 2; in English when
+/// asked.
+#[test]
+fn command_line_help_and_usage_errors_in_the_users_language() {
+    let o = dafu_zh().args(["build", "--help"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    assert_has(
+        &stdout(&o),
+        &["用法：dafu build [选项]", "--output <文件夹>", "显示帮助"],
+    );
+    assert!(!stdout(&o).contains("Usage"), "{}", stdout(&o));
+    let o = dafu_zh().args(["help", "import"]).output().unwrap();
+    assert_has(
+        &stdout(&o),
+        &["用法：dafu import [选项] <信件>...", "参数："],
+    );
+
+    let o = dafu_zh().args(["build", "--outptu", "x"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert_has(
+        &stderr(&o),
+        &[
+            "不认识的选项：--outptu",
+            "是不是想用 --output？",
+            "用法：dafu build [选项]",
+        ],
+    );
+    let o = dafu_zh().arg("biuld").output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert_has(&stderr(&o), &["没有这个命令：biuld", "是不是想用 build？"]);
+    let o = dafu_zh()
+        .args(["new", "--date", "2024-02-30"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert_has(&stderr(&o), &["--date <YYYY-MM-DD> 的值“2024-02-30”不对"]);
+    // `dafu` alone: its help, as a usage error.
+    let o = dafu_zh().output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert_has(&stderr(&o), &["命令：", "build"]);
+
+    let o = dafu()
+        .args(["--lang", "en", "build", "--outptu", "x"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert_has(
+        &stderr(&o),
+        &["unknown option: --outptu", "Usage: dafu build [OPTIONS]"],
+    );
+}

@@ -5,6 +5,9 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+mod words;
+pub use words::parse;
+
 use crate::build::{BuildError, BuildOptions};
 use crate::diagnostics::Outcome;
 use crate::messages::{Catalogue, Lang};
