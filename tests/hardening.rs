@@ -608,3 +608,70 @@ fn parallel_downloads_of_a_large_file_share_its_bytes() {
         );
     }
 }
+
+/// The whole response to one raw request (the connection is closed after it).
+fn raw_response(addr: &str, request: &[u8]) -> String {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
+    s.write_all(request).unwrap();
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A refusal is worded in the site's language (an editor reads it in the browser).
+#[test]
+fn the_previews_refusals_are_worded_in_the_users_language() {
+    let dir = site(&[("content/a.md", &format!("{HEAD}---\n正文\n"))]);
+    for (lang, host_refused, bad_path, method) in [
+        (
+            "zh",
+            "预览只回应 localhost",
+            "路径跳出了网站文件夹",
+            "只接受 GET 和 HEAD",
+        ),
+        (
+            "en",
+            "answers only to localhost",
+            "climbs out of the site",
+            "GET and HEAD only",
+        ),
+    ] {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_dafu"));
+        cmd.args(["serve", "--port", "0", "--root"])
+            .arg(dir.path())
+            .env("DAFU_LANG", lang);
+        let p = spawn_serve(cmd);
+        let addr = p
+            .url
+            .trim_start_matches("http://")
+            .split('/')
+            .next()
+            .unwrap()
+            .to_string();
+        let r = raw_response(
+            &addr,
+            b"GET /jyta/ HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n",
+        );
+        assert!(
+            r.starts_with("HTTP/1.1 403") && r.contains(host_refused) && r.contains("evil.example"),
+            "{lang}: {r}"
+        );
+        let r = raw_response(
+            &addr,
+            b"GET /jyta/%2e%2e/x HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+        );
+        assert!(
+            r.starts_with("HTTP/1.1 400") && r.contains(bad_path),
+            "{lang}: {r}"
+        );
+        let r = raw_response(
+            &addr,
+            b"DELETE /jyta/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+        );
+        assert!(
+            r.starts_with("HTTP/1.1 405") && r.contains(method),
+            "{lang}: {r}"
+        );
+    }
+}

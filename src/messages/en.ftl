@@ -474,3 +474,13 @@ cli-error-missing = missing: { $arg }
 cli-error-other = usage error: { $detail }
 cli-error-suggest = did you mean { $suggestion }?
 cli-error-more = run { $command } --help for every option
+
+## `dafu serve`'s refusals, as the browser shows them
+serve-refused-method = method not allowed: the preview answers GET and HEAD only
+serve-refused-host = this preview answers only to localhost, IP addresses and names given with --allow-host (not { $host })
+serve-refused-no-host = this preview answers only to localhost, IP addresses and names given with --allow-host (not a request without Host)
+serve-bad-request = bad request: { $why }
+serve-path-not-utf8 = the path is not UTF-8
+serve-path-forbidden-char = the path holds a forbidden character
+serve-path-climbs = the path climbs out of the site
+serve-not-found = not found

@@ -447,3 +447,13 @@ cli-error-missing = 缺少：{ $arg }
 cli-error-other = 命令行有误：{ $detail }
 cli-error-suggest = 是不是想用 { $suggestion }？
 cli-error-more = 运行 { $command } --help 查看全部选项
+
+## `dafu serve`'s refusals, as the browser shows them
+serve-refused-method = 预览只接受 GET 和 HEAD 请求
+serve-refused-host = 预览只回应 localhost、IP 地址和用 --allow-host 给出的名字（不回应 { $host }）
+serve-refused-no-host = 预览只回应 localhost、IP 地址和用 --allow-host 给出的名字（这个请求没有写明 Host）
+serve-bad-request = 请求有误：{ $why }
+serve-path-not-utf8 = 路径不是 UTF-8 编码
+serve-path-forbidden-char = 路径中有不允许的字符
+serve-path-climbs = 路径跳出了网站文件夹
+serve-not-found = 找不到这个文件

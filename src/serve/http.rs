@@ -119,11 +119,18 @@ fn normalise_host(h: &str) -> String {
     h.trim().trim_end_matches('.').to_ascii_lowercase()
 }
 
+/// Who may be answered, and the words of a refusal (in the user's language: an editor reads
+/// them in the browser).
+pub struct Gate {
+    pub allowed: AllowedHosts,
+    pub words: Arc<crate::messages::Catalogue>,
+}
+
 /// Serves until the process ends.
 pub fn run(
     listener: TcpListener,
     state: Arc<State>,
-    allowed: AllowedHosts,
+    gate: Gate,
 ) -> Result<(), crate::messages::Msg> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -136,16 +143,12 @@ pub fn run(
             .map_err(|e| crate::msg!("serve-cannot-start", error = e.to_string()))?;
         let listener = tokio::net::TcpListener::from_std(listener)
             .map_err(|e| crate::msg!("serve-cannot-start", error = e.to_string()))?;
-        accept_loop(listener, state, Arc::new(allowed)).await;
+        accept_loop(listener, state, Arc::new(gate)).await;
         Ok(())
     })
 }
 
-async fn accept_loop(
-    listener: tokio::net::TcpListener,
-    state: Arc<State>,
-    allowed: Arc<AllowedHosts>,
-) {
+async fn accept_loop(listener: tokio::net::TcpListener, state: Arc<State>, gate: Arc<Gate>) {
     let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
     loop {
         // A slot first: past the limit, clients wait in the kernel's queue, not in memory.
@@ -162,12 +165,12 @@ async fn accept_loop(
             }
         };
         let state = state.clone();
-        let allowed = allowed.clone();
+        let gate = gate.clone();
         tokio::spawn(async move {
             let service = hyper::service::service_fn(move |req| {
                 let state = state.clone();
-                let allowed = allowed.clone();
-                async move { Ok::<_, Infallible>(respond(req, &state, &allowed).await) }
+                let gate = gate.clone();
+                async move { Ok::<_, Infallible>(respond(req, &state, &gate).await) }
             });
             let mut http = hyper::server::conn::http1::Builder::new();
             http.timer(TokioTimer::new())
@@ -238,17 +241,17 @@ fn redirect(to: &str) -> Response<Chunks> {
     r
 }
 
-/// The site-relative file a request path names, or why it is refused.
-pub fn resolve(path: &str, base_path: &str) -> Result<Option<String>, &'static str> {
+/// The site-relative file a request path names, or why it is refused (a message).
+pub fn resolve(path: &str, base_path: &str) -> Result<Option<String>, crate::messages::Msg> {
     let path = path.split(['?', '#']).next().unwrap_or("");
     let decoded = percent_encoding::percent_decode_str(path)
         .decode_utf8()
-        .map_err(|_| "the path is not UTF-8")?;
+        .map_err(|_| crate::msg!("serve-path-not-utf8"))?;
     if decoded.contains('\0') || decoded.contains('\\') {
-        return Err("the path holds a forbidden character");
+        return Err(crate::msg!("serve-path-forbidden-char"));
     }
     if decoded.split('/').any(|s| s == ".." || s == ".") {
-        return Err("the path climbs out of the site");
+        return Err(crate::msg!("serve-path-climbs"));
     }
     let Some(rel) = decoded.strip_prefix(base_path) else {
         return Ok(None);
@@ -269,15 +272,12 @@ fn content_type(rel: &str) -> String {
     }
 }
 
-async fn respond(
-    req: Request<Incoming>,
-    state: &State,
-    allowed: &AllowedHosts,
-) -> Response<Chunks> {
+async fn respond(req: Request<Incoming>, state: &State, gate: &Gate) -> Response<Chunks> {
+    let say = |m: crate::messages::Msg| format!("{}\n", gate.words.get(&m));
     if !matches!(*req.method(), Method::GET | Method::HEAD) {
         return text(
             StatusCode::METHOD_NOT_ALLOWED,
-            "method not allowed\n".into(),
+            say(crate::msg!("serve-refused-method")),
         );
     }
     let host = req
@@ -286,14 +286,12 @@ async fn respond(
         .and_then(|h| h.to_str().ok())
         .map(str::to_string)
         .or_else(|| req.uri().authority().map(|a| a.to_string()));
-    if !host.as_deref().is_some_and(|h| allowed.allows(h)) {
-        return text(
-            StatusCode::FORBIDDEN,
-            format!(
-                "this preview answers only to localhost, IP addresses and names given with --allow-host (not {})\n",
-                host.as_deref().unwrap_or("a request without Host")
-            ),
-        );
+    if !host.as_deref().is_some_and(|h| gate.allowed.allows(h)) {
+        let refused = match host.as_deref() {
+            Some(h) => crate::msg!("serve-refused-host", host = h),
+            None => crate::msg!("serve-refused-no-host"),
+        };
+        return text(StatusCode::FORBIDDEN, say(refused));
     }
     let path = req.uri().path().to_string();
     if path == LIVE_JS_PATH {
@@ -329,7 +327,12 @@ async fn respond(
         return reply(StatusCode::OK, "application/json", vec![Bytes::from(body)]);
     }
     let rel = match resolve(&path, &snapshot.base_path) {
-        Err(why) => return text(StatusCode::BAD_REQUEST, format!("bad request: {why}\n")),
+        Err(why) => {
+            return text(
+                StatusCode::BAD_REQUEST,
+                say(crate::msg!("serve-bad-request", why = why)),
+            );
+        }
         Ok(None) if path == "/" || path.is_empty() => return redirect(&snapshot.base_path),
         Ok(None) => None,
         Ok(Some(rel)) => Some(rel),
@@ -364,7 +367,7 @@ async fn respond(
                     &content_type(&rel),
                     vec![Bytes::from(bytes)],
                 ),
-                Err(_) => text(StatusCode::NOT_FOUND, "not found\n".into()),
+                Err(_) => text(StatusCode::NOT_FOUND, say(crate::msg!("serve-not-found"))),
             };
         }
         // `/jyta/years` → `/jyta/years/` when that is a page.

@@ -154,8 +154,11 @@ pub fn serve(opts: &ServeOptions, cat: &Catalogue) -> Result<(), Msg> {
         rebuild_loop(builder, watching, rx, rebuild_state, timings, &rebuild_cat)
     });
 
-    let allowed = http::AllowedHosts::new(&opts.bind, &opts.allow_host);
-    http::run(listener, state, allowed)
+    let gate = http::Gate {
+        allowed: http::AllowedHosts::new(&opts.bind, &opts.allow_host),
+        words: cat.clone(),
+    };
+    http::run(listener, state, gate)
 }
 
 fn print_warnings(warnings: &[Diagnostic], cat: &Catalogue) {

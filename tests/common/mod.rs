@@ -303,7 +303,7 @@ impl Drop for Served {
 }
 
 /// Spawns `cmd` (a `dafu serve …`) with its output captured, and waits until it says where
-/// it serves.
+/// it serves (in English or Chinese).
 pub fn spawn_serve(mut cmd: Command) -> Served {
     use std::io::BufRead;
     let mut child = cmd
@@ -337,6 +337,7 @@ pub fn spawn_serve(mut cmd: Command) -> Served {
     loop {
         let found = served.lines.lock().unwrap().iter().find_map(|l| {
             l.strip_prefix("serving ")
+                .or_else(|| l.strip_prefix("预览地址 "))
                 .map(|r| r.split_whitespace().next().unwrap().to_string())
         });
         if let Some(url) = found {
