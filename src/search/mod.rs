@@ -1055,6 +1055,8 @@ impl IndexState {
             loaded(data, s, load).map(|d| d.set(key, &token, doc as u32, code))
         };
         let empty = DocTokens::default();
+        // Shards made in the renumbering pass (the others are encoded from `data` below).
+        let mut streamed: Vec<File> = Vec::new();
         if !renumbered {
             // Same numbers: only the tokens that differ.
             for (c, before, after) in &numbered {
@@ -1089,19 +1091,26 @@ impl IndexState {
                 }
             }
         } else {
-            // Every shard: the old postings out, the others renumbered, the new ones in.
-            let missing: Vec<usize> = (0..shards).filter(|&s| data[s].is_none()).collect();
-            let read: Vec<Option<ShardData>> = missing
-                .par_iter()
-                .map(|&s| ShardData::decode(&load(&shard_path(s))?))
-                .collect();
-            for (s, shard) in missing.into_iter().zip(read) {
-                data[s] = Some(shard?);
-            }
-            for (c, before, _) in &numbered {
+            // Every shard, one at a time (each read back, changed, encoded and dropped, so
+            // that the whole index is never held decoded): the old postings out, the others
+            // renumbered, the new ones in.
+            type Removal = (u64, String, u32);
+            type Insertion = (u64, String, u32, u32);
+            let mut removals: Vec<Vec<Removal>> = vec![Vec::new(); shards];
+            let mut insertions: Vec<Vec<Insertion>> = vec![Vec::new(); shards];
+            for (c, before, after) in &numbered {
                 if let (Some(b), Some(old)) = (before, &c.old) {
                     for &(key, _) in &old.postings {
-                        set(data, &mut dirty, [old, &empty], key, *b, None)?;
+                        let token = token_of(key, &[old, &empty]);
+                        let s = shard_of(&token, shards as u32) as usize;
+                        removals[s].push((key, token, *b as u32));
+                    }
+                }
+                if let (Some(a), Some(new)) = (after, &c.new) {
+                    for &(key, code) in &new.postings {
+                        let token = token_of(key, &[&empty, new]);
+                        let s = shard_of(&token, shards as u32) as usize;
+                        insertions[s].push((key, token, *a as u32, code));
                     }
                 }
             }
@@ -1109,29 +1118,33 @@ impl IndexState {
                 .iter()
                 .map(|p| number_of(&new_paths, p).map_or(u32::MAX, |d| d as u32))
                 .collect();
-            let renumbered: Vec<Option<bool>> = data
-                .par_iter_mut()
-                .map(|shard| {
-                    let shard = shard.as_mut()?;
-                    let mut changed = false;
+            let held: Vec<Option<ShardData>> = data.iter_mut().map(Option::take).collect();
+            let rewritten: Vec<Option<Option<File>>> = held
+                .into_par_iter()
+                .enumerate()
+                .map(|(s, shard)| {
+                    let mut shard = match shard {
+                        Some(d) => d,
+                        None => ShardData::decode(&load(&shard_path(s))?)?,
+                    };
+                    let mut changed = !removals[s].is_empty() || !insertions[s].is_empty();
+                    for (key, token, doc) in &removals[s] {
+                        shard.set(*key, token, *doc, None);
+                    }
                     for packed in &mut shard.lists {
                         if let Some(moved) = packed.renumbered(&to)? {
                             *packed = moved;
                             changed = true;
                         }
                     }
-                    Some(changed)
+                    for (key, token, doc, code) in &insertions[s] {
+                        shard.set(*key, token, *doc, Some(*code));
+                    }
+                    Some(changed.then(|| (shard_path(s), shard.encode())))
                 })
                 .collect();
-            for (d, r) in dirty.iter_mut().zip(renumbered) {
-                *d |= r?;
-            }
-            for (c, _, after) in &numbered {
-                if let (Some(a), Some(new)) = (after, &c.new) {
-                    for &(key, code) in &new.postings {
-                        set(data, &mut dirty, [&empty, new], key, *a, Some(code))?;
-                    }
-                }
+            for file in rewritten {
+                streamed.extend(file?);
             }
         }
         // Each reply under its new number, with what was known of it (a new one knows
@@ -1166,6 +1179,7 @@ impl IndexState {
             .filter(|(_, d)| **d)
             .filter_map(|(s, _)| Some((shard_path(s), data[s].as_ref()?.encode())))
             .collect();
+        files.extend(streamed);
         let lengths: Vec<u32> = self.docs.iter().map(|d| d.length).collect();
         files.extend(index_and_meta(site, order, &lengths, self.shards));
         Some(files)
