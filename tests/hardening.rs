@@ -399,13 +399,7 @@ fn preview(root: &Path, files: u32, extra: &str) -> Preview {
         .arg(root)
         .env("DAFU_LANG", "en");
     let served = spawn_serve(cmd);
-    let addr = served
-        .url
-        .trim_start_matches("http://")
-        .split('/')
-        .next()
-        .unwrap()
-        .to_string();
+    let addr = served.addr();
     Preview { addr, served }
 }
 
@@ -641,14 +635,9 @@ fn the_previews_refusals_are_worded_in_the_users_language() {
         cmd.args(["serve", "--port", "0", "--root"])
             .arg(dir.path())
             .env("DAFU_LANG", lang);
-        let p = spawn_serve(cmd);
-        let addr = p
-            .url
-            .trim_start_matches("http://")
-            .split('/')
-            .next()
-            .unwrap()
-            .to_string();
+        // Kept until the end of the round: dropping it stops the server.
+        let served = spawn_serve(cmd);
+        let addr = served.addr();
         let cases: [(&[u8], &str, &[&str]); 3] = [
             (
                 b"GET /jyta/ HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n",

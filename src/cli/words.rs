@@ -116,9 +116,8 @@ fn worded(command: Command, cat: &Catalogue, path: &[&str]) -> Command {
         .get_arguments()
         .map(|a| a.get_id().to_string())
         .collect();
-    let command_name = name.clone();
     for id in &ids {
-        let help = arg_help(cat, &command_name, id);
+        let help = arg_help(cat, &name, id);
         let value = value_name(cat, id);
         command = command.mut_arg(id.as_str(), |mut a| {
             if let Some(h) = help.clone() {
@@ -139,8 +138,7 @@ fn worded(command: Command, cat: &Catalogue, path: &[&str]) -> Command {
         .map(|s| s.get_name().to_string())
         .collect();
     for sub in &subcommands {
-        let full_ref: Vec<&str> = full.clone();
-        command = command.mut_subcommand(sub.as_str(), |s| worded(s, cat, &full_ref));
+        command = command.mut_subcommand(sub.as_str(), |s| worded(s, cat, &full));
     }
     let has_options = command.get_arguments().any(|a| !a.is_positional());
     let has_positionals = command.get_arguments().any(|a| a.is_positional());
@@ -203,11 +201,9 @@ fn command_about(cat: &Catalogue, name: &str) -> Option<String> {
     })
 }
 
-/// The help of argument `id` of `command`.
+/// The help of argument `id` of `command` (`help` and `version` are made with theirs).
 fn arg_help(cat: &Catalogue, command: &str, id: &str) -> Option<String> {
     Some(match (command, id) {
-        (_, "help") => cat.text("cli-arg-help"),
-        (_, "version") => cat.text("cli-arg-version"),
         (_, "lang") => cat.text("cli-arg-lang"),
         ("import", "root") => cat.text("cli-arg-root-import"),
         (_, "root") => cat.text("cli-arg-root"),

@@ -319,7 +319,11 @@ impl Machine {
                 .insert(path.to_string(), key);
             Ok(())
         };
-        let Made { rows, feeds, index } = make_all(inputs, &emit, keep)?;
+        let Made {
+            rows,
+            feeds,
+            mut index,
+        } = make_all(inputs, &emit, keep)?;
         let site = inputs.site;
         self.rows = match rows {
             Some(rows) => site
@@ -330,7 +334,6 @@ impl Machine {
                 .collect(),
             None => FxHashMap::default(),
         };
-        let mut index = index;
         if let Some(index) = &mut index {
             index.set_cards(&card_fps(inputs, &crate::search::doc_order(site)));
         }

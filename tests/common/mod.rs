@@ -295,6 +295,14 @@ pub struct Served {
     pub lines: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
+impl Served {
+    /// `host:port` of the server, for raw requests.
+    pub fn addr(&self) -> String {
+        let rest = self.url.trim_start_matches("http://");
+        rest.split('/').next().unwrap_or(rest).to_string()
+    }
+}
+
 impl Drop for Served {
     fn drop(&mut self) {
         let _ = self.child.kill();
